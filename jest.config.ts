@@ -1,0 +1,21 @@
+import type { Config } from 'jest'
+
+// ESM all the way: the package is "type": "module" (so dependencies load their ESM builds and print no
+// CommonJS deprecation notices) and tests run the same module graph users get.
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  // Two cores on the shared machines: bounded worker count, and e2e tests each start their own emulator.
+  maxWorkers: 2,
+  testTimeout: 60_000,
+}
+
+export default config
