@@ -1,0 +1,87 @@
+/**
+ * The contract between the emulator's protocol layer (transport, handshake, MTProto 2.0 sessions, service
+ * messages) and its application layer (the seeded world and the API methods it answers).
+ *
+ * The protocol layer decrypts a message, peels the invoke wrappers (`invokeWithLayer`, `initConnection`,
+ * `invokeWithoutUpdates`, `invokeAfterMsg`), parses the query with GramJS's TL reader and hands it to
+ * {@link RpcApp.call}. Whatever `call` returns is serialized into `rpc_result`; an {@link RpcError} thrown from it
+ * becomes `rpc_error` with the same code and message.
+ */
+
+/** An error answer to an RPC, sent to the client as `rpc_error#2144ca19 error_code:int error_message:string`. */
+export class RpcError extends Error {
+  override readonly name = 'RpcError'
+
+  constructor(
+    /** The `error_code`: 303, 400, 401, 403, 406, 420, 500, … */
+    readonly code: number,
+    /** The `error_message`, e.g. `USER_ID_INVALID`, `FLOOD_WAIT_30`, `FILE_MIGRATE_4`. */
+    readonly errorMessage: string,
+  ) {
+    super(`${code} ${errorMessage}`)
+  }
+}
+
+/** Anything GramJS's TL classes (or `src/tl`) can serialize. */
+export interface TlSerializable {
+  getBytes(): Buffer
+  readonly className?: string
+}
+
+/** A parsed API query (a GramJS request instance). `className` is e.g. `photos.GetUserPhotos`. */
+export interface TlRequest extends TlSerializable {
+  readonly className: string
+  readonly CONSTRUCTOR_ID: number
+}
+
+/**
+ * What an RPC may answer: a boxed TL object, a `Bool`, a `Vector<…>` of boxed objects, or a `Vector<long>`
+ * (given as `bigint[]`).
+ */
+export type RpcAnswer = TlSerializable | boolean | readonly TlSerializable[] | readonly bigint[]
+
+/** One emulated data centre as clients reach it. */
+export interface DcAddress {
+  readonly id: number
+  readonly host: string
+  readonly port: number
+}
+
+/**
+ * State that belongs to one permanent auth key, kept for the emulator's lifetime (across connections and
+ * sessions), like Telegram's server-side authorization.
+ */
+export interface AuthKeyState {
+  /** The 64-bit `auth_key_id` (low 8 bytes of SHA1(auth_key)), as unsigned. */
+  readonly authKeyId: bigint
+  /** The DC this key was created on. */
+  readonly dcId: number
+  /** The logged-in account's user id, once `auth.signIn`/`auth.checkPassword`/`auth.importAuthorization` succeeded. */
+  userId: bigint | undefined
+  /** `api_id` etc. from the last `initConnection` on this key; undefined before any. */
+  connection: { apiId: number; layer: number | undefined } | undefined
+  /** Free-form per-key state for the application layer (login flow, SRP round, …). */
+  readonly data: Map<string, unknown>
+}
+
+/** Everything an API method handler knows about the call it answers. */
+export interface CallContext {
+  /** The DC the request arrived on. */
+  readonly dcId: number
+  /** Every DC of this emulator, for `help.getConfig` and `*_MIGRATE_X` answers. */
+  readonly dcs: readonly DcAddress[]
+  /** The auth key the request was encrypted with. */
+  readonly auth: AuthKeyState
+  /** The MTProto session id of the request. */
+  readonly sessionId: bigint
+  /** The `msg_id` of the request (unique per session). */
+  readonly msgId: bigint
+  /** The layer from `invokeWithLayer`, if this query or an earlier one on the connection carried one. */
+  readonly layer: number | undefined
+}
+
+/** The application layer as the protocol layer sees it. */
+export interface RpcApp {
+  /** Answers one API query (wrappers already peeled). Throws {@link RpcError} for error answers. */
+  call(request: TlRequest, ctx: CallContext): Promise<RpcAnswer>
+}
