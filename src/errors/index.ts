@@ -1,0 +1,14 @@
+/** The error classes and the one translation table. */
+export { TgProfileError } from './tg-profile-error.js'
+export { BotApiError } from './bot-api-error.js'
+export type { BotApiErrorEnvelope, BotApiErrorOptions, ResponseParameters } from './bot-api-error.js'
+export { NetworkError } from './network-error.js'
+export { toBotApiError } from './to-bot-api-error.js'
+export type { TranslatedError } from './to-bot-api-error.js'
+export {
+  DESCRIPTIONS,
+  UNAUTHORIZED_ERRORS,
+  USER_NOT_CACHED_HINT,
+  USER_NOT_FOUND_ERRORS,
+  tooManyRequests,
+} from './descriptions.js'
