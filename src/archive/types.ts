@@ -1,0 +1,165 @@
+/**
+ * The archiver's public shapes: manifest records, progress events, options and the summary.
+ * Telegram ids that can exceed 2^53 (photo and document ids) are decimal strings; user ids are numbers, as in the
+ * Bot API (at most 52 significant bits).
+ */
+
+/** What kind of file an archived file is. */
+export type FileKind = 'photo' | 'video' | 'audio'
+
+/** A Bot API error as the Bot API prints it (`ok: false`, code, description, parameters). */
+export interface BotApiErrorJson {
+  readonly ok: false
+  readonly error_code: number
+  readonly description: string
+  readonly parameters?: { readonly retry_after?: number; readonly migrate_to_chat_id?: number }
+}
+
+/** A file saved under `out` (downloaded, or adopted after a crash between its rename and its record). */
+export interface FileRecord {
+  readonly type: 'file'
+  readonly user_id: number
+  readonly kind: FileKind
+  /** Photo id (photos and video avatars). */
+  readonly photo_id?: string
+  /** Document id (audios). */
+  readonly document_id?: string
+  /** Unix time of the photo / document. */
+  readonly date: number
+  /** Size letter (`a`, `b`, `c`, `u`, …; photos and videos). */
+  readonly size?: string
+  readonly width?: number
+  readonly height?: number
+  /** Seconds (audios). */
+  readonly duration?: number
+  /** Where the video avatar's still frame is, in seconds (videos). */
+  readonly video_start_ts?: number
+  readonly performer?: string
+  readonly title?: string
+  readonly file_name?: string
+  readonly mime_type?: string
+  /** Byte length of the file on disk (equal to the size Telegram listed). */
+  readonly bytes: number
+  /** sha256 of the file on disk, hex. */
+  readonly sha256: string
+  /** Bot API `file_id` (when the Bot API has one for this kind of file). */
+  readonly file_id?: string
+  /** Bot API `file_unique_id`. */
+  readonly file_unique_id?: string
+  /** Path relative to `out`, `/`-separated: `<user_id>/<photo_id>_<letter>.jpg` etc. */
+  readonly path: string
+  /** true when the file was found complete on disk after a crash and adopted instead of downloaded again. */
+  readonly adopted?: true
+  /** Unix time the record was written. */
+  readonly saved_at: number
+}
+
+/** An archived file whose photo / audio is no longer on the user's profile. The file stays on disk. */
+export interface GoneRecord {
+  readonly type: 'gone'
+  readonly user_id: number
+  readonly kind: FileKind
+  readonly photo_id?: string
+  readonly document_id?: string
+  readonly size?: string
+  readonly path: string
+  /** Unix time the disappearance was noticed. */
+  readonly noticed_at: number
+}
+
+/** A file marked gone that is listed again (e.g. a photo hidden and shown again). */
+export interface BackRecord {
+  readonly type: 'back'
+  readonly user_id: number
+  readonly kind: FileKind
+  readonly photo_id?: string
+  readonly document_id?: string
+  readonly size?: string
+  readonly path: string
+  readonly noticed_at: number
+}
+
+/** A user that could not be archived this run, with the Bot API error it produced. */
+export interface UserFailedRecord {
+  readonly type: 'user-failed'
+  /** The reference as given (username, @username, link, id). */
+  readonly user: string
+  /** The numeric id, when resolution got that far. */
+  readonly user_id?: number
+  readonly error: BotApiErrorJson
+  /** Unix time of the failure. */
+  readonly at: number
+}
+
+/** One line of `manifest.ndjson`. */
+export type ManifestRecord = FileRecord | GoneRecord | BackRecord | UserFailedRecord
+
+/** Per-user counts reported in `user-done`. */
+export interface UserCounts {
+  /** Files the listing offered (after the size/video/audio selection). */
+  readonly listed: number
+  /** Files downloaded this run. */
+  readonly downloaded: number
+  /** Files found complete on disk without a record (crash between rename and append) and adopted. */
+  readonly adopted: number
+  /** Files already archived and verified on disk. */
+  readonly unchanged: number
+  /** Archived files newly marked gone. */
+  readonly gone: number
+  /** Bytes downloaded this run. */
+  readonly bytes: number
+}
+
+/** Progress events, in the order they happen. Never carry secrets. */
+export type ArchiveEvent =
+  | { readonly type: 'user-start'; readonly user: string }
+  | { readonly type: 'user-done'; readonly user: string; readonly user_id: number; readonly counts: UserCounts }
+  | {
+      readonly type: 'user-failed'
+      readonly user: string
+      readonly user_id?: number
+      readonly error: BotApiErrorJson
+    }
+  | {
+      readonly type: 'file-saved'
+      readonly user_id: number
+      readonly path: string
+      readonly bytes: number
+      readonly adopted: boolean
+    }
+  | { readonly type: 'flood-wait'; readonly method: string; readonly seconds: number }
+  | {
+      readonly type: 'retry'
+      readonly method: string
+      readonly attempt: number
+      readonly reason: string
+      readonly delay_ms: number
+    }
+  | { readonly type: 'summary'; readonly summary: ArchiveSummary }
+
+/** What a run did. */
+export interface ArchiveSummary {
+  /** true when every user was archived and the run was not stopped. */
+  readonly ok: boolean
+  readonly out: string
+  readonly users: { readonly done: number; readonly failed: number; readonly skipped_duplicates: number }
+  readonly files: {
+    readonly downloaded: number
+    readonly adopted: number
+    readonly unchanged: number
+    readonly gone: number
+    readonly bytes: number
+  }
+  /** RPCs sent, by GramJS class name (`photos.GetUserPhotos`, `upload.GetFile`, …), retries included. */
+  readonly rpc: Readonly<Record<string, number>>
+  /** Flood waits received, by method. */
+  readonly flood_waits: Readonly<Record<string, number>>
+  /** Retries after network errors, expired file references and file migrations. */
+  readonly retries: number
+  /** Partial downloads of a crashed run that were removed on start. */
+  readonly swept_partials: number
+  /** Set when the run stopped early (a flood wait above `maxFloodWait`); the archive is resumable. */
+  readonly stopped?: BotApiErrorJson
+  /** Wall time of the run in milliseconds. */
+  readonly duration_ms: number
+}
