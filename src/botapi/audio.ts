@@ -9,6 +9,7 @@ import type { TypeSavedMusic } from '../tl/index.js'
 import { audioFileId, documentThumbnailFileId, documentThumbnailUniqueId, documentUniqueId } from './file-id.js'
 import type { DocumentRef } from './file-id.js'
 import { toBigInt } from './long.js'
+import { botApiPhotoSize } from './photo.js'
 import type { Audio, PhotoSize, UserProfileAudios } from './types.js'
 
 function documentRef(document: Api.Document): DocumentRef {
@@ -26,16 +27,13 @@ function albumCover(document: Api.Document): PhotoSize | undefined {
     else continue
     if (t.type.length !== 1 || t.type.charCodeAt(0) >= 128) continue
     const valid = t.w > 0 && t.h > 0 && t.w <= 65535 && t.h <= 65535
-    const out: PhotoSize = {
-      file_id: documentThumbnailFileId(documentRef(document), t.type),
-      file_unique_id: documentThumbnailUniqueId(document.id, t.type),
-      width: 0,
-      height: 0,
-    }
-    if (bytes > 0) out.file_size = bytes
-    out.width = valid ? t.w : 0
-    out.height = valid ? t.h : 0
-    return out
+    return botApiPhotoSize(
+      documentThumbnailFileId(documentRef(document), t.type),
+      documentThumbnailUniqueId(document.id, t.type),
+      bytes,
+      valid ? t.w : 0,
+      valid ? t.h : 0,
+    )
   }
   return undefined
 }

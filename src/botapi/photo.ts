@@ -53,14 +53,13 @@ function photoRef(photo: Api.Photo): PhotoRef {
   return { dcId: photo.dcId, id: photo.id, accessHash: photo.accessHash, fileReference: photo.fileReference }
 }
 
-/** Builds one Bot API `PhotoSize` with the Bot API's key order. */
-function botApiPhotoSize(fileId: string, uniqueId: string, bytes: number, width: number, height: number): PhotoSize {
-  const out: PhotoSize = { file_id: fileId, file_unique_id: uniqueId, width: 0, height: 0 }
-  if (bytes > 0) out.file_size = bytes
-  // Assigned after file_size so that JSON key order is file_id, file_unique_id, file_size, width, height.
-  out.width = width
-  out.height = height
-  return out
+/** Builds one Bot API `PhotoSize` with the Bot API's key order (`file_size` only when non-zero). */
+export function botApiPhotoSize(fileId: string, uniqueId: string, bytes: number, width: number, height: number): PhotoSize {
+  // Two literals rather than a later assignment: JSON key order must be file_id, file_unique_id, file_size, width,
+  // height, and reassigning a key does not move it.
+  return bytes > 0
+    ? { file_id: fileId, file_unique_id: uniqueId, file_size: bytes, width, height }
+    : { file_id: fileId, file_unique_id: uniqueId, width, height }
 }
 
 /**
@@ -94,16 +93,14 @@ export function toProfileVideoSizes(photo: Api.TypePhoto): ProfileVideoSize[] {
   for (const v of photo.videoSizes ?? []) {
     if (!(v instanceof Api.VideoSize) || v.type.length !== 1 || v.type.charCodeAt(0) >= 128) continue
     const { width, height } = dimensions(v.w, v.h)
-    const item: ProfileVideoSize = {
-      type: v.type,
-      file_id: photoSizeFileId(ref, v.type),
-      file_unique_id: photoSizeUniqueId(photo.id, v.type),
-      width: 0,
-      height: 0,
-    }
-    if (v.size > 0) item.file_size = v.size
-    item.width = width
-    item.height = height
+    const { file_id, file_unique_id, ...rest } = botApiPhotoSize(
+      photoSizeFileId(ref, v.type),
+      photoSizeUniqueId(photo.id, v.type),
+      v.size,
+      width,
+      height,
+    )
+    const item: ProfileVideoSize = { type: v.type, file_id, file_unique_id, ...rest }
     if (v.videoStartTs !== undefined) item.video_start_ts = v.videoStartTs
     out.push(item)
   }
