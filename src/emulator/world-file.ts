@@ -1,0 +1,73 @@
+/**
+ * The ground truth of an emulated world, as written by `--world-file W` and returned by `startEmulator().world`'s
+ * `toFile()`: every user, photo, size and file, with the byte length and sha256 of every file the emulator serves.
+ * Tests and the benchmark compare downloads against it. Ids that may exceed 2^53 are decimal strings.
+ */
+
+/** One downloadable file (a photo size, a video size, an audio, a thumbnail). */
+export interface WorldFileEntry {
+  /** Byte length of the file. */
+  readonly bytes: number
+  /** sha256 of the file, lowercase hex. */
+  readonly sha256: string
+}
+
+/** One size of a photo: `type` is the MTProto size letter (`a`, `b`, `c`, `x`, `y`, `w`…, `i` for stripped). */
+export interface WorldPhotoSize extends WorldFileEntry {
+  readonly type: string
+  readonly w: number
+  readonly h: number
+  /** `photoSizeProgressive` steps (byte offsets where each progressive scan ends), when progressive. */
+  readonly progressive?: readonly number[]
+  /** true for the stripped thumbnail (`i`), which is inlined in the photo and never downloaded. */
+  readonly stripped?: true
+}
+
+/** A video size of an animated profile photo (type `u`). */
+export interface WorldVideoSize extends WorldFileEntry {
+  readonly type: string
+  readonly w: number
+  readonly h: number
+  readonly videoStartTs?: number
+}
+
+export interface WorldPhoto {
+  readonly id: string
+  readonly date: number
+  readonly dcId: number
+  readonly sizes: readonly WorldPhotoSize[]
+  readonly videoSizes: readonly WorldVideoSize[]
+}
+
+export interface WorldAudio extends WorldFileEntry {
+  readonly id: string
+  readonly date: number
+  readonly dcId: number
+  readonly mimeType: string
+  readonly fileName: string
+  readonly duration: number
+  readonly performer: string
+  readonly title: string
+}
+
+export interface WorldUser {
+  readonly id: number
+  readonly firstName: string
+  readonly lastName?: string
+  /** Usernames, the first being the main one; empty when the user has none. */
+  readonly usernames: readonly string[]
+  readonly deactivated: boolean
+  /** true for a test account (the ones in the connection file). */
+  readonly account?: true
+  /** Profile photos, newest first (the order `photos.getUserPhotos` lists them). */
+  readonly photos: readonly WorldPhoto[]
+  /** Profile audios in profile order. */
+  readonly audios: readonly WorldAudio[]
+}
+
+/** Contents of the world file (JSON). */
+export interface WorldFile {
+  readonly version: 1
+  readonly seed: number
+  readonly users: readonly WorldUser[]
+}
