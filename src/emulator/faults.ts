@@ -1,0 +1,112 @@
+/**
+ * Fault injection for the emulator's application layer: per-RPC latency, per-method flood limits (token buckets
+ * answering an honest `FLOOD_WAIT_X`), expiring file references and occasional internal errors. All off by default.
+ * (Dropped connections belong to the protocol layer.)
+ */
+import { createHash } from 'node:crypto'
+
+/** A clock in milliseconds since the epoch (injectable for tests). */
+export interface Clock {
+  now(): number
+}
+
+/** The system clock. */
+export const systemClock: Clock = { now: () => Date.now() }
+
+/** A token bucket limiting one method per account. */
+export interface FloodRule {
+  /** Requests allowed in a burst. */
+  readonly capacity: number
+  /** Tokens added back per second. */
+  readonly refillPerSecond: number
+}
+
+/**
+ * A strict budget for `contacts.resolveUsername`, in the spirit of Telegram's (which is undocumented and much
+ * stricter than for other methods): a burst of 50 and then one every 5 seconds.
+ */
+export const DEFAULT_RESOLVE_USERNAME_RULE: FloodRule = { capacity: 50, refillPerSecond: 0.2 }
+
+/** Fault options; every field is off when absent. */
+export interface FaultOptions {
+  /** Delay before every answer: `fixedMs` plus a seeded uniform jitter in `[0, jitterMs)`. Default none. */
+  readonly latency?: { readonly fixedMs: number; readonly jitterMs?: number }
+  /** Token buckets per method class name (e.g. `photos.GetUserPhotos`), per account. Default none. */
+  readonly floodRules?: Readonly<Record<string, FloodRule>>
+  /** File references older than this many seconds answer `FILE_REFERENCE_EXPIRED`. Default: never expire. */
+  readonly fileReferenceTtlSeconds?: number
+  /** Probability in [0, 1] of answering 500 `INTERNAL_SERVER_ERROR` instead of the real answer. Default 0. */
+  readonly internalErrorRate?: number
+  /** Seed of the jitter and the internal-error draws. Default 1. */
+  readonly seed?: number
+}
+
+/** A seeded uniform [0, 1) generator (SHA-256 counter mode, reproducible per seed). */
+export class SeededRandom {
+  private counter = 0
+  constructor(private readonly seed: number) {}
+  next(): number {
+    const d = createHash('sha256').update(`${this.seed}/${this.counter++}`).digest()
+    return d.readUInt32LE(0) / 2 ** 32
+  }
+}
+
+interface Bucket {
+  tokens: number
+  updatedMs: number
+  /** The end of the last flood wait issued from this bucket (ms), 0 when none. */
+  waitUntilMs: number
+}
+
+/** Outcome of {@link FloodLimiter.take}. */
+export type FloodVerdict =
+  | { readonly ok: true }
+  /** `seconds` is the honest wait until a token is available; `duringWait` when an earlier wait was still running. */
+  | { readonly ok: false; readonly seconds: number; readonly duringWait: boolean }
+
+/** Token buckets per (account, method). */
+export class FloodLimiter {
+  private readonly buckets = new Map<string, Bucket>()
+
+  constructor(
+    private readonly rules: Readonly<Record<string, FloodRule>>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** true when `method` is limited at all. */
+  limits(method: string): boolean {
+    return this.rules[method] !== undefined
+  }
+
+  /**
+   * Whether a flood wait issued earlier for `method` to `account` is still running (the client should not have
+   * sent this request).
+   */
+  inWait(account: string, method: string): boolean {
+    const b = this.buckets.get(`${account}\u0000${method}`)
+    return b !== undefined && this.clock.now() < b.waitUntilMs
+  }
+
+  /** Takes a token for one request, or tells how long to wait. */
+  take(account: string, method: string): FloodVerdict {
+    const rule = this.rules[method]
+    if (rule === undefined) return { ok: true }
+    const key = `${account}\u0000${method}`
+    const now = this.clock.now()
+    let b = this.buckets.get(key)
+    if (b === undefined) {
+      b = { tokens: rule.capacity, updatedMs: now, waitUntilMs: 0 }
+      this.buckets.set(key, b)
+    }
+    b.tokens = Math.min(rule.capacity, b.tokens + ((now - b.updatedMs) / 1000) * rule.refillPerSecond)
+    b.updatedMs = now
+    const duringWait = now < b.waitUntilMs
+    if (b.tokens >= 1) {
+      b.tokens -= 1
+      return { ok: true }
+    }
+    const seconds = Math.max(1, Math.ceil((1 - b.tokens) / rule.refillPerSecond))
+    b.waitUntilMs = Math.max(b.waitUntilMs, now + ((1 - b.tokens) / rule.refillPerSecond) * 1000)
+    return { ok: false, seconds, duringWait }
+  }
+}

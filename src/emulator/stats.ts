@@ -1,0 +1,81 @@
+/**
+ * What the emulator counts: calls per method and DC, RPC errors by name, bytes served per DC, downloads per file,
+ * flood waits issued and — the archiver's report card — requests received while a flood wait issued for that
+ * method to that account was still running.
+ */
+import { writeFile } from 'node:fs/promises'
+
+/** A snapshot of the counters (plain JSON). */
+export interface EmulatorStats {
+  /** RPC calls per method class name (`photos.GetUserPhotos`). */
+  readonly callsPerMethod: Record<string, number>
+  /** RPC calls per DC id. */
+  readonly callsPerDc: Record<string, number>
+  /** Error answers per error name, with numbers replaced by `X` (`FLOOD_WAIT_X`, `FILE_MIGRATE_X`). */
+  readonly rpcErrors: Record<string, number>
+  /** File bytes served by `upload.getFile`, per DC id. */
+  readonly bytesServedPerDc: Record<string, number>
+  /** `upload.getFile` calls answered with bytes, per file key (`photo:<id>:<type>`, `video:<id>:u`, `audio:<id>`). */
+  readonly downloadsPerFile: Record<string, number>
+  /** Flood waits issued per method. */
+  readonly floodWaitsIssued: Record<string, number>
+  /** Requests of a method received while a flood wait for that method to that account was still running. */
+  readonly requestsDuringFloodWait: Record<string, number>
+}
+
+function bump(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by
+}
+
+/** Mutable counters behind {@link EmulatorStats}. */
+export class StatsCollector {
+  private s: EmulatorStats = StatsCollector.empty()
+
+  private static empty(): EmulatorStats {
+    return {
+      callsPerMethod: {},
+      callsPerDc: {},
+      rpcErrors: {},
+      bytesServedPerDc: {},
+      downloadsPerFile: {},
+      floodWaitsIssued: {},
+      requestsDuringFloodWait: {},
+    }
+  }
+
+  call(method: string, dcId: number): void {
+    bump(this.s.callsPerMethod, method)
+    bump(this.s.callsPerDc, String(dcId))
+  }
+
+  error(errorMessage: string): void {
+    bump(this.s.rpcErrors, errorMessage.replace(/\d+/g, 'X'))
+  }
+
+  served(fileKey: string, dcId: number, bytes: number): void {
+    bump(this.s.bytesServedPerDc, String(dcId), bytes)
+    bump(this.s.downloadsPerFile, fileKey)
+  }
+
+  floodWait(method: string): void {
+    bump(this.s.floodWaitsIssued, method)
+  }
+
+  duringFloodWait(method: string): void {
+    bump(this.s.requestsDuringFloodWait, method)
+  }
+
+  /** A deep copy of the counters. */
+  snapshot(): EmulatorStats {
+    return JSON.parse(JSON.stringify(this.s)) as EmulatorStats
+  }
+
+  reset(): void {
+    this.s = StatsCollector.empty()
+  }
+}
+
+/** Writes a stats snapshot as JSON. */
+export async function writeStatsFile(path: string, stats: EmulatorStats): Promise<void> {
+  await writeFile(path, `${JSON.stringify(stats, null, 2)}\n`)
+}
