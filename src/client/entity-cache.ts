@@ -1,0 +1,288 @@
+/**
+ * A persistent cache of user access hashes and usernames, stored as a JSON file beside the session.
+ *
+ * A numeric user id is useless to MTProto without the access hash this account received for that user; the cache
+ * remembers every user object the library sees (photos.Photos.users, contacts.ResolvedPeer.users, users.getUsers),
+ * so an id seen once resolves without a network call in later processes, and a username costs one
+ * `contacts.resolveUsername` ever. GramJS's own entity cache is in-memory only, hence this one.
+ *
+ * The file is loaded once, saved debounced after changes, on {@link EntityCache.flush} and on
+ * {@link EntityCache.close}, always atomically (temporary file, fsync, rename, mode 0600).
+ */
+import { constants } from 'node:fs'
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, join } from 'node:path'
+import { Api } from 'telegram'
+import { TgProfileError } from '../errors/index.js'
+
+/** What the cache knows about one user. */
+export interface CachedUser {
+  /** User id. */
+  readonly id: bigint
+  /** The access hash this account received for the user. */
+  readonly accessHash: bigint
+  /** The user's active usernames, lower-cased. */
+  readonly usernames: readonly string[]
+}
+
+/** Options of {@link EntityCache.open}. */
+export interface EntityCacheOptions {
+  /** Milliseconds to wait after a change before saving (changes in between are saved together). Default 1000. */
+  saveDelayMs?: number
+}
+
+interface FileShape {
+  version: 1
+  self?: string
+  users: Record<string, { access_hash: string; usernames: string[] }>
+}
+
+const FILE_VERSION = 1
+
+/** The file name used by {@link entityCachePathFor}. */
+export const ENTITY_CACHE_SUFFIX = '.entities.json'
+
+/** The conventional cache path beside a session file: `<session>.entities.json`. */
+export function entityCachePathFor(sessionPath: string): string {
+  return sessionPath + ENTITY_CACHE_SUFFIX
+}
+
+function activeUsernames(user: Api.User): string[] {
+  const out = new Set<string>()
+  if (user.username) out.add(user.username.toLowerCase())
+  for (const u of user.usernames ?? []) {
+    if (u.active) out.add(u.username.toLowerCase())
+  }
+  return [...out]
+}
+
+/** Atomically replaces `path` with `data` (mode 0600). */
+async function writeAtomically(path: string, data: string): Promise<void> {
+  const dir = dirname(path)
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
+  try {
+    await handle.writeFile(data, 'utf8')
+    await handle.sync()
+  } catch (error) {
+    await handle.close()
+    await unlink(tmp).catch(() => undefined)
+    throw error
+  }
+  await handle.close()
+  try {
+    await rename(tmp, path)
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined)
+    throw error
+  }
+  if (process.platform !== 'win32') {
+    const d = await open(dir, constants.O_RDONLY)
+    try {
+      await d.sync()
+    } finally {
+      await d.close()
+    }
+  }
+}
+
+/** User id → access hash and usernames → id, optionally persisted to a JSON file. */
+export class EntityCache {
+  /** The file this cache persists to, or `undefined` for an in-memory cache. */
+  readonly path: string | undefined
+  private readonly byId = new Map<bigint, CachedUser>()
+  private readonly byUsername = new Map<string, bigint>()
+  private self: bigint | undefined
+  private readonly saveDelayMs: number
+  private timer: NodeJS.Timeout | undefined
+  private dirty = false
+  private closed = false
+  private writing: Promise<void> = Promise.resolve()
+
+  private constructor(path: string | undefined, options: EntityCacheOptions) {
+    this.path = path
+    this.saveDelayMs = options.saveDelayMs ?? 1000
+  }
+
+  /** A cache that lives only as long as the process. */
+  static memory(): EntityCache {
+    return new EntityCache(undefined, {})
+  }
+
+  /**
+   * Loads the cache stored at `path` (an absent file is an empty cache).
+   *
+   * @throws TgProfileError when the file exists but is not a cache file
+   */
+  static async open(path: string, options: EntityCacheOptions = {}): Promise<EntityCache> {
+    const cache = new EntityCache(path, options)
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return cache
+      throw error
+    }
+    cache.load(text)
+    return cache
+  }
+
+  private load(text: string): void {
+    let data: FileShape
+    try {
+      data = JSON.parse(text) as FileShape
+      if (data.version !== FILE_VERSION || typeof data.users !== 'object' || data.users === null) throw new Error('shape')
+      if (data.self !== undefined) this.self = BigInt(data.self)
+      for (const [id, entry] of Object.entries(data.users)) {
+        this.put(BigInt(id), BigInt(entry.access_hash), entry.usernames.map((u) => u.toLowerCase()))
+      }
+    } catch (cause) {
+      throw new TgProfileError(`entity cache ${this.path ?? ''} is not a valid cache file; delete it to start over`, {
+        cause,
+      })
+    }
+  }
+
+  /** Number of users known. */
+  get size(): number {
+    return this.byId.size
+  }
+
+  /** The logged-in account's id, once a response marked it as `self`. */
+  get selfId(): bigint | undefined {
+    return this.self
+  }
+
+  /** What is known about user `id`. */
+  get(id: bigint): CachedUser | undefined {
+    return this.byId.get(id)
+  }
+
+  /** The user currently known under `username` (case-insensitive, without `@`). */
+  getByUsername(username: string): CachedUser | undefined {
+    const id = this.byUsername.get(username.toLowerCase())
+    return id === undefined ? undefined : this.byId.get(id)
+  }
+
+  private put(id: bigint, accessHash: bigint, usernames: readonly string[]): boolean {
+    const old = this.byId.get(id)
+    const same =
+      old !== undefined &&
+      old.accessHash === accessHash &&
+      old.usernames.length === usernames.length &&
+      old.usernames.every((u, i) => u === usernames[i])
+    if (same) return false
+    for (const u of old?.usernames ?? []) {
+      if (this.byUsername.get(u) === id) this.byUsername.delete(u)
+    }
+    for (const u of usernames) {
+      // A username moves with its current owner.
+      const previous = this.byUsername.get(u)
+      if (previous !== undefined && previous !== id) {
+        const other = this.byId.get(previous)
+        if (other !== undefined) {
+          this.byId.set(previous, { ...other, usernames: other.usernames.filter((x) => x !== u) })
+        }
+      }
+      this.byUsername.set(u, id)
+    }
+    this.byId.set(id, { id, accessHash, usernames: [...usernames] })
+    return true
+  }
+
+  /** Records a user by hand (`usernames` are lower-cased). Returns whether anything changed. */
+  set(id: bigint, accessHash: bigint, usernames: readonly string[] = []): boolean {
+    const changed = this.put(id, accessHash, usernames.map((u) => u.toLowerCase()))
+    if (changed) this.changed()
+    return changed
+  }
+
+  /**
+   * Records every usable user object: `min` users (whose access hash only works in their message context) and
+   * users without an access hash are skipped. Returns how many entries changed.
+   */
+  addUsers(users: Iterable<Api.TypeUser>): number {
+    let n = 0
+    let selfChanged = false
+    for (const user of users) {
+      if (!(user instanceof Api.User)) continue
+      const id = BigInt(user.id.toString())
+      if (user.self && this.self !== id) {
+        this.self = id
+        selfChanged = true
+      }
+      if (user.min || user.accessHash === undefined) continue
+      if (this.put(id, BigInt(user.accessHash.toString()), activeUsernames(user))) n++
+    }
+    if (n > 0 || selfChanged) this.changed()
+    return n
+  }
+
+  private changed(): void {
+    if (this.path === undefined) return
+    this.dirty = true
+    if (this.timer !== undefined || this.closed) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      void this.flush().catch(() => undefined)
+    }, this.saveDelayMs)
+    // A pending save must not keep the process alive; close() saves synchronously with the caller.
+    this.timer.unref()
+  }
+
+  private serialize(): string {
+    const users: FileShape['users'] = {}
+    for (const u of this.byId.values()) {
+      users[u.id.toString()] = { access_hash: u.accessHash.toString(), usernames: [...u.usernames] }
+    }
+    const data: FileShape = { version: FILE_VERSION, users }
+    if (this.self !== undefined) data.self = this.self.toString()
+    return JSON.stringify(data)
+  }
+
+  /** Saves now if anything changed since the last save (no-op for in-memory caches). */
+  async flush(): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    const path = this.path
+    if (path === undefined || !this.dirty) return this.writing
+    this.dirty = false
+    const text = this.serialize()
+    // Writes are serialized so an older snapshot can never land after a newer one.
+    const next = this.writing.then(() => writeAtomically(path, text))
+    this.writing = next.catch(() => undefined)
+    try {
+      await next
+    } catch (error) {
+      this.dirty = true
+      throw error
+    }
+  }
+
+  /** Saves pending changes and stops the debounce timer. The cache stays readable. */
+  async close(): Promise<void> {
+    this.closed = true
+    await this.flush()
+  }
+}
+
+const attached = new WeakMap<object, EntityCache>()
+
+/** Makes `cache` the entity cache the library methods use with `client`. */
+export function attachEntityCache(client: object, cache: EntityCache): void {
+  attached.set(client, cache)
+}
+
+/** The cache attached to `client`, or a fresh in-memory one attached on first use. */
+export function getEntityCache(client: object): EntityCache {
+  let cache = attached.get(client)
+  if (cache === undefined) {
+    cache = EntityCache.memory()
+    attached.set(client, cache)
+  }
+  return cache
+}

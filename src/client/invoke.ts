@@ -1,0 +1,39 @@
+/**
+ * The narrow slice of a GramJS `TelegramClient` the library methods use, and one helper to invoke requests through
+ * it (including the hand-registered layer-214 ones GramJS's types do not know).
+ */
+import type { Api } from 'telegram'
+
+/**
+ * What the methods need from a client: `invoke` (optionally on another DC) and the home DC of the session.
+ * A GramJS `TelegramClient` satisfies it; unit tests may pass a recording object.
+ */
+export interface ProfileClient {
+  /** GramJS `TelegramClient.invoke`: sends one request, on the home DC or on `dcId`. */
+  invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown>
+  /** The session, whose `dcId` is the home DC (GramJS `Session.dcId`). */
+  readonly session?: { readonly dcId: number }
+}
+
+/** Any TL request object: GramJS's generated requests or the ones registered in `src/tl`. */
+export interface TlRequest {
+  readonly classType: 'request'
+  readonly className: string
+}
+
+/**
+ * Sends `request` through `client`, on `dcId` only when it differs from the home DC (GramJS would otherwise open a
+ * second connection to the home DC). Returns the raw answer, to be narrowed by the caller.
+ */
+export async function invokeRequest(client: ProfileClient, request: TlRequest, dcId?: number): Promise<unknown> {
+  // GramJS's `invoke` only looks at classType / resolve / getBytes; its typing just does not list src/tl requests.
+  const req = request as unknown as Api.AnyRequest
+  if (dcId === undefined || dcId === homeDcId(client)) return client.invoke(req)
+  return client.invoke(req, dcId)
+}
+
+/** The session's home DC, or `undefined` when the client does not say. */
+export function homeDcId(client: ProfileClient): number | undefined {
+  const dc = client.session?.dcId
+  return typeof dc === 'number' && dc > 0 ? dc : undefined
+}

@@ -1,0 +1,79 @@
+import { Api } from 'telegram'
+import { assertTypeIs } from '../botapi/assert.js'
+import { toBigInteger } from '../botapi/long.js'
+import { toUserProfilePhotos } from '../botapi/photo.js'
+import type { UserProfilePhotos } from '../botapi/types.js'
+import { getEntityCache } from '../client/entity-cache.js'
+import type { EntityCache } from '../client/entity-cache.js'
+import { invokeRequest } from '../client/invoke.js'
+import type { ProfileClient } from '../client/invoke.js'
+import { toBotApiError } from '../errors/index.js'
+import { normalizeLimit, normalizeMaxId, normalizeOffset, parseUserArgument } from './normalize.js'
+import type { UserArgument } from './normalize.js'
+import { resolveParsedUser } from './resolve-user.js'
+
+/** Parameters of {@link getUserProfilePhotos}: the Bot API's, plus `max_id`. */
+export interface GetUserProfilePhotosParams {
+  /** The target user: positive integer id (number, bigint, numeric string), `@username`, `username`, t.me link, `"me"`. */
+  user_id: UserArgument
+  /** Sequential number of the first photo to be returned. Default 0 (the newest). */
+  offset?: number
+  /** Number of photos to return, 1..100. Default 100. */
+  limit?: number
+  /** Only photos with an id below this one (MTProto `max_id`; not in the Bot API). Default 0 (no bound). */
+  max_id?: number | bigint | string
+}
+
+/** Options of {@link getUserProfilePhotos}. */
+export interface GetUserProfilePhotosOptions {
+  /** Entity cache to use. Default: the one attached to the client. */
+  cache?: EntityCache
+}
+
+/** One page of `photos.getUserPhotos` for an already resolved user; users in the answer fill `cache`. */
+export async function fetchUserPhotosPage(
+  client: ProfileClient,
+  cache: EntityCache,
+  request: { userId: Api.TypeInputUser; offset: number; limit: number; maxId: bigint },
+): Promise<Api.photos.TypePhotos> {
+  const result = await invokeRequest(
+    client,
+    new Api.photos.GetUserPhotos({
+      userId: request.userId,
+      offset: request.offset,
+      limit: request.limit,
+      maxId: toBigInteger(request.maxId),
+    }),
+  )
+  assertTypeIs<Api.photos.TypePhotos>('photos.getUserPhotos', result, Api.photos.Photos, Api.photos.PhotosSlice)
+  cache.addUsers(result.users)
+  return result
+}
+
+/**
+ * The Bot API's `getUserProfilePhotos`, answered by one MTProto `photos.getUserPhotos` call (after resolving the
+ * user, see `resolveUser`). Parameters are checked before any network call; every failure is a `BotApiError` or a
+ * `NetworkError` (see `toBotApiError`).
+ *
+ * @see https://core.telegram.org/bots/api#getuserprofilephotos
+ * @see https://core.telegram.org/method/photos.getUserPhotos
+ */
+export async function getUserProfilePhotos(
+  client: ProfileClient,
+  params: GetUserProfilePhotosParams,
+  options: GetUserProfilePhotosOptions = {},
+): Promise<UserProfilePhotos> {
+  const method = 'getUserProfilePhotos'
+  try {
+    const user = parseUserArgument(params.user_id)
+    const offset = normalizeOffset(params.offset)
+    const limit = normalizeLimit(params.limit)
+    const maxId = normalizeMaxId(params.max_id)
+    const cache = options.cache ?? getEntityCache(client)
+    const { inputUser } = await resolveParsedUser(client, user, { cache, method })
+    const result = await fetchUserPhotosPage(client, cache, { userId: inputUser, offset, limit, maxId })
+    return toUserProfilePhotos(result)
+  } catch (error) {
+    throw toBotApiError(error, method)
+  }
+}
