@@ -3,5 +3,71 @@
  *
  * @packageDocumentation
  */
+
+// Library methods (client first, options last).
+export {
+  getUserProfilePhotos,
+  iterUserProfilePhotos,
+  getUserProfileAudios,
+  resolveUser,
+  fileIdToLocation,
+  downloadFile,
+  partCount,
+  parseUserArgument,
+  isValidUsername,
+  MAX_LIMIT,
+  MAX_PART_SIZE,
+  PART_ALIGNMENT,
+  FILE_REFERENCE_HINT,
+} from './methods/index.js'
+export type {
+  GetUserProfilePhotosParams,
+  GetUserProfilePhotosOptions,
+  IterUserProfilePhotosOptions,
+  ProfilePhotoItem,
+  GetUserProfileAudiosParams,
+  GetUserProfileAudiosOptions,
+  ResolveUserOptions,
+  ResolvedUser,
+  FileLocation,
+  DownloadFileOptions,
+  DownloadFileStreamOptions,
+  UserArgument,
+  ParsedUser,
+} from './methods/index.js'
+
+// Client plumbing: the entity cache and the client surface the methods need.
+export { EntityCache, attachEntityCache, getEntityCache, entityCachePathFor } from './client/entity-cache.js'
+export type { CachedUser, EntityCacheOptions } from './client/entity-cache.js'
+export type { ProfileClient } from './client/invoke.js'
+
+// Bot API types and the pure mappers.
+export type { PhotoSize, UserProfilePhotos, Audio, UserProfileAudios, ProfileVideoSize } from './botapi/types.js'
+export { toPhotoSizes, toProfileVideoSizes, toUserProfilePhotos } from './botapi/photo.js'
+export { toAudio, toUserProfileAudios } from './botapi/audio.js'
+export {
+  photoSizeFileId,
+  photoSizeUniqueId,
+  audioFileId,
+  documentUniqueId,
+  documentThumbnailFileId,
+  documentThumbnailUniqueId,
+  parseProfileFileId,
+} from './botapi/file-id.js'
+export type { ParsedFileId, PhotoRef, DocumentRef } from './botapi/file-id.js'
+
+// Errors: one root, one translation point.
+export {
+  TgProfileError,
+  BotApiError,
+  NetworkError,
+  toBotApiError,
+  DESCRIPTIONS,
+  USER_NOT_CACHED_HINT,
+  tooManyRequests,
+} from './errors/index.js'
+export type { BotApiErrorEnvelope, BotApiErrorOptions, ResponseParameters, TranslatedError } from './errors/index.js'
+
+// TL combinators newer than GramJS's bundled layer.
 export { GetSavedMusic, SavedMusic, SavedMusicNotModified, registerTl, REGISTERED_LAYER } from './tl/index.js'
 export type { GetSavedMusicArgs, TypeSavedMusic } from './tl/index.js'

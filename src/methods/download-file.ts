@@ -1,0 +1,120 @@
+import { Api } from 'telegram'
+import bigInt from 'big-integer'
+import { homeDcId, invokeRequest } from '../client/invoke.js'
+import type { ProfileClient } from '../client/invoke.js'
+import { BotApiError, toBotApiError } from '../errors/index.js'
+import { fileIdToLocation } from './file-location.js'
+
+/** The largest `upload.getFile` part: 1 MiB. */
+export const MAX_PART_SIZE = 1024 * 1024
+/** `upload.getFile` offsets and limits must be multiples of this. */
+export const PART_ALIGNMENT = 4096
+
+/** Hint attached to `FILE_REFERENCE_*` errors. */
+export const FILE_REFERENCE_HINT =
+  'The file reference inside this file_id has expired. List the photos or audios again (getUserProfilePhotos, ' +
+  'iterUserProfilePhotos, getUserProfileAudios) to get a fresh file_id, then download with that.'
+
+/** Options of {@link downloadFile}. */
+export interface DownloadFileOptions {
+  /** The file size when known (e.g. `PhotoSize.file_size`): downloading stops after ⌈size/part⌉ parts. */
+  size?: number
+  /**
+   * Bytes per `upload.getFile` call: a multiple of 4096 that divides 1 MiB, so no part crosses a 1 MiB boundary.
+   * Default 1 MiB.
+   */
+  partSize?: number
+}
+
+/** {@link DownloadFileOptions} plus a consumer that receives each part in order instead of a returned Buffer. */
+export interface DownloadFileStreamOptions extends DownloadFileOptions {
+  /** Called with each part, in order; awaited before the next part is requested. */
+  onChunk: (chunk: Buffer, offset: number) => void | Promise<void>
+}
+
+/** The number of `upload.getFile` calls a file of `size` bytes takes with `partSize`-byte parts (at least one). */
+export function partCount(size: number, partSize: number = MAX_PART_SIZE): number {
+  return Math.max(1, Math.ceil(size / partSize))
+}
+
+function checkPartSize(partSize: number): void {
+  if (
+    !Number.isInteger(partSize) ||
+    partSize < PART_ALIGNMENT ||
+    partSize % PART_ALIGNMENT !== 0 ||
+    MAX_PART_SIZE % partSize !== 0
+  ) {
+    throw new RangeError(`downloadFile: partSize must be a multiple of 4096 dividing 1 MiB, got ${partSize}`)
+  }
+}
+
+function translate(error: unknown): BotApiError | Error {
+  const e = toBotApiError(error, 'downloadFile')
+  if (e instanceof BotApiError && e.mtprotoError?.startsWith('FILE_REFERENCE_')) {
+    return new BotApiError(e.error_code, e.description, {
+      method: 'downloadFile',
+      mtprotoError: e.mtprotoError,
+      mtprotoCode: e.mtprotoCode,
+      hint: FILE_REFERENCE_HINT,
+      cause: error,
+    })
+  }
+  return e
+}
+
+/**
+ * Downloads a file named by a `file_id` this library produced, with `upload.getFile` on the DC that stores it
+ * (GramJS exports the authorization to that DC once and reuses the connection). Parts are `partSize` bytes at
+ * multiples of `partSize`; the download stops at the first short part, or once `size` bytes (when given) arrived.
+ *
+ * `FILE_REFERENCE_EXPIRED` becomes a `BotApiError` with a hint (`error.hint`): re-list to get a fresh `file_id`.
+ *
+ * @returns the whole file, or with `onChunk` the number of bytes delivered
+ */
+export async function downloadFile(client: ProfileClient, fileId: string, options: DownloadFileStreamOptions): Promise<number>
+export async function downloadFile(client: ProfileClient, fileId: string, options?: DownloadFileOptions): Promise<Buffer>
+export async function downloadFile(
+  client: ProfileClient,
+  fileId: string,
+  options: DownloadFileOptions & Partial<Pick<DownloadFileStreamOptions, 'onChunk'>> = {},
+): Promise<Buffer | number> {
+  const partSize = options.partSize ?? MAX_PART_SIZE
+  checkPartSize(partSize)
+  const { location, dcId: fileDc } = fileIdToLocation(fileId)
+  const size = options.size
+  const parts: Buffer[] = []
+  let offset = 0
+  let dcId = fileDc
+  let migrated = false
+  for (;;) {
+    if (size !== undefined && offset >= size && offset > 0) break
+    let result: unknown
+    try {
+      result = await invokeRequest(
+        client,
+        new Api.upload.GetFile({ location, offset: bigInt(offset), limit: partSize, precise: false, cdnSupported: false }),
+        dcId === homeDcId(client) ? undefined : dcId,
+      )
+    } catch (error) {
+      const translated = translate(error)
+      // The file's DC moved (rare): follow FILE_MIGRATE_X once.
+      if (!migrated && translated instanceof BotApiError && translated.migrateToDc !== undefined) {
+        migrated = true
+        dcId = translated.migrateToDc
+        continue
+      }
+      throw translated
+    }
+    if (!(result instanceof Api.upload.File)) {
+      throw new BotApiError(500, 'Internal Server Error: unexpected CDN redirect', { method: 'downloadFile' })
+    }
+    const chunk = Buffer.from(result.bytes)
+    if (chunk.length > 0) {
+      if (options.onChunk !== undefined) await options.onChunk(chunk, offset)
+      else parts.push(chunk)
+    }
+    offset += chunk.length
+    if (chunk.length < partSize) break
+  }
+  return options.onChunk !== undefined ? offset : Buffer.concat(parts)
+}

@@ -1,0 +1,57 @@
+import bigInt from 'big-integer'
+import { toUserProfileAudios } from '../botapi/audio.js'
+import type { UserProfileAudios } from '../botapi/types.js'
+import { getEntityCache } from '../client/entity-cache.js'
+import type { EntityCache } from '../client/entity-cache.js'
+import { invokeRequest } from '../client/invoke.js'
+import type { ProfileClient } from '../client/invoke.js'
+import { toBotApiError } from '../errors/index.js'
+import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../tl/index.js'
+import { normalizeLimit, normalizeOffset, parseUserArgument } from './normalize.js'
+import type { UserArgument } from './normalize.js'
+import { resolveParsedUser } from './resolve-user.js'
+
+/** Parameters of {@link getUserProfileAudios}, as in the Bot API. */
+export interface GetUserProfileAudiosParams {
+  /** The target user: positive integer id (number, bigint, numeric string), `@username`, `username`, t.me link, `"me"`. */
+  user_id: UserArgument
+  /** Sequential number of the first audio to be returned. Default 0. */
+  offset?: number
+  /** Number of audios to return, 1..100. Default 100. */
+  limit?: number
+}
+
+/** Options of {@link getUserProfileAudios}. */
+export interface GetUserProfileAudiosOptions {
+  /** Entity cache to use. Default: the one attached to the client. */
+  cache?: EntityCache
+}
+
+/**
+ * The Bot API's `getUserProfileAudios` (Bot API 9.4), answered by one MTProto `users.getSavedMusic` call (hash 0)
+ * after resolving the user. A `users.savedMusicNotModified` answer gives `total_count` with no audios.
+ *
+ * @see https://core.telegram.org/bots/api#getuserprofileaudios
+ * @see https://core.telegram.org/method/users.getSavedMusic
+ */
+export async function getUserProfileAudios(
+  client: ProfileClient,
+  params: GetUserProfileAudiosParams,
+  options: GetUserProfileAudiosOptions = {},
+): Promise<UserProfileAudios> {
+  const method = 'getUserProfileAudios'
+  try {
+    const user = parseUserArgument(params.user_id)
+    const offset = normalizeOffset(params.offset)
+    const limit = normalizeLimit(params.limit)
+    const cache = options.cache ?? getEntityCache(client)
+    const { inputUser } = await resolveParsedUser(client, user, { cache, method })
+    const result = await invokeRequest(client, new GetSavedMusic({ id: inputUser, offset, limit, hash: bigInt.zero }))
+    if (!(result instanceof SavedMusic) && !(result instanceof SavedMusicNotModified)) {
+      throw new TypeError('users.getSavedMusic: expected users.SavedMusic | users.SavedMusicNotModified')
+    }
+    return toUserProfileAudios(result)
+  } catch (error) {
+    throw toBotApiError(error, method)
+  }
+}

@@ -1,0 +1,24 @@
+/** The library operations, one per file. */
+export { getUserProfilePhotos, fetchUserPhotosPage } from './get-user-profile-photos.js'
+export type { GetUserProfilePhotosParams, GetUserProfilePhotosOptions } from './get-user-profile-photos.js'
+export { iterUserProfilePhotos } from './iter-user-profile-photos.js'
+export type { IterUserProfilePhotosOptions, ProfilePhotoItem } from './iter-user-profile-photos.js'
+export { getUserProfileAudios } from './get-user-profile-audios.js'
+export type { GetUserProfileAudiosParams, GetUserProfileAudiosOptions } from './get-user-profile-audios.js'
+export { resolveUser, resolveParsedUser } from './resolve-user.js'
+export type { ResolveUserOptions, ResolvedUser } from './resolve-user.js'
+export { fileIdToLocation } from './file-location.js'
+export type { FileLocation } from './file-location.js'
+export { downloadFile, partCount, MAX_PART_SIZE, PART_ALIGNMENT, FILE_REFERENCE_HINT } from './download-file.js'
+export type { DownloadFileOptions, DownloadFileStreamOptions } from './download-file.js'
+export {
+  parseUserArgument,
+  isValidUsername,
+  normalizeLimit,
+  normalizeOffset,
+  normalizeMaxId,
+  MAX_LIMIT,
+  MIN_USERNAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from './normalize.js'
+export type { UserArgument, ParsedUser } from './normalize.js'
