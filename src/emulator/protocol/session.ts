@@ -1,0 +1,639 @@
+/**
+ * One client connection to an emulated DC: transport framing, the unencrypted handshake, and MTProto 2.0
+ * encrypted sessions with the service layer (https://core.telegram.org/mtproto/description,
+ * https://core.telegram.org/mtproto/service_messages, https://core.telegram.org/mtproto/service_messages_about_messages).
+ *
+ * Strict readings, written down because the spec leaves them open:
+ * - Unknown auth_key_id, a msg_key that does not match, an inner length or padding outside 12–1024 bytes: transport
+ *   error -404, then close.
+ * - Checks on each message, in this order: msg_id parity (18), time window of 300 s past / 30 s future (16/17),
+ *   seq_no parity against the kind of message (34/35), then the server salt (`bad_server_salt`, code 48).
+ *   A refused message is not remembered, so the client may resend it.
+ * - A msg_id seen before in the session is ignored (the last 4096 per session are kept).
+ * - RPC queries run concurrently and are answered as each completes; answers above {@link GZIP_THRESHOLD} bytes go
+ *   out as `gzip_packed` when that is smaller. Messages ready together leave in one `msg_container`.
+ * - `ping`, `get_future_salts`, `msgs_state_req` are answered directly (not in `rpc_result`), like Telegram;
+ *   `destroy_session` and `rpc_drop_answer` are answered in `rpc_result`.
+ * - A query whose constructor is not a known method: `rpc_error 400 INPUT_METHOD_INVALID_<id>`; a method whose
+ *   arguments do not parse: `400 INPUT_CONSTRUCTOR_INVALID`; an app failure other than RpcError: `500
+ *   INTERNAL_SERVER_ERROR`. Nothing is left unanswered.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Socket } from 'node:net'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import bigInt from 'big-integer'
+import { Api } from 'telegram'
+import { BinaryReader } from 'telegram/extensions/index.js'
+import { tlobjects } from 'telegram/tl/AllTLObjects.js'
+import { RpcError, type CallContext, type DcAddress, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
+import { decryptMessage, encryptMessage } from './crypto.js'
+import { Handshake, SALT_LIFETIME_S, type AuthKeyRecord, type AuthKeyStore } from './handshake.js'
+import { ServerMsgIds, msgIdSeconds } from './msg-id.js'
+import { ServerTransport, TRANSPORT_ERROR, TransportViolation } from './transport.js'
+
+/** Answers larger than this many bytes are gzip-compressed when that makes them smaller. */
+export const GZIP_THRESHOLD = 1024
+/** How many past msg_ids a session remembers for duplicate detection. */
+export const SEEN_MSG_IDS = 4096
+
+const C = {
+  msgContainer: 0x73f1f8dc,
+  gzipPacked: 0x3072cfa1,
+  rpcResult: 0xf35c6d01,
+  rpcError: 0x2144ca19,
+  boolTrue: 0x997275b5,
+  boolFalse: 0xbc799737,
+  vector: 0x1cb5c415,
+  msgsAck: 0x62d6b459,
+  msgResendReq: 0x7d861a08,
+  httpWait: 0x9299359f,
+} as const
+
+/** Counters of one DC that the application layer cannot see. */
+export interface ProtocolCounters {
+  connections: number
+  handshakes: number
+  transportErrors: number
+  encryptedMessages: number
+  badMsgNotifications: number
+  badServerSalts: number
+  rpcCalls: number
+  droppedConnections: number
+}
+
+/** What a connection needs from its DC server. */
+export interface DcHost {
+  readonly dcId: number
+  readonly dcs: () => readonly DcAddress[]
+  readonly app: RpcApp
+  readonly keys: AuthKeyStore
+  readonly handshake: Omit<ConstructorParameters<typeof Handshake>[0], 'keys' | 'dcId'>
+  readonly sessions: Map<string, SessionState>
+  readonly counters: ProtocolCounters
+  /** Probability of destroying the socket on an incoming encrypted message. */
+  readonly dropRate: number
+  readonly random: () => number
+  readonly nowMs: () => number
+}
+
+/** Server-side state of one MTProto session (auth key + session_id); outlives connections. */
+export interface SessionState {
+  readonly sessionId: bigint
+  readonly record: AuthKeyRecord
+  readonly msgIds: ServerMsgIds
+  readonly seen: Set<bigint>
+  readonly seenOrder: bigint[]
+  /** Number of content-related messages the server sent (for seq_no). */
+  contentSent: number
+  layer: number | undefined
+  /** Queries in progress, for invokeAfterMsg. */
+  readonly running: Map<bigint, Promise<void>>
+  /** Queries answered, for msgs_state_req. */
+  readonly answered: Set<bigint>
+  connection: ServerConnection | undefined
+}
+
+interface Outgoing {
+  readonly body: Buffer
+  readonly contentRelated: boolean
+  readonly kind: 'response' | 'other'
+}
+
+function tlLong(v: bigint): Buffer {
+  const b = Buffer.alloc(8)
+  b.writeBigInt64LE(BigInt.asIntN(64, v))
+  return b
+}
+function tlInt(v: number): Buffer {
+  const b = Buffer.alloc(4)
+  b.writeInt32LE(v | 0)
+  return b
+}
+function tlUint(v: number): Buffer {
+  const b = Buffer.alloc(4)
+  b.writeUInt32LE(v >>> 0)
+  return b
+}
+function tlString(s: string): Buffer {
+  const data = Buffer.from(s, 'utf8')
+  const head = data.length < 254 ? Buffer.from([data.length]) : Buffer.concat([Buffer.from([254]), tlUint(data.length).subarray(0, 3)])
+  const total = head.length + data.length
+  return Buffer.concat([head, data, Buffer.alloc((4 - (total % 4)) % 4)])
+}
+const bigOf = (v: bigint): bigInt.BigInteger => bigInt(v.toString())
+
+/** Serializes what an RPC handler returned. */
+export function serializeAnswer(answer: RpcAnswer): Buffer {
+  if (typeof answer === 'boolean') return tlUint(answer ? C.boolTrue : C.boolFalse)
+  if (Array.isArray(answer)) {
+    const items = (answer as readonly unknown[]).map((x) =>
+      typeof x === 'bigint' ? tlLong(x) : (x as { getBytes(): Buffer }).getBytes(),
+    )
+    return Buffer.concat([tlUint(C.vector), tlUint(items.length), ...items])
+  }
+  return (answer as { getBytes(): Buffer }).getBytes()
+}
+
+/** The TL of `rpc_error`. */
+export function rpcErrorBody(code: number, message: string): Buffer {
+  return Buffer.concat([tlUint(C.rpcError), tlInt(code), tlString(message)])
+}
+
+/** Wrappers peeled from a query before it reaches the app. */
+interface Peeled {
+  readonly query: unknown
+  readonly layer: number | undefined
+  readonly afterMsgIds: bigint[]
+  readonly init: { apiId: number } | undefined
+}
+
+function peel(obj: unknown): Peeled {
+  let q = obj
+  let layer: number | undefined
+  const afterMsgIds: bigint[] = []
+  let init: { apiId: number } | undefined
+  for (;;) {
+    if (q instanceof Api.InvokeWithLayer) {
+      layer = q.layer
+      q = q.query
+    } else if (q instanceof Api.InitConnection) {
+      init = { apiId: q.apiId }
+      q = q.query
+    } else if (q instanceof Api.InvokeWithoutUpdates) {
+      q = q.query
+    } else if (q instanceof Api.InvokeAfterMsg) {
+      afterMsgIds.push(BigInt(q.msgId.toString()))
+      q = q.query
+    } else if (q instanceof Api.InvokeAfterMsgs) {
+      for (const id of q.msgIds) afterMsgIds.push(BigInt(id.toString()))
+      q = q.query
+    } else {
+      return { query: q, layer, afterMsgIds, init }
+    }
+  }
+}
+
+/** One TCP connection to an emulated DC. */
+export class ServerConnection {
+  private readonly transport = new ServerTransport()
+  private readonly handshake: Handshake
+  private readonly plainMsgIds: ServerMsgIds
+  private closed = false
+  private queue: Outgoing[] = []
+  private flushScheduled = false
+  private session: SessionState | undefined
+  private record: AuthKeyRecord | undefined
+  private pendingAcks: bigint[] = []
+  private disconnectTimer: NodeJS.Timeout | undefined
+  private flushImmediate: NodeJS.Immediate | undefined
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: DcHost,
+  ) {
+    host.counters.connections++
+    this.plainMsgIds = new ServerMsgIds(host.nowMs)
+    this.handshake = new Handshake({
+      ...host.handshake,
+      dcId: host.dcId,
+      keys: host.keys,
+      onKey: (r) => {
+        host.counters.handshakes++
+        host.handshake.onKey?.(r)
+      },
+    })
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('error', () => this.close())
+    socket.on('close', () => this.close())
+  }
+
+  /** The detected transport, e.g. `full` or `obfuscated+abridged`. */
+  get transportName(): string {
+    return this.transport.name
+  }
+
+  /** Destroys the socket and forgets pending work. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+    if (this.flushImmediate) clearImmediate(this.flushImmediate)
+    if (this.session?.connection === this) this.session.connection = undefined
+    this.socket.destroy()
+  }
+
+  private transportError(code: number): void {
+    this.host.counters.transportErrors++
+    const frame = this.transport.encodeError(code)
+    if (frame !== undefined && !this.closed) {
+      this.closed = true
+      if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+      if (this.flushImmediate) clearImmediate(this.flushImmediate)
+      if (this.session?.connection === this) this.session.connection = undefined
+      this.socket.end(frame)
+      this.socket.destroySoon()
+    } else {
+      this.close()
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return
+    try {
+      for (const packet of this.transport.push(chunk)) {
+        if (this.closed) return
+        this.onPacket(packet)
+      }
+    } catch (e) {
+      this.transportError(e instanceof TransportViolation ? e.code : TRANSPORT_ERROR.AUTH_KEY_NOT_FOUND)
+    }
+  }
+
+  private onPacket(packet: Buffer): void {
+    if (packet.length < 8) throw new TransportViolation('packet shorter than auth_key_id')
+    const authKeyId = packet.readBigUInt64LE(0)
+    if (authKeyId === 0n) {
+      if (packet.length < 20) throw new TransportViolation('unencrypted message too short')
+      const msgId = packet.readBigUInt64LE(8)
+      const len = packet.readUInt32LE(16)
+      if (len + 20 > packet.length || msgId % 4n !== 0n) throw new TransportViolation('malformed unencrypted message')
+      const reply = this.handshake.handle(packet.subarray(20, 20 + len))
+      const out = Buffer.alloc(20)
+      out.writeBigUInt64LE(this.plainMsgIds.next('response'), 8)
+      out.writeUInt32LE(reply.length, 16)
+      this.write(Buffer.concat([out, reply]))
+      return
+    }
+    const record = this.host.keys.get(authKeyId)
+    if (record === undefined) throw new TransportViolation(`unknown auth_key_id ${authKeyId}`)
+    if (record.expiresAt !== undefined && record.expiresAt < this.now()) {
+      this.host.keys.delete(authKeyId)
+      throw new TransportViolation('temporary auth key expired')
+    }
+    const plain = decryptMessage(record.key, packet.subarray(8), 0)
+    if (plain === undefined) throw new TransportViolation('msg_key mismatch')
+    const len = plain.readUInt32LE(28)
+    const padding = plain.length - 32 - len
+    if (len % 4 !== 0 || padding < 12 || padding > 1024) throw new TransportViolation('bad inner length or padding')
+    this.host.counters.encryptedMessages++
+    if (this.host.dropRate > 0 && this.host.random() < this.host.dropRate) {
+      this.host.counters.droppedConnections++
+      this.close()
+      return
+    }
+    const salt = plain.readBigInt64LE(0)
+    const sessionId = plain.readBigInt64LE(8)
+    const msgId = plain.readBigInt64LE(16)
+    const seqNo = plain.readInt32LE(24)
+    this.record = record
+    this.attachSession(record, sessionId, msgId)
+    this.onMessage(msgId, seqNo, plain.subarray(32, 32 + len), salt)
+    this.scheduleFlush()
+  }
+
+  private now(): number {
+    return Math.floor(this.host.nowMs() / 1000)
+  }
+
+  private attachSession(record: AuthKeyRecord, sessionId: bigint, firstMsgId: bigint): void {
+    const key = `${record.state.authKeyId}:${sessionId}`
+    let s = this.host.sessions.get(key)
+    if (s === undefined) {
+      s = {
+        sessionId,
+        record,
+        msgIds: new ServerMsgIds(this.host.nowMs),
+        seen: new Set(),
+        seenOrder: [],
+        contentSent: 0,
+        layer: undefined,
+        running: new Map(),
+        answered: new Set(),
+        connection: this,
+      }
+      this.host.sessions.set(key, s)
+      this.session = s
+      // new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long
+      this.enqueue(
+        new Api.NewSessionCreated({
+          firstMsgId: bigOf(firstMsgId),
+          uniqueId: bigOf(randomBytes(8).readBigInt64LE(0)),
+          serverSalt: bigOf(this.currentSalt(record)),
+        }).getBytes(),
+        true,
+        'other',
+      )
+      return
+    }
+    s.connection = this
+    this.session = s
+  }
+
+  /** The salt valid now, creating new ones as old ones expire. */
+  private currentSalt(record: AuthKeyRecord): bigint {
+    this.ensureSalts(record, 1)
+    const now = this.now()
+    const valid = record.salts.find((s) => s.validSince <= now && now < s.validUntil)
+    return valid!.salt
+  }
+
+  private ensureSalts(record: AuthKeyRecord, count: number): void {
+    const now = this.now()
+    while (record.salts.length > 0 && record.salts[0]!.validUntil <= now) record.salts.shift()
+    let last = record.salts[record.salts.length - 1]
+    if (last === undefined) {
+      last = { salt: randomBytes(8).readBigInt64LE(0), validSince: now - 1, validUntil: now + SALT_LIFETIME_S }
+      record.salts.push(last)
+    }
+    while (record.salts.length < count) {
+      const since: number = last.validUntil
+      last = { salt: randomBytes(8).readBigInt64LE(0), validSince: since, validUntil: since + SALT_LIFETIME_S }
+      record.salts.push(last)
+    }
+  }
+
+  private saltValid(record: AuthKeyRecord, salt: bigint): boolean {
+    const now = this.now()
+    this.ensureSalts(record, 1)
+    // A salt stays acceptable for a short grace period past its end, as Telegram allows.
+    return record.salts.some((s) => s.salt === salt && s.validSince <= now + 1 && now < s.validUntil + 60)
+  }
+
+  private badMsg(msgId: bigint, seqNo: number, code: number): void {
+    this.host.counters.badMsgNotifications++
+    this.enqueue(
+      new Api.BadMsgNotification({ badMsgId: bigOf(msgId), badMsgSeqno: seqNo, errorCode: code }).getBytes(),
+      false,
+      'response',
+    )
+  }
+
+  /** Validates and processes one message (top level or inside a container). */
+  private onMessage(msgId: bigint, seqNo: number, body: Buffer, salt: bigint | undefined): void {
+    const s = this.session!
+    if (body.length < 4) {
+      this.badMsg(msgId, seqNo, 64)
+      return
+    }
+    if (msgId % 4n !== 0n) return this.badMsg(msgId, seqNo, 18)
+    const now = this.now()
+    const t = msgIdSeconds(msgId)
+    if (t < now - 300) return this.badMsg(msgId, seqNo, 16)
+    if (t > now + 30) return this.badMsg(msgId, seqNo, 17)
+    const ctor = body.readUInt32LE(0)
+    const contentRelated = ctor !== C.msgsAck && ctor !== C.msgContainer
+    if (contentRelated && seqNo % 2 === 0) return this.badMsg(msgId, seqNo, 35)
+    if (!contentRelated && seqNo % 2 === 1) return this.badMsg(msgId, seqNo, 34)
+    if (salt !== undefined && !this.saltValid(s.record, salt)) {
+      this.host.counters.badServerSalts++
+      this.enqueue(
+        new Api.BadServerSalt({
+          badMsgId: bigOf(msgId),
+          badMsgSeqno: seqNo,
+          errorCode: 48,
+          newServerSalt: bigOf(this.currentSalt(s.record)),
+        }).getBytes(),
+        false,
+        'response',
+      )
+      return
+    }
+    if (s.seen.has(msgId)) return
+    s.seen.add(msgId)
+    s.seenOrder.push(msgId)
+    if (s.seenOrder.length > SEEN_MSG_IDS) {
+      const old = s.seenOrder.shift()!
+      s.seen.delete(old)
+      s.answered.delete(old)
+    }
+    if (contentRelated && ctor !== C.gzipPacked) this.pendingAcks.push(msgId)
+    this.dispatch(msgId, body)
+  }
+
+  private dispatch(msgId: bigint, body: Buffer): void {
+    const ctor = body.readUInt32LE(0)
+    switch (ctor) {
+      case C.msgContainer: {
+        const count = body.readUInt32LE(4)
+        let off = 8
+        for (let i = 0; i < count; i++) {
+          if (off + 16 > body.length) break
+          const id = body.readBigInt64LE(off)
+          const seq = body.readInt32LE(off + 8)
+          const len = body.readUInt32LE(off + 12)
+          const inner = body.subarray(off + 16, off + 16 + len)
+          off += 16 + len
+          if (inner.readUInt32LE(0) === C.msgContainer) continue // containers do not nest
+          this.onMessage(id, seq, inner, undefined)
+        }
+        return
+      }
+      case C.gzipPacked: {
+        let inner: Buffer
+        try {
+          const reader = new BinaryReader(body.subarray(4))
+          inner = gunzipSync(reader.tgReadBytes())
+        } catch {
+          this.enqueueRpc(msgId, rpcErrorBody(400, 'INPUT_CONSTRUCTOR_INVALID'))
+          return
+        }
+        // the wrapper was already acknowledged as one message; its content answers as the same msg_id
+        this.pendingAcks.push(msgId)
+        this.dispatch(msgId, inner)
+        return
+      }
+      case C.msgsAck:
+      case C.msgResendReq:
+      case C.httpWait:
+        return
+      default:
+        break
+    }
+    let obj: unknown
+    try {
+      obj = new BinaryReader(body).tgReadObject()
+    } catch {
+      const known = this.isKnownMethod(ctor)
+      this.enqueueRpc(
+        msgId,
+        rpcErrorBody(400, known ? 'INPUT_CONSTRUCTOR_INVALID' : `INPUT_METHOD_INVALID_${ctor}`),
+      )
+      return
+    }
+    const s = this.session!
+    if (obj instanceof Api.Ping || obj instanceof Api.PingDelayDisconnect) {
+      if (obj instanceof Api.PingDelayDisconnect) this.armDisconnect(obj.disconnectDelay)
+      this.enqueue(new Api.Pong({ msgId: bigOf(msgId), pingId: obj.pingId }).getBytes(), true, 'response')
+      return
+    }
+    if (obj instanceof Api.GetFutureSalts) {
+      const num = Math.max(1, Math.min(64, obj.num))
+      this.ensureSalts(s.record, num)
+      const salts = s.record.salts.slice(0, num).map(
+        (x) => new Api.FutureSalt({ validSince: x.validSince, validUntil: x.validUntil, salt: bigOf(x.salt) }),
+      )
+      this.enqueue(
+        new Api.FutureSalts({ reqMsgId: bigOf(msgId), now: this.now(), salts }).getBytes(),
+        true,
+        'response',
+      )
+      return
+    }
+    if (obj instanceof Api.MsgsStateReq) {
+      const now = this.now()
+      const info = Buffer.from(
+        obj.msgIds.map((x) => {
+          const id = BigInt(x.toString())
+          if (s.seen.has(id)) return s.answered.has(id) ? 4 | 8 : 4
+          const t = msgIdSeconds(id)
+          if (t < now - 300) return 1
+          if (t > now + 30) return 3
+          return 2
+        }),
+      )
+      this.enqueue(new Api.MsgsStateInfo({ reqMsgId: bigOf(msgId), info: info.toString('latin1') }).getBytes(), true, 'response')
+      return
+    }
+    if (obj instanceof Api.DestroySession) {
+      const target = BigInt(obj.sessionId.toString())
+      const key = `${s.record.state.authKeyId}:${target}`
+      const existed = target !== s.sessionId && this.host.sessions.delete(key)
+      const res = existed
+        ? new Api.DestroySessionOk({ sessionId: obj.sessionId })
+        : new Api.DestroySessionNone({ sessionId: obj.sessionId })
+      this.enqueueRpc(msgId, res.getBytes())
+      return
+    }
+    if (obj instanceof Api.RpcDropAnswer) {
+      this.enqueueRpc(msgId, new Api.RpcAnswerUnknown().getBytes())
+      return
+    }
+    const peeled = peel(obj)
+    const q = peeled.query as Partial<TlRequest> & { classType?: string }
+    if (q === null || typeof q !== 'object' || q.classType !== 'request' || typeof q.className !== 'string') {
+      this.enqueueRpc(msgId, rpcErrorBody(400, `INPUT_METHOD_INVALID_${ctor}`))
+      return
+    }
+    if (peeled.layer !== undefined) s.layer = peeled.layer
+    if (peeled.init !== undefined) s.record.state.connection = { apiId: peeled.init.apiId, layer: s.layer }
+    this.host.counters.rpcCalls++
+    const ctx: CallContext = {
+      dcId: this.host.dcId,
+      dcs: this.host.dcs(),
+      auth: s.record.state,
+      sessionId: s.sessionId,
+      msgId,
+      layer: s.layer,
+    }
+    const waitFor = peeled.afterMsgIds.map((id) => s.running.get(id)).filter((p): p is Promise<void> => p !== undefined)
+    const run = (async (): Promise<void> => {
+      if (waitFor.length > 0) await Promise.all(waitFor)
+      let body: Buffer
+      try {
+        body = serializeAnswer(await this.host.app.call(q as TlRequest, ctx))
+      } catch (e) {
+        body =
+          e instanceof RpcError ? rpcErrorBody(e.code, e.errorMessage) : rpcErrorBody(500, 'INTERNAL_SERVER_ERROR')
+      }
+      s.answered.add(msgId)
+      s.connection?.enqueueRpc(msgId, body)
+    })()
+    s.running.set(msgId, run)
+    void run.finally(() => s.running.delete(msgId))
+  }
+
+  private isKnownMethod(ctor: number): boolean {
+    return tlobjects[ctor] !== undefined
+  }
+
+  private armDisconnect(delaySeconds: number): void {
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer)
+    this.disconnectTimer = setTimeout(() => this.close(), Math.max(0, delaySeconds) * 1000)
+    this.disconnectTimer.unref()
+  }
+
+  /** Queues `rpc_result` for a query (compressing large results). */
+  enqueueRpc(reqMsgId: bigint, result: Buffer): void {
+    let payload = result
+    if (result.length > GZIP_THRESHOLD) {
+      const packed = gzipSync(result)
+      const wrapped = Buffer.concat([tlUint(C.gzipPacked), tlBytesOf(packed)])
+      if (wrapped.length < result.length) payload = wrapped
+    }
+    this.enqueue(Buffer.concat([tlUint(C.rpcResult), tlLong(reqMsgId), payload]), true, 'response')
+    this.scheduleFlush()
+  }
+
+  private enqueue(body: Buffer, contentRelated: boolean, kind: 'response' | 'other'): void {
+    if (this.closed) return
+    this.queue.push({ body, contentRelated, kind })
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.closed) return
+    this.flushScheduled = true
+    this.flushImmediate = setImmediate(() => {
+      this.flushScheduled = false
+      this.flushImmediate = undefined
+      this.flush()
+    })
+  }
+
+  private seqNo(contentRelated: boolean): number {
+    const s = this.session!
+    const n = s.contentSent * 2 + (contentRelated ? 1 : 0)
+    if (contentRelated) s.contentSent++
+    return n
+  }
+
+  private flush(): void {
+    const s = this.session
+    const record = this.record
+    if (this.closed || s === undefined || record === undefined) return
+    if (this.pendingAcks.length > 0) {
+      const ids = this.pendingAcks.splice(0)
+      this.enqueue(new Api.MsgsAck({ msgIds: ids.map(bigOf) }).getBytes(), false, 'response')
+    }
+    const items = this.queue.splice(0)
+    if (items.length === 0) return
+    let body: Buffer
+    let msgId: bigint
+    let seq: number
+    if (items.length === 1) {
+      const it = items[0]!
+      msgId = s.msgIds.next(it.kind)
+      seq = this.seqNo(it.contentRelated)
+      body = it.body
+    } else {
+      const parts: Buffer[] = [tlUint(C.msgContainer), tlUint(items.length)]
+      for (const it of items) {
+        parts.push(tlLong(s.msgIds.next(it.kind)), tlInt(this.seqNo(it.contentRelated)), tlUint(it.body.length), it.body)
+      }
+      body = Buffer.concat(parts)
+      msgId = s.msgIds.next('other')
+      seq = this.seqNo(false)
+    }
+    const head = Buffer.concat([
+      tlLong(this.currentSalt(record)),
+      tlLong(s.sessionId),
+      tlLong(msgId),
+      tlInt(seq),
+      tlUint(body.length),
+    ])
+    this.write(encryptMessage(record.key, record.state.authKeyId, Buffer.concat([head, body]), 8))
+  }
+
+  private write(packet: Buffer): void {
+    if (this.closed) return
+    this.socket.write(this.transport.encode(packet))
+  }
+}
+
+function tlBytesOf(data: Buffer): Buffer {
+  const head =
+    data.length < 254
+      ? Buffer.from([data.length])
+      : Buffer.from([254, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff])
+  const total = head.length + data.length
+  return Buffer.concat([head, data, Buffer.alloc((4 - (total % 4)) % 4)])
+}
