@@ -458,7 +458,11 @@ export class World {
 
   /** `photoSizeProgressive` byte offsets of a size's file (shifted by the tag). */
   photoSizeScanEnds(photo: PhotoMeta, size: PhotoSizeMeta): number[] {
-    return this.jpegBase(size, photo.variant).scanEnds.map((e) => e + World.JPEG_OVERHEAD)
+    const length = this.photoSizeLength(photo, size)
+    const ends = this.jpegBase(size, photo.variant).scanEnds.map((e) => e + World.JPEG_OVERHEAD)
+    // photoSizeProgressive.sizes ends with the full length: a client reading all of it has the final image
+    if (ends[ends.length - 1] !== length) ends.push(length)
+    return ends
   }
 
   /** The stripped thumbnail (`i`) of a photo. */
