@@ -470,7 +470,7 @@ export class World {
     const key = `stripped/${photo.variant}`
     let base = this.baseCache.get(key)
     if (base === undefined) {
-      base = { bytes: this.requireMedia().strippedThumb(this.seed * 31 + photo.variant, 640, 640), scanEnds: [] }
+      base = { bytes: this.requireMedia().strippedThumb(this.seed * 31 + photo.variant, 40, 40), scanEnds: [] }
       this.baseCache.set(key, base)
     }
     return base.bytes
