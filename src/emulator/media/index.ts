@@ -1,3 +1,5 @@
 export { encodeJpeg, insertJpegComment, ZIGZAG, type EncodedJpeg, type JpegOptions } from './jpeg.js'
 export { renderAvatar, renderAvatarJpeg } from './avatar.js'
 export { expandStrippedThumb, strippedThumb, STRIPPED_JPEG_HEADER, STRIPPED_JPEG_QUALITY } from './stripped.js'
+export { makeMp4, setMp4Tag, getMp4Tag, listTopLevelBoxes, MP4_TAG_OVERHEAD, type Mp4Options, type Mp4BoxRef } from './mp4.js'
+export { makeMp3, parseMp3, parseMp3Duration, mp3FrameCount, MP3_SAMPLE_RATE, MP3_SAMPLES_PER_FRAME, type Mp3Options, type Mp3Info } from './mp3.js'
