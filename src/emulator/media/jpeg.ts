@@ -273,13 +273,15 @@ function writeHeader(out: ByteSink, w: number, h: number, comps: Component[], q:
     [0x01, DC_CHROMA],
     [0x11, AC_CHROMA],
   ]
-  for (const [tc, spec] of tables) {
-    out.u16(0xffc4)
-    out.u16(3 + 16 + spec.vals.length)
-    out.byte(tc)
-    out.bytes(spec.bits)
-    out.bytes(spec.vals)
-  }
+  for (const [tc, spec] of tables) writeDht(out, tc, spec)
+}
+
+function writeDht(out: ByteSink, tc: number, spec: HuffSpec): void {
+  out.u16(0xffc4)
+  out.u16(3 + 16 + spec.vals.length)
+  out.byte(tc)
+  out.bytes(spec.bits)
+  out.bytes(spec.vals)
 }
 
 function writeSos(out: ByteSink, comps: Component[], ss: number, se: number): void {
@@ -371,10 +373,10 @@ function encodeDc(out: ByteSink, coef: Int16Array, base: number, pred: number, t
   return dc
 }
 
-/** AC coefficients ss..se of one block; trailing zeros end with EOB (EOBRUN of 1 in progressive scans). */
-function encodeAc(out: ByteSink, coef: Int16Array, base: number, ss: number, se: number, t: HuffTable): void {
+/** AC coefficients 1..63 of one block (baseline); trailing zeros end with EOB. */
+function encodeAc(out: ByteSink, coef: Int16Array, base: number, t: HuffTable): void {
   let run = 0
-  for (let k = ss; k <= se; k++) {
+  for (let k = 1; k < 64; k++) {
     const v = coef[base + k]!
     if (v === 0) {
       run++
@@ -392,6 +394,96 @@ function encodeAc(out: ByteSink, coef: Int16Array, base: number, ss: number, se:
   if (run > 0) emitSymbol(out, t, 0x00)
 }
 
+/** Receives one Huffman symbol and its `n` extra bits. */
+type Emit = (sym: number, extra: number, n: number) => void
+
+/**
+ * The symbol stream of a progressive AC first scan (T.81 G.1.2.2, no successive approximation) over the blocks a
+ * non-interleaved scan visits: runs of blocks whose band is all zeros become one EOBn symbol.
+ */
+function acFirstScan(c: Component, ss: number, se: number, emit: Emit): void {
+  let eobrun = 0
+  const flushEob = (): void => {
+    if (eobrun === 0) return
+    const n = bitLength(eobrun) - 1
+    emit(n << 4, eobrun - (1 << n), n)
+    eobrun = 0
+  }
+  for (let by = 0; by < c.usedH; by++)
+    for (let bx = 0; bx < c.usedW; bx++) {
+      const base = (by * c.blocksW + bx) * 64
+      let run = 0
+      for (let k = ss; k <= se; k++) {
+        const v = c.coef[base + k]!
+        if (v === 0) {
+          run++
+          continue
+        }
+        flushEob()
+        while (run > 15) {
+          emit(0xf0, 0, 0)
+          run -= 16
+        }
+        const n = bitLength(v)
+        emit((run << 4) | n, v < 0 ? v - 1 : v, n)
+        run = 0
+      }
+      if (run > 0) {
+        eobrun++
+        if (eobrun === 0x7fff) flushEob()
+      }
+    }
+  flushEob()
+}
+
+/** Code lengths for the given symbol counts, limited to 16 bits (T.81 Annex K.2, figures K.1–K.4). */
+function optimalHuffman(counts: Uint32Array): HuffSpec {
+  const freq = new Float64Array(257)
+  freq.set(counts)
+  freq[256] = 1 // reserved so that no code is all ones
+  const codesize = new Int32Array(257)
+  const others = new Int32Array(257).fill(-1)
+  for (;;) {
+    let v1 = -1
+    let v2 = -1
+    for (let i = 0; i < 257; i++)
+      if (freq[i]! > 0 && (v1 < 0 || freq[i]! <= freq[v1]!)) v1 = i
+    for (let i = 0; i < 257; i++)
+      if (freq[i]! > 0 && i !== v1 && (v2 < 0 || freq[i]! <= freq[v2]!)) v2 = i
+    if (v2 < 0) break
+    freq[v1] = freq[v1]! + freq[v2]!
+    freq[v2] = 0
+    codesize[v1]!++
+    while (others[v1]! >= 0) {
+      v1 = others[v1]!
+      codesize[v1]!++
+    }
+    others[v1] = v2
+    codesize[v2]!++
+    while (others[v2]! >= 0) {
+      v2 = others[v2]!
+      codesize[v2]!++
+    }
+  }
+  const bits = new Int32Array(33)
+  for (let i = 0; i < 257; i++) if (codesize[i]! > 0) bits[codesize[i]!]!++
+  for (let i = 32; i > 16; i--)
+    while (bits[i]! > 0) {
+      let j = i - 2
+      while (bits[j] === 0) j--
+      bits[i] = bits[i]! - 2
+      bits[i - 1]!++
+      bits[j + 1] = bits[j + 1]! + 2
+      bits[j]!--
+    }
+  let last = 16
+  while (bits[last] === 0) last--
+  bits[last]!-- // drop the reserved symbol's code
+  const vals: number[] = []
+  for (let len = 1; len <= 32; len++) for (let v = 0; v < 256; v++) if (codesize[v] === len) vals.push(v)
+  return { bits: [...bits.subarray(1, 17)], vals }
+}
+
 /** Interleaved scan over whole MCUs (all components). */
 function interleavedScan(out: ByteSink, comps: Component[], withAc: boolean): void {
   const first = comps[0]!
@@ -406,7 +498,7 @@ function interleavedScan(out: ByteSink, comps: Component[], withAc: boolean): vo
           for (let u = 0; u < c.h; u++) {
             const base = ((my * c.v + v) * c.blocksW + mx * c.h + u) * 64
             preds[ci] = encodeDc(out, c.coef, base, preds[ci]!, HUFF_DC[c.tq === 0 ? 0 : 1])
-            if (withAc) encodeAc(out, c.coef, base, 1, 63, HUFF_AC[c.tq === 0 ? 0 : 1])
+            if (withAc) encodeAc(out, c.coef, base, HUFF_AC[c.tq === 0 ? 0 : 1])
           }
       }
   out.flushBits()
@@ -415,7 +507,8 @@ function interleavedScan(out: ByteSink, comps: Component[], withAc: boolean): vo
 /**
  * Encodes packed 8-bit RGB (`w * h * 3` bytes) as a JFIF file.
  *
- * Progressive files use the scan script: DC of all components (interleaved), Y 1–5, Cb 1–63, Cr 1–63, Y 6–63.
+ * Progressive files use the scan script: DC of all components (interleaved), Y 1–5, Cb 1–63, Cr 1–63, Y 6–63;
+ * each AC scan is preceded by a DHT with a Huffman table optimised for it (so it can use EOB runs).
  */
 export function encodeJpeg(rgb: Uint8Array, w: number, h: number, opts: JpegOptions = {}): EncodedJpeg {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || w > 65535 || h > 65535)
@@ -445,10 +538,18 @@ export function encodeJpeg(rgb: Uint8Array, w: number, h: number, opts: JpegOpti
     [y, 6, 63],
   ]
   for (const [c, ss, se] of bands) {
+    // Two passes: count symbols, then write the scan with a Huffman table made for it (the standard AC tables have
+    // no EOBRUN symbols, and runs of empty bands are what keeps progressive files as small as baseline ones).
+    const freq = new Uint32Array(256)
+    acFirstScan(c, ss, se, (sym) => freq[sym]!++)
+    const spec = optimalHuffman(freq)
+    const t = buildHuffTable(spec)
+    writeDht(out, 0x10 | c.tq, spec)
     writeSos(out, [c], ss, se)
-    const t = HUFF_AC[c.tq === 0 ? 0 : 1]
-    for (let by = 0; by < c.usedH; by++)
-      for (let bx = 0; bx < c.usedW; bx++) encodeAc(out, c.coef, (by * c.blocksW + bx) * 64, ss, se, t)
+    acFirstScan(c, ss, se, (sym, extra, n) => {
+      emitSymbol(out, t, sym)
+      if (n) out.bits(extra, n)
+    })
     out.flushBits()
     scanEnds.push(out.length)
   }

@@ -37,4 +37,9 @@ describe('renderAvatarJpeg', () => {
     expect(scanEnds === undefined).toBe(!progressive)
     if (scanEnds) expect(scanEnds[scanEnds.length - 1]).toBe(bytes.length)
   })
+
+  it('makes progressive files no larger than baseline ones (per-scan Huffman tables)', () => {
+    const base = renderAvatarJpeg(5, 320, 320).bytes.length
+    expect(renderAvatarJpeg(5, 320, 320, { progressive: true }).bytes.length).toBeLessThanOrEqual(base)
+  })
 })

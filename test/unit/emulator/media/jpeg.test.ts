@@ -84,8 +84,8 @@ describe('encodeJpeg', () => {
     for (let i = 0; i < 4; i++) {
       const end = scanEnds![i]!
       expect(end).toBeLessThan(scanEnds![i + 1]!)
-      // Every scan but the last ends where the next SOS begins.
-      expect([bytes[end], bytes[end + 1]]).toEqual([0xff, 0xda])
+      // Every scan but the last ends where the next scan's Huffman table (DHT) begins.
+      expect([bytes[end], bytes[end + 1]]).toEqual([0xff, 0xc4])
     }
   })
 
@@ -96,6 +96,18 @@ describe('encodeJpeg', () => {
     const img = decode(prefix)
     expect([img.width, img.height]).toEqual([64, 48])
     expect(meanError(img.data, rgb)).toBeLessThan(25)
+  })
+
+  it('codes long runs of empty bands as EOB runs, splitting them at the 32767-block limit', () => {
+    // 1456x1456 flat grey: 182 * 182 = 33124 luma blocks with no AC at all, one run longer than EOBRUN can hold.
+    const w = 1456
+    const rgb = new Uint8Array(w * w * 3).fill(90)
+    const { bytes, scanEnds } = encodeJpeg(rgb, w, w, { progressive: true })
+    // With EOB runs an all-zero AC scan is a few bytes, not one symbol per block.
+    expect(scanEnds![1]! - scanEnds![0]!).toBeLessThan(100)
+    const img = decode(bytes)
+    expect([img.width, img.height]).toEqual([w, w])
+    expect(img.data.every((v) => Math.abs(v - 90) <= 1)).toBe(true)
   })
 
   it('supports 4:4:4 and gets closer to the source than 4:2:0 on colour edges', () => {
