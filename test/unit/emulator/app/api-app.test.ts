@@ -1,0 +1,269 @@
+import { Api } from 'telegram'
+import { computeCheck } from 'telegram/Password.js'
+import bigInt from 'big-integer'
+import { createApiApp, type ApiApp } from '../../../../src/emulator/app/index.js'
+import { createWorld, type World } from '../../../../src/emulator/world.js'
+import { RpcError, type AuthKeyState, type CallContext, type TlRequest } from '../../../../src/emulator/rpc.js'
+import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../../../src/tl/index.js'
+import { testMedia } from './test-media.js'
+
+const DCS = [1, 2, 3, 4, 5].map((id) => ({ id, host: '127.0.0.1', port: 40000 + id }))
+
+function authKey(dcId = 1): AuthKeyState {
+  return { authKeyId: BigInt(1000 + dcId), dcId, userId: undefined, connection: undefined, data: new Map() }
+}
+
+function ctxOf(auth: AuthKeyState, dcId = auth.dcId): CallContext {
+  return { dcId, dcs: DCS, auth, sessionId: 1n, msgId: 4n, layer: 198 }
+}
+
+async function rpcError(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof RpcError) return `${e.code} ${e.errorMessage}`
+    throw e
+  }
+  throw new Error('expected an RpcError')
+}
+
+class TestClock {
+  ms = 1_760_000_000_000
+  now(): number {
+    return this.ms
+  }
+}
+
+function req(r: unknown): TlRequest {
+  return r as TlRequest
+}
+
+/** Logs in as the account without 2FA on `auth`. */
+async function login(app: ApiApp, world: World, auth: AuthKeyState): Promise<void> {
+  const acc = world.accounts[0]!
+  const ctx = ctxOf(auth)
+  const sent = (await app.call(req(new Api.auth.SendCode({ phoneNumber: acc.phone, apiId: 1, apiHash: 'x', settings: new Api.CodeSettings({}) })), ctx)) as Api.auth.SentCode
+  await app.call(req(new Api.auth.SignIn({ phoneNumber: acc.phone, phoneCodeHash: sent.phoneCodeHash, phoneCode: acc.code })), ctx)
+}
+
+describe('createApiApp', () => {
+  const world = createWorld({ seed: 21, users: 10, media: testMedia })
+
+  it('answers unknown methods with INPUT_METHOD_INVALID and unauthorized ones with AUTH_KEY_UNREGISTERED', async () => {
+    const app = createApiApp(world)
+    const ctx = ctxOf(authKey())
+    expect(await rpcError(app.call(req(new Api.messages.GetDialogs({})), ctx))).toBe('400 INPUT_METHOD_INVALID')
+    expect(await rpcError(app.call(req(new Api.updates.GetState()), ctx))).toBe('401 AUTH_KEY_UNREGISTERED')
+    expect(app.stats().rpcErrors).toEqual({ INPUT_METHOD_INVALID: 1, AUTH_KEY_UNREGISTERED: 1 })
+  })
+
+  it('answers help.getConfig with every DC on loopback and this_dc', async () => {
+    const app = createApiApp(world)
+    const config = (await app.call(req(new Api.help.GetConfig()), ctxOf(authKey(3)))) as Api.Config
+    expect(config.thisDc).toBe(3)
+    expect(config.dcOptions.map((o) => [o.id, o.ipAddress, o.port])).toEqual(DCS.map((d) => [d.id, d.host, d.port]))
+  })
+
+  it('logs in by code: PHONE_CODE_INVALID for a wrong code, then the user', async () => {
+    const app = createApiApp(world)
+    const auth = authKey()
+    const ctx = ctxOf(auth)
+    const acc = world.accounts[0]!
+    const sent = (await app.call(req(new Api.auth.SendCode({ phoneNumber: acc.phone, apiId: 1, apiHash: 'x', settings: new Api.CodeSettings({}) })), ctx)) as Api.auth.SentCode
+    expect(sent.type).toBeInstanceOf(Api.auth.SentCodeTypeApp)
+    const signIn = (code: string): Promise<unknown> =>
+      app.call(req(new Api.auth.SignIn({ phoneNumber: acc.phone, phoneCodeHash: sent.phoneCodeHash, phoneCode: code })), ctx)
+    expect(await rpcError(signIn('00000'))).toBe('400 PHONE_CODE_INVALID')
+    const result = (await signIn(acc.code)) as Api.auth.Authorization
+    expect((result.user as Api.User).self).toBe(true)
+    expect(auth.userId).toBe(BigInt(acc.userId))
+    expect(await rpcError(signIn(acc.code))).toBe('400 PHONE_CODE_EXPIRED')
+  })
+
+  it('logs in with real SRP 2FA: SESSION_PASSWORD_NEEDED, PASSWORD_HASH_INVALID for a wrong password, then the user', async () => {
+    const app = createApiApp(world)
+    const auth = authKey()
+    const ctx = ctxOf(auth)
+    const acc = world.accounts[1]!
+    const sent = (await app.call(req(new Api.auth.SendCode({ phoneNumber: acc.phone, apiId: 1, apiHash: 'x', settings: new Api.CodeSettings({}) })), ctx)) as Api.auth.SentCode
+    expect(await rpcError(app.call(req(new Api.auth.SignIn({ phoneNumber: acc.phone, phoneCodeHash: sent.phoneCodeHash, phoneCode: acc.code })), ctx))).toBe('401 SESSION_PASSWORD_NEEDED')
+    expect(auth.userId).toBeUndefined()
+    const pw1 = (await app.call(req(new Api.account.GetPassword()), ctx)) as Api.account.Password
+    expect(pw1.hasPassword).toBe(true)
+    const wrong = await computeCheck(pw1, 'not the password')
+    expect(await rpcError(app.call(req(new Api.auth.CheckPassword({ password: wrong })), ctx))).toBe('400 PASSWORD_HASH_INVALID')
+    const pw2 = (await app.call(req(new Api.account.GetPassword()), ctx)) as Api.account.Password
+    const right = await computeCheck(pw2, acc.password!)
+    await app.call(req(new Api.auth.CheckPassword({ password: right })), ctx)
+    expect(auth.userId).toBe(BigInt(acc.userId))
+  })
+
+  it('exports an authorization to another DC and imports it there once', async () => {
+    const app = createApiApp(world)
+    const home = authKey(1)
+    await login(app, world, home)
+    expect(await rpcError(app.call(req(new Api.auth.ExportAuthorization({ dcId: 1 })), ctxOf(home)))).toBe('400 DC_ID_INVALID')
+    const exported = (await app.call(req(new Api.auth.ExportAuthorization({ dcId: 4 })), ctxOf(home))) as Api.auth.ExportedAuthorization
+    const other = authKey(4)
+    const imp = new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes })
+    expect(await rpcError(app.call(req(imp), ctxOf(authKey(2))))).toBe('400 AUTH_BYTES_INVALID')
+    await app.call(req(imp), ctxOf(other))
+    expect(other.userId).toBe(home.userId)
+    expect(await rpcError(app.call(req(imp), ctxOf(authKey(4))))).toBe('400 AUTH_BYTES_INVALID')
+  })
+
+  describe('with a logged-in account', () => {
+    let app: ApiApp
+    let auth: AuthKeyState
+    let clock: TestClock
+    const big = world.users.find((u) => u.photoCount > 250)!
+    const named = world.users.find((u) => u.usernames.length > 0 && !u.deactivated && u.account === undefined)!
+
+    beforeEach(async () => {
+      clock = new TestClock()
+      app = createApiApp(world, { clock, faults: { fileReferenceTtlSeconds: 3600 } })
+      auth = authKey(1)
+      await login(app, world, auth)
+    })
+
+    const inputUser = (u: typeof big, hash?: bigint): Api.InputUser =>
+      new Api.InputUser({ userId: bigInt(u.id.toString()), accessHash: bigInt((hash ?? world.accessHash(auth.userId!, u.id)).toString()) })
+
+    it('resolves usernames case-insensitively with the viewer-specific access hash', async () => {
+      const ctx = ctxOf(auth)
+      expect(await rpcError(app.call(req(new Api.contacts.ResolveUsername({ username: 'a-b' })), ctx))).toBe('400 USERNAME_INVALID')
+      expect(await rpcError(app.call(req(new Api.contacts.ResolveUsername({ username: 'nobody_here_at_all' })), ctx))).toBe('400 USERNAME_NOT_OCCUPIED')
+      const r = (await app.call(req(new Api.contacts.ResolveUsername({ username: named.usernames[0]!.toUpperCase() })), ctx)) as Api.contacts.ResolvedPeer
+      const user = r.users[0] as Api.User
+      expect(user.id.toString()).toBe(named.id.toString())
+      expect(user.accessHash!.toString()).toBe(world.accessHash(auth.userId!, named.id).toString())
+    })
+
+    it('checks access hashes: USER_ID_INVALID for a wrong one', async () => {
+      const ctx = ctxOf(auth)
+      const bad = inputUser(big, 12345n)
+      expect(await rpcError(app.call(req(new Api.photos.GetUserPhotos({ userId: bad, offset: 0, maxId: bigInt(0), limit: 10 })), ctx))).toBe('400 USER_ID_INVALID')
+      expect(await rpcError(app.call(req(new Api.users.GetFullUser({ id: bad })), ctx))).toBe('400 USER_ID_INVALID')
+      expect(await app.call(req(new Api.users.GetUsers({ id: [bad, inputUser(big)] })), ctx)).toHaveLength(1)
+    })
+
+    it('pages photos.getUserPhotos newest first with photosSlice counts, max_id and the limit clamped to 100', async () => {
+      const ctx = ctxOf(auth)
+      const ids: bigint[] = []
+      for (let offset = 0; offset < big.photoCount; offset += 100) {
+        const page = await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset, maxId: bigInt(0), limit: 500 })), ctx)
+        expect(page).toBeInstanceOf(Api.photos.PhotosSlice)
+        expect((page as Api.photos.PhotosSlice).count).toBe(big.photoCount)
+        expect((page as Api.photos.PhotosSlice).photos.length).toBe(Math.min(100, big.photoCount - offset))
+        for (const p of (page as Api.photos.PhotosSlice).photos) ids.push(BigInt((p as Api.Photo).id.toString()))
+      }
+      expect(ids).toHaveLength(big.photoCount)
+      for (let i = 1; i < ids.length; i++) expect(ids[i]! < ids[i - 1]!).toBe(true)
+      const after = (await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset: 0, maxId: bigInt(ids[10]!.toString()), limit: 3 })), ctx)) as Api.photos.PhotosSlice
+      expect(after.photos.map((p) => BigInt((p as Api.Photo).id.toString()))).toEqual(ids.slice(11, 14))
+      expect(await rpcError(app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset: 0, maxId: bigInt(-1), limit: 3 })), ctx))).toBe('400 MAX_ID_INVALID')
+      const few = world.users.find((u) => u.photoCount >= 2 && u.photoCount < 10)!
+      const whole = await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(few), offset: 0, maxId: bigInt(0), limit: 100 })), ctx)
+      expect(whole).toBeInstanceOf(Api.photos.Photos)
+      const photo = (whole as Api.photos.Photos).photos[0] as Api.Photo
+      expect(photo.sizes.map((s) => s.className)).toEqual(['PhotoStrippedSize', 'PhotoSize', 'PhotoSize', expect.stringMatching(/^PhotoSize(Progressive)?$/)])
+    })
+
+    it('answers users.getSavedMusic and savedMusicNotModified when the hash matches', async () => {
+      const ctx = ctxOf(auth)
+      const withAudio = createWorld({ seed: 21, users: 100 }).users.find((u) => u.audioCount > 1 && u.index < 10)
+      const u = withAudio ?? world.users.find((x) => x.audioCount > 0)
+      if (u === undefined) throw new Error('seed 21 has no user with audios among 10')
+      const first = (await app.call(req(new GetSavedMusic({ id: inputUser(u), offset: 0, limit: 10, hash: bigInt(0) })), ctx)) as SavedMusic
+      expect(first).toBeInstanceOf(SavedMusic)
+      expect(first.count).toBe(u.audioCount)
+      expect(first.documents).toHaveLength(u.audioCount)
+      let h = 0n
+      for (const d of first.documents) {
+        const id = BigInt((d as Api.Document).id.toString())
+        h ^= h >> 21n
+        h = BigInt.asUintN(64, h ^ (h << 35n))
+        h ^= h >> 4n
+        h = BigInt.asUintN(64, h + id)
+      }
+      const again = await app.call(req(new GetSavedMusic({ id: inputUser(u), offset: 0, limit: 10, hash: bigInt(BigInt.asIntN(64, h).toString()) })), ctx)
+      expect(again).toEqual(new SavedMusicNotModified({ count: u.audioCount }))
+    })
+
+    it('serves upload.getFile with Telegram preconditions, FILE_MIGRATE and expiring references, counting bytes', async () => {
+      const pageOf = async (): Promise<Api.Photo> => {
+        const r = (await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset: 0, maxId: bigInt(0), limit: 100 })), ctxOf(auth))) as Api.photos.PhotosSlice
+        return r.photos.find((p) => (p as Api.Photo).dcId !== 1) as Api.Photo
+      }
+      const photo = await pageOf()
+      const loc = (p: Api.Photo, thumbSize = 'c'): Api.InputPhotoFileLocation =>
+        new Api.InputPhotoFileLocation({ id: p.id, accessHash: p.accessHash, fileReference: p.fileReference, thumbSize })
+      const get = (l: Api.TypeInputFileLocation, offset: number, limit: number, dcAuth: AuthKeyState): Promise<unknown> =>
+        app.call(req(new Api.upload.GetFile({ location: l, offset: bigInt(offset), limit })), ctxOf(dcAuth))
+      expect(await rpcError(get(loc(photo), 0, 1000, auth))).toBe('400 LIMIT_INVALID')
+      expect(await rpcError(get(loc(photo), 0, 12288, auth))).toBe('400 LIMIT_INVALID')
+      expect(await rpcError(get(loc(photo), 1024, 4096, auth))).toBe('400 OFFSET_INVALID')
+      expect(await rpcError(get(loc(photo), 1024 * 1024 - 4096, 8192, auth))).toBe('400 LIMIT_INVALID')
+      expect(await rpcError(get(loc(photo), 0, 4096, auth))).toBe(`303 FILE_MIGRATE_${photo.dcId}`)
+      // log in on the photo's DC through export/import
+      const exported = (await app.call(req(new Api.auth.ExportAuthorization({ dcId: photo.dcId })), ctxOf(auth))) as Api.auth.ExportedAuthorization
+      const there = authKey(photo.dcId)
+      await app.call(req(new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes })), ctxOf(there))
+      const meta = world.photoById(BigInt(photo.id.toString()))!
+      const expected = world.photoSizeBytes(meta, meta.sizes[2]!)
+      const parts: Buffer[] = []
+      for (let offset = 0; ; offset += 4096) {
+        const f = (await get(loc(photo), offset, 4096, there)) as Api.upload.File
+        expect(f.type).toBeInstanceOf(offset === 0 ? Api.storage.FileJpeg : Api.storage.FilePartial)
+        parts.push(f.bytes)
+        if (f.bytes.length < 4096) break
+      }
+      expect(Buffer.concat(parts).equals(expected)).toBe(true)
+      const forged = Buffer.from(photo.fileReference)
+      forged[forged.length - 1] = forged[forged.length - 1]! ^ 1
+      const badRef = new Api.InputPhotoFileLocation({ id: photo.id, accessHash: photo.accessHash, fileReference: forged, thumbSize: 'c' })
+      expect(await rpcError(get(badRef, 0, 4096, there))).toBe('400 FILE_REFERENCE_INVALID')
+      clock.ms += 3601_000
+      expect(await rpcError(get(loc(photo), 0, 4096, there))).toBe('400 FILE_REFERENCE_EXPIRED')
+      const fresh = await pageOf()
+      expect(((await get(loc(fresh, 'a'), 0, 4096, there)) as Api.upload.File).bytes.length).toBeGreaterThan(0)
+      const stats = app.stats()
+      expect(stats.bytesServedPerDc[String(photo.dcId)]).toBe(expected.length + world.photoSizeLength(meta, meta.sizes[0]!))
+      expect(stats.downloadsPerFile[`photo:${meta.id}:c`]).toBe(parts.length)
+      expect(stats.rpcErrors['FILE_MIGRATE_X']).toBe(1)
+    })
+
+    it('issues honest FLOOD_WAIT_X from a token bucket and counts requests sent during the wait', async () => {
+      const floodApp = createApiApp(world, { clock, faults: { floodRules: { 'contacts.ResolveUsername': { capacity: 2, refillPerSecond: 0.5 } } } })
+      const a = authKey(1)
+      await login(floodApp, world, a)
+      const resolve = (): Promise<unknown> => floodApp.call(req(new Api.contacts.ResolveUsername({ username: named.usernames[0]! })), ctxOf(a))
+      await resolve()
+      await resolve()
+      expect(await rpcError(resolve())).toBe('420 FLOOD_WAIT_2')
+      clock.ms += 1000
+      expect(await rpcError(resolve())).toBe('420 FLOOD_WAIT_1')
+      clock.ms += 1000
+      await resolve()
+      const s = floodApp.stats()
+      expect(s.floodWaitsIssued).toEqual({ 'contacts.ResolveUsername': 2 })
+      expect(s.requestsDuringFloodWait).toEqual({ 'contacts.ResolveUsername': 1 })
+      expect(s.callsPerMethod['contacts.ResolveUsername']).toBe(5)
+    })
+
+    it('injects internal errors at the configured rate and waits the configured latency', async () => {
+      const waits: number[] = []
+      const faulty = createApiApp(world, {
+        clock,
+        faults: { internalErrorRate: 1, latency: { fixedMs: 50, jitterMs: 10 } },
+        sleep: async (ms) => {
+          waits.push(ms)
+        },
+      })
+      expect(await rpcError(faulty.call(req(new Api.help.GetNearestDc()), ctxOf(auth)))).toBe('500 INTERNAL_SERVER_ERROR')
+      expect(waits).toHaveLength(1)
+      expect(waits[0]).toBeGreaterThanOrEqual(50)
+      expect(waits[0]).toBeLessThan(60)
+    })
+  })
+})
