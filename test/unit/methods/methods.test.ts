@@ -1,4 +1,6 @@
 import { Api } from 'telegram'
+import type { TelegramClient } from 'telegram'
+import type { ProfileClient } from '../../../src/client/invoke.js'
 import bigInt from 'big-integer'
 import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
 import { BotApiError, USER_NOT_CACHED_HINT } from '../../../src/errors/index.js'
@@ -213,5 +215,12 @@ describe('getUserProfileAudios', () => {
     const client = new FakeClient()
     client.invoke = async () => new SavedMusicNotModified({ count: 4 })
     expect(await getUserProfileAudios(client, { user_id: 'me' })).toEqual({ total_count: 4, audios: [] })
+  })
+})
+
+describe('ProfileClient', () => {
+  it('is satisfied by a GramJS TelegramClient (checked by the compiler)', () => {
+    const asProfileClient = (c: TelegramClient): ProfileClient => c
+    expect(typeof asProfileClient).toBe('function')
   })
 })
