@@ -2,7 +2,9 @@ import { encodeJpeg, type EncodedJpeg, type JpegOptions } from './jpeg.js'
 
 /** mulberry32: a tiny deterministic PRNG, so a seed always renders the same avatar. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0
+  // Fold the bits above 2^32 in too (world seeds are `seed * 31 + variant`, which may exceed 32 bits).
+  const s = Math.floor(Math.abs(seed))
+  let a = (s >>> 0) ^ Math.imul(Math.floor(s / 4294967296) >>> 0, 0x9e3779b1) ^ (seed < 0 ? 0x5bd1e995 : 0)
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
     let t = a

@@ -1,5 +1,10 @@
 import jpegJs from 'jpeg-js'
 import { renderAvatar, renderAvatarJpeg } from '../../../../src/emulator/media/avatar.js'
+import * as media from '../../../../src/emulator/media/index.js'
+import type { WorldMedia } from '../../../../src/emulator/world.js'
+
+// Compile-time contract: the media module provides what the world injects (checked by tsc over test/).
+const forWorld: Pick<WorldMedia, 'renderAvatarJpeg' | 'strippedThumb' | 'insertJpegComment'> = media
 
 describe('renderAvatar', () => {
   it('returns w * h packed RGB pixels', () => {
@@ -9,6 +14,16 @@ describe('renderAvatar', () => {
   it('is deterministic per seed and differs between seeds', () => {
     expect(Buffer.from(renderAvatar(11, 64, 64)).equals(Buffer.from(renderAvatar(11, 64, 64)))).toBe(true)
     expect(Buffer.from(renderAvatar(11, 64, 64)).equals(Buffer.from(renderAvatar(12, 64, 64)))).toBe(false)
+  })
+
+  it('tells apart seeds that differ only above 32 bits', () => {
+    const big = 2 ** 40
+    expect(Buffer.from(renderAvatar(big + 5, 32, 32)).equals(Buffer.from(renderAvatar(5, 32, 32)))).toBe(false)
+  })
+
+  it('is what the world gets through the media index', () => {
+    const viaIndex = forWorld.renderAvatarJpeg(4, 48, 48, { progressive: true })
+    expect(viaIndex.bytes.equals(renderAvatarJpeg(4, 48, 48, { progressive: true }).bytes)).toBe(true)
   })
 
   it('is not flat: corners differ (gradient) and the centre differs from the corners (disc / glyph)', () => {
