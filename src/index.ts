@@ -13,8 +13,12 @@ export {
   fileIdToLocation,
   downloadFile,
   partCount,
+  fetchUserPhotosPage,
   parseUserArgument,
   isValidUsername,
+  normalizeLimit,
+  normalizeOffset,
+  normalizeMaxId,
   MAX_LIMIT,
   MAX_PART_SIZE,
   PART_ALIGNMENT,
@@ -37,7 +41,13 @@ export type {
 } from './methods/index.js'
 
 // Client plumbing: the entity cache and the client surface the methods need.
-export { EntityCache, attachEntityCache, getEntityCache, entityCachePathFor } from './client/entity-cache.js'
+export {
+  EntityCache,
+  attachEntityCache,
+  getEntityCache,
+  entityCachePathFor,
+  rememberUsers,
+} from './client/entity-cache.js'
 export type { CachedUser, EntityCacheOptions } from './client/entity-cache.js'
 export type { ProfileClient } from './client/invoke.js'
 

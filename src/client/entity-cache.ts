@@ -251,9 +251,12 @@ export class EntityCache {
     const path = this.path
     if (path === undefined || !this.dirty) return this.writing
     this.dirty = false
-    const text = this.serialize()
-    // Writes are serialized so an older snapshot can never land after a newer one.
-    const next = this.writing.then(() => writeAtomically(path, text))
+    // Writes are serialized so an older snapshot can never land after a newer one. Each first merges in what
+    // another process saved meanwhile, so two processes sharing a session do not drop each other's users.
+    const next = this.writing.then(async () => {
+      await this.mergeFromDisk(path)
+      await writeAtomically(path, this.serialize())
+    })
     this.writing = next.catch(() => undefined)
     try {
       await next
@@ -263,11 +266,48 @@ export class EntityCache {
     }
   }
 
+  // Adds users saved by another process that this instance does not know; what this instance knows wins.
+  private async mergeFromDisk(path: string): Promise<void> {
+    let data: FileShape
+    try {
+      data = JSON.parse(await readFile(path, 'utf8')) as FileShape
+    } catch {
+      // Absent (first save) or unreadable: this instance's state replaces it.
+      return
+    }
+    if (data.version !== FILE_VERSION || typeof data.users !== 'object' || data.users === null) return
+    if (this.self === undefined && typeof data.self === 'string' && /^[0-9]+$/.test(data.self)) this.self = BigInt(data.self)
+    for (const [key, entry] of Object.entries(data.users)) {
+      if (!/^[0-9]+$/.test(key) || typeof entry?.access_hash !== 'string' || !Array.isArray(entry.usernames)) continue
+      const id = BigInt(key)
+      if (this.byId.has(id)) continue
+      const usernames = entry.usernames
+        .filter((u): u is string => typeof u === 'string')
+        .map((u) => u.toLowerCase())
+        .filter((u) => !this.byUsername.has(u))
+      for (const u of usernames) this.byUsername.set(u, id)
+      this.byId.set(id, { id, accessHash: BigInt(entry.access_hash), usernames })
+    }
+  }
+
   /** Saves pending changes and stops the debounce timer. The cache stays readable. */
   async close(): Promise<void> {
     this.closed = true
     await this.flush()
   }
+}
+
+/**
+ * Feeds the users of any MTProto answer into `client`'s entity cache: a `Vector<User>` (`users.getUsers`) or any
+ * object with a `users` list (`photos.Photos`, `contacts.ResolvedPeer`, …). For code that sends its own requests.
+ * Returns how many cache entries changed.
+ */
+export function rememberUsers(client: object, result: unknown): number {
+  const cache = getEntityCache(client)
+  if (Array.isArray(result)) return cache.addUsers(result.filter((u): u is Api.User => u instanceof Api.User))
+  const users = typeof result === 'object' && result !== null ? (result as { users?: unknown }).users : undefined
+  if (!Array.isArray(users)) return 0
+  return cache.addUsers(users.filter((u): u is Api.User => u instanceof Api.User))
 }
 
 const attached = new WeakMap<object, EntityCache>()

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Api } from 'telegram'
 import bigInt from 'big-integer'
-import { EntityCache, attachEntityCache, entityCachePathFor, getEntityCache } from '../../../src/client/entity-cache.js'
+import { EntityCache, attachEntityCache, entityCachePathFor, getEntityCache, rememberUsers } from '../../../src/client/entity-cache.js'
 import { TgProfileError } from '../../../src/errors/index.js'
 import { resolveUser } from '../../../src/methods/resolve-user.js'
 import { user } from '../botapi/fixtures.js'
@@ -143,5 +143,32 @@ describe('EntityCache', () => {
     expect(getEntityCache(a)).toBe(getEntityCache(a))
     expect(getEntityCache(a)).not.toBe(getEntityCache(b))
     expect(getEntityCache(a).path).toBeUndefined()
+  })
+})
+
+describe('EntityCache shared by two processes', () => {
+  it('keeps users the other instance saved meanwhile', async () => {
+    const path = join(dir, 'cache.json')
+    const a = await EntityCache.open(path)
+    const b = await EntityCache.open(path)
+    a.set(1n, 11n, ['alpha'])
+    await a.flush()
+    b.set(2n, 22n, ['beta'])
+    await b.flush()
+    const c = await EntityCache.open(path)
+    expect(c.get(1n)?.accessHash).toBe(11n)
+    expect(c.getByUsername('beta')?.id).toBe(2n)
+    await Promise.all([a.close(), b.close(), c.close()])
+  })
+})
+
+describe('rememberUsers', () => {
+  it('takes users from a Vector<User> and from answers with a users list', () => {
+    const client = new FakeClient()
+    expect(rememberUsers(client, [user('1', '10'), new Api.UserEmpty({ id: bigInt(3) })])).toBe(1)
+    expect(rememberUsers(client, new Api.photos.Photos({ photos: [], users: [user('2', '20', 'second')] }))).toBe(1)
+    expect(rememberUsers(client, 42)).toBe(0)
+    expect(getEntityCache(client).getByUsername('second')?.accessHash).toBe(20n)
+    expect(getEntityCache(client).get(1n)?.accessHash).toBe(10n)
   })
 })
