@@ -117,6 +117,8 @@ const PHOTO_ID_BASE = 0x5000_0000_0000_0000n
 const DOC_ID_BASE = 0x6000_0000_0000_0000n
 const SEQ_BITS = 24n
 const VARIANTS = 4
+/** Video avatars are costlier to encode: fewer base variants. */
+const VIDEO_VARIANTS = 2
 const TAG_LENGTH = 24
 const DEFAULT_NOW = 1_760_000_000
 
@@ -432,7 +434,8 @@ export class World {
     return base
   }
 
-  private mp4Base(variant: number): Buffer {
+  private mp4Base(photoVariant: number): Buffer {
+    const variant = photoVariant % VIDEO_VARIANTS
     const key = `mp4/${variant}`
     let base = this.baseCache.get(key)
     if (base === undefined) {
@@ -440,12 +443,30 @@ export class World {
         seed: this.seed * 31 + variant,
         width: VIDEO_SIZE,
         height: VIDEO_SIZE,
-        durationMs: 2000,
+        durationMs: 1000,
       })
       base = { bytes, scanEnds: [] }
       this.baseCache.set(key, base)
     }
     return base.bytes
+  }
+
+  /**
+   * Renders every base file once (JPEG classes, stripped thumbs, MP4s), so the first RPCs after startup do not pay
+   * for it. Optional: everything is also rendered on first use.
+   */
+  prepareMedia(): void {
+    const sizes: PhotoSizeMeta[] = [
+      { type: 'a', w: 160, h: 160, progressive: false },
+      { type: 'b', w: 320, h: 320, progressive: false },
+      { type: 'c', w: 640, h: 640, progressive: false },
+      { type: 'c', w: 640, h: 640, progressive: true },
+    ]
+    for (let variant = 0; variant < VARIANTS; variant++) {
+      for (const size of sizes) this.jpegBase(size, variant)
+      this.strippedByVariant(variant)
+      this.videoLengthByVariant(variant)
+    }
   }
 
   /** Byte overhead the JPEG COM tag adds (4 + tag length). */
@@ -467,10 +488,14 @@ export class World {
 
   /** The stripped thumbnail (`i`) of a photo. */
   strippedThumb(photo: PhotoMeta): Buffer {
-    const key = `stripped/${photo.variant}`
+    return this.strippedByVariant(photo.variant)
+  }
+
+  private strippedByVariant(variant: number): Buffer {
+    const key = `stripped/${variant}`
     let base = this.baseCache.get(key)
     if (base === undefined) {
-      base = { bytes: this.requireMedia().strippedThumb(this.seed * 31 + photo.variant, 40, 40), scanEnds: [] }
+      base = { bytes: this.requireMedia().strippedThumb(this.seed * 31 + variant, 40, 40), scanEnds: [] }
       this.baseCache.set(key, base)
     }
     return base.bytes
@@ -478,10 +503,14 @@ export class World {
 
   /** Byte length of a video avatar. */
   videoLength(photo: PhotoMeta): number {
-    const key = `mp4len/${photo.variant}`
+    return this.videoLengthByVariant(photo.variant)
+  }
+
+  private videoLengthByVariant(photoVariant: number): number {
+    const key = `mp4len/${photoVariant % VIDEO_VARIANTS}`
     let n = this.lengthCache.get(key)
     if (n === undefined) {
-      n = this.requireMedia().setMp4Tag(this.mp4Base(photo.variant), this.tag('probe')).length
+      n = this.requireMedia().setMp4Tag(this.mp4Base(photoVariant), this.tag('probe')).length
       this.lengthCache.set(key, n)
     }
     return n
