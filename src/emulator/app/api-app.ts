@@ -16,6 +16,8 @@
  *   The file's DC is checked before the file reference.
  * - `users.getSavedMusic`'s `hash` is Telegram's list hash of the document ids of the page the call would return.
  * - Login codes expire after 5 minutes (`PHONE_CODE_EXPIRED`); each `phone_code_hash` works for one sign-in.
+ * - Every test account lives on the world's home DC: `auth.sendCode`/`auth.signIn` elsewhere answer
+ *   303 `PHONE_MIGRATE_X`.
  */
 import { randomBytes, createHmac } from 'node:crypto'
 import { Api } from 'telegram'
@@ -90,7 +92,7 @@ class ApiAppImpl implements ApiApp {
       'help.GetNearestDc': (_r, ctx) => new Api.NearestDc({ country: 'NL', thisDc: ctx.dcId, nearestDc: ctx.dcId }),
       'updates.GetState': () =>
         new Api.updates.State({ pts: 1, qts: 0, date: this.nowSec(), seq: 1, unreadCount: 0 }),
-      'auth.SendCode': (r) => this.sendCode(r as Api.auth.SendCode),
+      'auth.SendCode': (r, ctx) => this.sendCode(r as Api.auth.SendCode, ctx),
       'auth.SignIn': (r, ctx) => this.signIn(r as Api.auth.SignIn, ctx),
       'account.GetPassword': (_r, ctx) => this.getPassword(ctx),
       'auth.CheckPassword': (r, ctx) => this.checkPassword(r as Api.auth.CheckPassword, ctx),
@@ -224,10 +226,12 @@ class ApiAppImpl implements ApiApp {
 
   // ---- login ---------------------------------------------------------------------------------------------------
 
-  private sendCode(r: Api.auth.SendCode): Api.auth.SentCode {
+  private sendCode(r: Api.auth.SendCode, ctx: CallContext): Api.auth.SentCode {
     const phone = r.phoneNumber.replace(/^\+/, '').replace(/[\s-]/g, '')
     if (!/^\d{5,15}$/.test(phone)) throw err(400, 'PHONE_NUMBER_INVALID')
     if (!Number.isInteger(r.apiId) || r.apiId <= 0 || r.apiHash.length === 0) throw err(400, 'API_ID_INVALID')
+    // every account lives on the world's home DC; Telegram sends a login elsewhere there
+    if (ctx.dcId !== this.world.homeDcId) throw err(303, `PHONE_MIGRATE_${this.world.homeDcId}`)
     const hash = randomBytes(9).toString('hex')
     this.codes.set(hash, { phone, issuedMs: this.clock.now() })
     return new Api.auth.SentCode({ type: new Api.auth.SentCodeTypeApp({ length: 5 }), phoneCodeHash: hash })
@@ -244,6 +248,7 @@ class ApiAppImpl implements ApiApp {
       this.codes.delete(r.phoneCodeHash)
       throw err(400, 'PHONE_CODE_EXPIRED')
     }
+    if (ctx.dcId !== this.world.homeDcId) throw err(303, `PHONE_MIGRATE_${this.world.homeDcId}`)
     const user = this.world.userByPhone(phone)
     if (user === undefined || user.account === undefined) throw err(400, 'PHONE_NUMBER_UNOCCUPIED')
     if (code !== user.account.code) throw err(400, 'PHONE_CODE_INVALID')

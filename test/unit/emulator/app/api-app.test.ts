@@ -267,3 +267,15 @@ describe('createApiApp', () => {
     })
   })
 })
+
+describe('createApiApp login on another DC', () => {
+  it('answers PHONE_MIGRATE_X to a login on a DC that is not the home DC', async () => {
+    const world = createWorld({ seed: 4, users: 2, homeDcId: 2 })
+    const app = createApiApp(world)
+    const acc = world.accounts[0]!
+    const send = (dcId: number): Promise<unknown> =>
+      app.call(req(new Api.auth.SendCode({ phoneNumber: acc.phone, apiId: 1, apiHash: 'x', settings: new Api.CodeSettings({}) })), ctxOf(authKey(dcId)))
+    expect(await rpcError(send(1))).toBe('303 PHONE_MIGRATE_2')
+    expect(await send(2)).toBeInstanceOf(Api.auth.SentCode)
+  })
+})
