@@ -57,7 +57,7 @@ export function parseUserArgument(user: unknown): ParsedUser {
   }
   if (typeof user !== 'string') throw invalidUser()
   const text = user.trim()
-  if (text.toLowerCase() === 'me' || text.toLowerCase() === 'self') return { kind: 'self' }
+  if (text.toLowerCase() === 'me') return { kind: 'self' }
   if (NUMERIC.test(text)) {
     const id = BigInt(text)
     if (id > MAX_ID) throw invalidUser()
