@@ -1,0 +1,93 @@
+import type { CommandName } from './args.js'
+
+const GLOBAL = `Global options:
+  --emulator FILE   use the loopback emulator described by this connection file (env TG_EMULATOR)
+  --session FILE    session file (env TG_SESSION_FILE; default ~/.config/tg-profile/session)
+  --json            print the Bot API JSON envelope even on a terminal
+  --verbose, -v     GramJS logs and error stacks on stderr
+  --help, -h        this help
+  --version         print the version`
+
+/** `tg-profile --help`. */
+export const MAIN_HELP = `Usage: tg-profile <command> [options]
+
+Bot API answers about user profiles from a logged-in Telegram user account.
+
+Commands:
+  login                 log in interactively (phone, code, 2FA password) and store the session
+  whoami                show the logged-in account
+  photos <user>         getUserProfilePhotos: a user's profile photos
+  audios <user>         getUserProfileAudios: a user's profile audios
+  download <file_id>    download a file id printed by tg-profile
+  archive [users...]    archive profile photos of many users into a folder
+  emulator              run the loopback MTProto emulator
+  start                 the demo: archive the emulator's users (or Telegram's, with credentials)
+
+<user> is @username, username, a t.me link or a numeric id.
+Run "tg-profile <command> --help" for a command's options.
+
+${GLOBAL}
+`
+
+/** `tg-profile <command> --help`. */
+export const COMMAND_HELP: Record<CommandName, string> = {
+  login: `Usage: tg-profile login [--print-session]
+
+Logs in interactively: api id/hash from TG_API_ID/TG_API_HASH (environment or .env), then phone number,
+login code and 2FA password when asked. The session is written to the session file with mode 0600.
+
+  --print-session   also print the session string once on stdout (for TG_SESSION in .env); keep it secret
+`,
+  whoami: `Usage: tg-profile whoami
+
+Shows the logged-in account (Bot API User shape).
+`,
+  photos: `Usage: tg-profile photos <user> [--offset N] [--limit N] [--max-id ID] [--all]
+
+Prints the user's profile photos exactly as the Bot API getUserProfilePhotos answers.
+
+  --offset N    sequential number of the first photo to return (default 0)
+  --limit N     number of photos, 1-100 (default 100)
+  --max-id ID   only photos with an id below ID (MTProto photos.getUserPhotos max_id)
+  --all         every photo, paging as needed, printed as one UserProfilePhotos
+`,
+  audios: `Usage: tg-profile audios <user> [--offset N] [--limit N]
+
+Prints the user's profile audios exactly as the Bot API getUserProfileAudios answers.
+
+  --offset N    sequential number of the first audio to return (default 0)
+  --limit N     number of audios, 1-100 (default 100)
+`,
+  download: `Usage: tg-profile download <file_id> [-o PATH] [--force]
+
+Downloads a file id printed by tg-profile (from the DC that holds it; an expired file reference is refreshed).
+The file is written atomically (temporary name, fsync, rename).
+
+  -o, --output PATH   where to write (default: the file id with the right extension, in the current folder)
+  --force             overwrite an existing file
+`,
+  archive: `Usage: tg-profile archive [users...] [--from FILE | --from -] --out DIR [options]
+
+  --from FILE            read users from FILE, one per line, # comments ("-" for stdin)
+  --out DIR              archive folder (one folder per numeric user id, manifest.ndjson)
+  --sizes largest|all    photo sizes to keep (default largest)
+  --no-videos            skip video avatars
+  --audios               also archive profile audios
+  --concurrency N        parallel downloads
+  --max-flood-wait S     stop cleanly on a flood wait longer than S seconds
+`,
+  emulator: `Usage: tg-profile emulator [--world FILE] [--port N] [--connection-file FILE]
+
+Runs the loopback MTProto emulator and writes its connection file.
+`,
+  start: `Usage: tg-profile start [--out DIR]
+
+Without Telegram credentials: starts an embedded emulator, archives its demo users into DIR and shows the result.
+With credentials (TG_API_ID, TG_API_HASH and a session): runs against Telegram.
+`,
+}
+
+/** The help text for `command`, or the main help. */
+export function helpFor(command: CommandName | undefined): string {
+  return command === undefined ? MAIN_HELP : `${COMMAND_HELP[command]}\n${GLOBAL}\n`
+}

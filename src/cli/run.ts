@@ -1,0 +1,96 @@
+import { BotApiError, NetworkError } from '../errors/index.js'
+import { redact } from '../client/redact.js'
+import { parseCli, UsageError } from './args.js'
+import type { CommandName, ParsedCli } from './args.js'
+import { formatError } from './envelope.js'
+import { helpFor } from './help.js'
+import type { CliIo } from './io.js'
+import { packageVersion } from './version.js'
+
+/** Exit codes: 0 ok, 1 the operation failed (API error, network, I/O), 2 the command line or setup is wrong. */
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+/** What a command handler gets. */
+export interface CommandContext {
+  cli: ParsedCli
+  io: CliIo
+  /** `--json`, or stdout is not a terminal: print Bot API envelopes. */
+  json: boolean
+  verbose: boolean
+}
+
+/** A command: prints its output and returns an exit code; throws to report an error. */
+export type CommandHandler = (ctx: CommandContext) => Promise<number>
+
+/** A feature that is not wired yet in this build: exit 2 with a clear line. */
+export class NotAvailableError extends Error {
+  override name = 'NotAvailableError'
+}
+
+/**
+ * Runs one `tg-profile` invocation and returns its exit code. Never throws: every error becomes one line on stderr
+ * (through the secrets redactor), plus the Bot API error envelope on stdout in JSON mode, plus the stack with
+ * `--verbose`.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  handlers: Partial<Record<CommandName, CommandHandler>>,
+): Promise<number> {
+  const verboseHint = argv.includes('--verbose') || argv.includes('-v')
+  let cli: ParsedCli
+  try {
+    cli = parseCli(argv)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const where = error.command === undefined ? 'tg-profile --help' : `tg-profile ${error.command} --help`
+      io.stderr.write(`tg-profile: ${redact(error.message)}\nRun "${where}" for usage.\n`)
+      return EXIT_USAGE
+    }
+    return reportError(error, io, false, verboseHint)
+  }
+  if (cli.options.version === true) {
+    io.stdout.write(`${packageVersion()}\n`)
+    return EXIT_OK
+  }
+  if (cli.options.help === true || cli.command === undefined) {
+    io.stdout.write(helpFor(cli.command))
+    return EXIT_OK
+  }
+  const json = cli.options.json === true || io.stdout.isTTY !== true
+  const verbose = cli.options.verbose === true
+  const handler = handlers[cli.command]
+  try {
+    if (handler === undefined) throw new NotAvailableError(`"${cli.command}" is not available in this build yet`)
+    return await handler({ cli, io, json, verbose })
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`tg-profile: ${redact(error.message)}\nRun "tg-profile ${cli.command} --help" for usage.\n`)
+      return EXIT_USAGE
+    }
+    return reportError(error, io, json, verbose)
+  }
+}
+
+/** Prints an error the way the CLI promises and returns the exit code. */
+export function reportError(error: unknown, io: CliIo, json: boolean, verbose: boolean): number {
+  if (error instanceof BotApiError) {
+    if (json) io.stdout.write(formatError(error))
+    io.stderr.write(redact(`Error ${error.error_code}: ${error.description}\n`))
+    if (error.hint !== undefined) io.stderr.write(redact(`${error.hint}\n`))
+  } else if (error instanceof NetworkError) {
+    io.stderr.write(redact(`tg-profile: network error: ${error.message}\n`))
+  } else {
+    const message = error instanceof Error ? error.message : String(error)
+    io.stderr.write(redact(`tg-profile: ${firstLine(message)}\n`))
+  }
+  if (verbose && error instanceof Error && error.stack !== undefined) io.stderr.write(`${redact(error.stack)}\n`)
+  if (error instanceof NotAvailableError) return EXIT_USAGE
+  return EXIT_FAILURE
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s
+}
