@@ -13,6 +13,11 @@ export interface JpegOptions {
   readonly quality?: number
   /** Progressive (SOF2) with spectral selection instead of baseline (SOF0). Default false. */
   readonly progressive?: boolean
+  /**
+   * Progressive only: also split coefficients by bit (successive approximation), with libjpeg's default
+   * 10-scan script (`jpeg_simple_progression`). Default false: 5 spectral-selection scans.
+   */
+  readonly successiveApproximation?: boolean
   /** Chroma subsampling. Default `'4:2:0'`. */
   readonly subsampling?: '4:2:0' | '4:4:4'
 }
@@ -284,12 +289,12 @@ function writeDht(out: ByteSink, tc: number, spec: HuffSpec): void {
   out.bytes(spec.vals)
 }
 
-function writeSos(out: ByteSink, comps: Component[], ss: number, se: number): void {
+function writeSos(out: ByteSink, comps: Component[], ss: number, se: number, ah = 0, al = 0): void {
   out.u16(0xffda)
   out.u16(6 + 2 * comps.length)
   out.byte(comps.length)
   for (const c of comps) out.bytes([c.id, (c.tq << 4) | c.tq])
-  out.bytes([ss, se, 0])
+  out.bytes([ss, se, (ah << 4) | al])
 }
 
 /** Colour conversion, padding, subsampling, DCT and quantisation into per-component coefficient grids. */
@@ -364,8 +369,8 @@ function transform(rgb: Uint8Array, w: number, h: number, q: Uint8Array[], sub: 
   return comps
 }
 
-function encodeDc(out: ByteSink, coef: Int16Array, base: number, pred: number, t: HuffTable): number {
-  const dc = coef[base]!
+function encodeDc(out: ByteSink, coef: Int16Array, base: number, pred: number, t: HuffTable, al = 0): number {
+  const dc = coef[base]! >> al // point transform of DC: arithmetic shift (T.81 G.1.2.1)
   const diff = dc - pred
   const n = bitLength(diff)
   emitSymbol(out, t, n)
@@ -401,7 +406,7 @@ type Emit = (sym: number, extra: number, n: number) => void
  * The symbol stream of a progressive AC first scan (T.81 G.1.2.2, no successive approximation) over the blocks a
  * non-interleaved scan visits: runs of blocks whose band is all zeros become one EOBn symbol.
  */
-function acFirstScan(c: Component, ss: number, se: number, emit: Emit): void {
+function acFirstScan(c: Component, ss: number, se: number, al: number, emit: Emit): void {
   let eobrun = 0
   const flushEob = (): void => {
     if (eobrun === 0) return
@@ -414,7 +419,9 @@ function acFirstScan(c: Component, ss: number, se: number, emit: Emit): void {
       const base = (by * c.blocksW + bx) * 64
       let run = 0
       for (let k = ss; k <= se; k++) {
-        const v = c.coef[base + k]!
+        const raw = c.coef[base + k]!
+        // Point transform of AC: divide by 2^al, rounding toward zero (T.81 G.1.2.2).
+        const v = raw < 0 ? -(-raw >> al) : raw >> al
         if (v === 0) {
           run++
           continue
@@ -431,6 +438,70 @@ function acFirstScan(c: Component, ss: number, se: number, emit: Emit): void {
       if (run > 0) {
         eobrun++
         if (eobrun === 0x7fff) flushEob()
+      }
+    }
+  flushEob()
+}
+
+/**
+ * The stream of a progressive AC refinement scan (T.81 G.1.2.3, the libjpeg `encode_mcu_AC_refine` way): one
+ * correction bit for every coefficient already nonzero, and run/size-1 symbols plus a sign bit for the ones that
+ * become nonzero at bit `al`. Correction bits are held back until the symbol they follow is written. `sym` -1 marks
+ * raw bits.
+ */
+function acRefineScan(c: Component, ss: number, se: number, al: number, emit: Emit): void {
+  let eobrun = 0
+  let held: number[] = [] // correction bits of the blocks in the pending EOB run
+  const abs = new Int32Array(64)
+  const flushEob = (): void => {
+    if (eobrun === 0) return
+    const n = bitLength(eobrun) - 1
+    emit(n << 4, eobrun - (1 << n), n)
+    eobrun = 0
+    for (const b of held) emit(-1, b, 1)
+    held = []
+  }
+  for (let by = 0; by < c.usedH; by++)
+    for (let bx = 0; bx < c.usedW; bx++) {
+      const base = (by * c.blocksW + bx) * 64
+      let eob = 0 // last position that becomes nonzero in this scan
+      for (let k = ss; k <= se; k++) {
+        const raw = c.coef[base + k]!
+        const a = (raw < 0 ? -raw : raw) >> al
+        abs[k] = a
+        if (a === 1) eob = k
+      }
+      let run = 0
+      let corr: number[] = []
+      for (let k = ss; k <= se; k++) {
+        const a = abs[k]!
+        if (a === 0) {
+          run++
+          continue
+        }
+        // ZRLs only when a newly nonzero coefficient follows; otherwise the run folds into the EOB.
+        while (run > 15 && k <= eob) {
+          flushEob()
+          emit(0xf0, 0, 0)
+          run -= 16
+          for (const b of corr) emit(-1, b, 1)
+          corr = []
+        }
+        if (a > 1) {
+          corr.push(a & 1)
+          continue
+        }
+        flushEob()
+        emit((run << 4) | 1, c.coef[base + k]! < 0 ? 0 : 1, 1)
+        for (const b of corr) emit(-1, b, 1)
+        corr = []
+        run = 0
+      }
+      if (run > 0 || corr.length > 0) {
+        eobrun++
+        for (const b of corr) held.push(b)
+        // libjpeg's bound on held-back bits (MAX_CORR_BITS 1000), and EOBRUN's own limit.
+        if (eobrun === 0x7fff || held.length > 1000 - 64 + 1) flushEob()
       }
     }
   flushEob()
@@ -484,8 +555,11 @@ function optimalHuffman(counts: Uint32Array): HuffSpec {
   return { bits: [...bits.subarray(1, 17)], vals }
 }
 
-/** Interleaved scan over whole MCUs (all components). */
-function interleavedScan(out: ByteSink, comps: Component[], withAc: boolean): void {
+/**
+ * Interleaved scan over whole MCUs (all components): the whole baseline scan, or a progressive DC scan — the first
+ * (`ah` 0, coefficients shifted right by `al`) or a refinement (`ah` > 0: one raw bit per block, bit `al`).
+ */
+function interleavedScan(out: ByteSink, comps: Component[], withAc: boolean, ah = 0, al = 0): void {
   const first = comps[0]!
   const mcusX = first.blocksW / first.h
   const mcusY = first.blocksH / first.v
@@ -497,7 +571,8 @@ function interleavedScan(out: ByteSink, comps: Component[], withAc: boolean): vo
         for (let v = 0; v < c.v; v++)
           for (let u = 0; u < c.h; u++) {
             const base = ((my * c.v + v) * c.blocksW + mx * c.h + u) * 64
-            preds[ci] = encodeDc(out, c.coef, base, preds[ci]!, HUFF_DC[c.tq === 0 ? 0 : 1])
+            if (ah > 0) out.bits((c.coef[base]! >> al) & 1, 1)
+            else preds[ci] = encodeDc(out, c.coef, base, preds[ci]!, HUFF_DC[c.tq === 0 ? 0 : 1], al)
             if (withAc) encodeAc(out, c.coef, base, HUFF_AC[c.tq === 0 ? 0 : 1])
           }
       }
@@ -507,8 +582,8 @@ function interleavedScan(out: ByteSink, comps: Component[], withAc: boolean): vo
 /**
  * Encodes packed 8-bit RGB (`w * h * 3` bytes) as a JFIF file.
  *
- * Progressive files use the scan script: DC of all components (interleaved), Y 1–5, Cb 1–63, Cr 1–63, Y 6–63;
- * each AC scan is preceded by a DHT with a Huffman table optimised for it (so it can use EOB runs).
+ * Progressive files use the scan script: DC of all components (interleaved), Y 1–5, Cb 1–63, Cr 1–63, Y 6–63
+ * (or libjpeg's 10 scans with `successiveApproximation`); each AC scan is preceded by a DHT with a Huffman table optimised for it (so it can use EOB runs).
  */
 export function encodeJpeg(rgb: Uint8Array, w: number, h: number, opts: JpegOptions = {}): EncodedJpeg {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1 || w > 65535 || h > 65535)
@@ -527,29 +602,50 @@ export function encodeJpeg(rgb: Uint8Array, w: number, h: number, opts: JpegOpti
     return { bytes: out.toBuffer() }
   }
   const scanEnds: number[] = []
-  writeSos(out, comps, 0, 0)
-  interleavedScan(out, comps, false)
-  scanEnds.push(out.length)
   const [y, cb, cr] = comps as [Component, Component, Component]
-  const bands: [Component, number, number][] = [
-    [y, 1, 5],
-    [cb, 1, 63],
-    [cr, 1, 63],
-    [y, 6, 63],
-  ]
-  for (const [c, ss, se] of bands) {
-    // Two passes: count symbols, then write the scan with a Huffman table made for it (the standard AC tables have
-    // no EOBRUN symbols, and runs of empty bands are what keeps progressive files as small as baseline ones).
-    const freq = new Uint32Array(256)
-    acFirstScan(c, ss, se, (sym) => freq[sym]!++)
-    const spec = optimalHuffman(freq)
-    const t = buildHuffTable(spec)
-    writeDht(out, 0x10 | c.tq, spec)
-    writeSos(out, [c], ss, se)
-    acFirstScan(c, ss, se, (sym, extra, n) => {
-      emitSymbol(out, t, sym)
-      if (n) out.bits(extra, n)
-    })
+  // [components, Ss, Se, Ah, Al]
+  const script: [Component[], number, number, number, number][] = opts.successiveApproximation
+    ? [
+        [comps, 0, 0, 0, 1],
+        [[y], 1, 5, 0, 2],
+        [[cr], 1, 63, 0, 1],
+        [[cb], 1, 63, 0, 1],
+        [[y], 6, 63, 0, 2],
+        [[y], 1, 63, 2, 1],
+        [comps, 0, 0, 1, 0],
+        [[cr], 1, 63, 1, 0],
+        [[cb], 1, 63, 1, 0],
+        [[y], 1, 63, 1, 0],
+      ]
+    : [
+        [comps, 0, 0, 0, 0],
+        [[y], 1, 5, 0, 0],
+        [[cb], 1, 63, 0, 0],
+        [[cr], 1, 63, 0, 0],
+        [[y], 6, 63, 0, 0],
+      ]
+  for (const [cs, ss, se, ah, al] of script) {
+    if (ss === 0) {
+      writeSos(out, cs, 0, 0, ah, al)
+      interleavedScan(out, cs, false, ah, al)
+    } else {
+      // Two passes: count symbols, then write the scan with a Huffman table made for it (the standard AC tables
+      // have no EOBRUN symbols, and runs of empty bands are what keeps progressive files as small as baseline ones).
+      const c = cs[0]!
+      const scan = ah === 0 ? acFirstScan : acRefineScan
+      const freq = new Uint32Array(256)
+      scan(c, ss, se, al, (sym) => {
+        if (sym >= 0) freq[sym]!++
+      })
+      const spec = optimalHuffman(freq)
+      const t = buildHuffTable(spec)
+      writeDht(out, 0x10 | c.tq, spec)
+      writeSos(out, cs, ss, se, ah, al)
+      scan(c, ss, se, al, (sym, extra, n) => {
+        if (sym >= 0) emitSymbol(out, t, sym)
+        if (n) out.bits(extra, n)
+      })
+    }
     out.flushBits()
     scanEnds.push(out.length)
   }

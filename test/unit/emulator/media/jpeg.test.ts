@@ -89,6 +89,33 @@ describe('encodeJpeg', () => {
     }
   })
 
+  it.each(sizes)('with successive approximation writes libjpeg\'s 10 scans for %ix%i, decoding like baseline', (w, h) => {
+    const rgb = pattern(w, h)
+    for (const quality of [50, 95]) {
+      const base = decode(encodeJpeg(rgb, w, h, { quality }).bytes)
+      const { bytes, scanEnds } = encodeJpeg(rgb, w, h, { quality, progressive: true, successiveApproximation: true })
+      expect(scanEnds).toHaveLength(10)
+      expect(scanEnds![9]).toBe(bytes.length)
+      const img = decode(bytes)
+      expect([img.width, img.height]).toEqual([w, h])
+      // Same coefficients, only sent bit plane by bit plane.
+      expect(Buffer.from(img.data).equals(Buffer.from(base.data))).toBe(true)
+    }
+  })
+
+  it('with successive approximation also handles photographic noise (many refinements)', () => {
+    const w = 96
+    const rgb = new Uint8Array(w * w * 3)
+    let x = 12345
+    for (let i = 0; i < rgb.length; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
+      rgb[i] = x >>> 24
+    }
+    const base = decode(encodeJpeg(rgb, w, w, { quality: 90 }).bytes)
+    const p = decode(encodeJpeg(rgb, w, w, { quality: 90, progressive: true, successiveApproximation: true }).bytes)
+    expect(Buffer.from(p.data).equals(Buffer.from(base.data))).toBe(true)
+  })
+
   it('decodes a progressive prefix cut at a scan end (the DC scan alone) to a coarse but right-sized image', () => {
     const rgb = pattern(64, 48)
     const { bytes, scanEnds } = encodeJpeg(rgb, 64, 48, { quality: 80, progressive: true })
