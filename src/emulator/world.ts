@@ -14,6 +14,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import type { EmulatorAccount } from './connection.js'
+import * as defaultMedia from './media/index.js'
 import type {
   WorldAudio,
   WorldFile,
@@ -51,7 +52,7 @@ export interface WorldOptions {
   readonly now?: number
   /** The home DC (where test accounts live). Default the first of `dcIds`. */
   readonly homeDcId?: number
-  /** The media renderer. Needed only to produce file bytes and lengths. */
+  /** The media renderer. Default `src/emulator/media` (tests may inject a cheaper one). */
   readonly media?: WorldMedia
   /** How many rendered files to keep in memory. Default 64. */
   readonly fileCacheSize?: number
@@ -178,7 +179,7 @@ export class World {
   private readonly byId = new Map<bigint, UserMeta>()
   private readonly byUsername = new Map<string, UserMeta>()
   private readonly byPhone = new Map<string, UserMeta>()
-  private readonly media: WorldMedia | undefined
+  private readonly media: WorldMedia
   private readonly files: Lru<Buffer>
   private readonly baseCache = new Map<string, { bytes: Buffer; scanEnds: readonly number[] }>()
   private readonly lengthCache = new Map<string, number>()
@@ -190,7 +191,7 @@ export class World {
     this.dcIds = options.dcIds ?? [1, 2, 3, 4, 5]
     if (this.dcIds.length === 0) throw new RangeError('createWorld: dcIds must not be empty')
     this.homeDcId = options.homeDcId ?? (this.dcIds[0] as number)
-    this.media = options.media
+    this.media = options.media ?? defaultMedia
     this.files = new Lru(options.fileCacheSize ?? 64)
     this.shaCache = new Lru(4096)
     this.secret = createHash('sha256').update(`tg-profile emulator world ${options.seed}`).digest()
@@ -411,7 +412,6 @@ export class World {
   // ---- bytes ---------------------------------------------------------------------------------------------------
 
   private requireMedia(): WorldMedia {
-    if (this.media === undefined) throw new Error('World: no media renderer was given, file bytes are unavailable')
     return this.media
   }
 

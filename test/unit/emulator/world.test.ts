@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createWorld } from '../../../src/emulator/world.js'
-import { testMedia } from './app/test-media.js'
+import { parseMp3Duration } from '../../../src/emulator/media/index.js'
 
 const USERNAME = /^[a-zA-Z](?:[a-zA-Z0-9]|_(?!_)){3,31}$/
 
@@ -76,7 +76,7 @@ describe('createWorld', () => {
 })
 
 describe('World files', () => {
-  const w = createWorld({ seed: 11, users: 10, media: testMedia })
+  const w = createWorld({ seed: 11, users: 10 })
   const user = w.users.find((u) => u.photoCount > 100)!
 
   it('knows each file length without rendering it, and the bytes are unique per file and deterministic', () => {
@@ -86,7 +86,7 @@ describe('World files', () => {
       const b1 = w.photoSizeBytes(p1, size)
       expect(b1.length).toBe(w.photoSizeLength(p1, size))
       expect(b1.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]))
-      const again = createWorld({ seed: 11, users: 10, media: testMedia })
+      const again = createWorld({ seed: 11, users: 10 })
       expect(again.photoSizeBytes(again.photoAt(again.users[user.index]!, 0), size)).toEqual(b1)
     }
     const c = p1.sizes.find((s) => s.type === 'c')!
@@ -107,8 +107,18 @@ describe('World files', () => {
     expect(w.videoBytes(photo).length).toBe(w.videoLength(photo))
   })
 
+  it('renders profile audios as MP3s of the stated duration, their length remembered', () => {
+    const big = createWorld({ seed: 11, users: 60 })
+    const owner = big.users.find((u) => u.audioCount > 0)!
+    const audio = big.audio(owner, 0)
+    const bytes = big.audioBytes(audio)
+    expect(Math.round(parseMp3Duration(bytes))).toBe(audio.duration)
+    expect(big.audioLength(audio)).toBe(bytes.length)
+    expect(big.audioById(audio.id)).toEqual(audio)
+  })
+
   it('writes the ground truth of every user, photo, size and file', () => {
-    const small = createWorld({ seed: 2, users: 3, media: testMedia })
+    const small = createWorld({ seed: 2, users: 3 })
     const file = small.toFile()
     expect(file.version).toBe(1)
     expect(file.users).toHaveLength(5)

@@ -5,7 +5,6 @@ import { createApiApp, type ApiApp } from '../../../../src/emulator/app/index.js
 import { createWorld, type World } from '../../../../src/emulator/world.js'
 import { RpcError, type AuthKeyState, type CallContext, type TlRequest } from '../../../../src/emulator/rpc.js'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../../../src/tl/index.js'
-import { testMedia } from './test-media.js'
 
 const DCS = [1, 2, 3, 4, 5].map((id) => ({ id, host: '127.0.0.1', port: 40000 + id }))
 
@@ -47,7 +46,7 @@ async function login(app: ApiApp, world: World, auth: AuthKeyState): Promise<voi
 }
 
 describe('createApiApp', () => {
-  const world = createWorld({ seed: 21, users: 10, media: testMedia })
+  const world = createWorld({ seed: 21, users: 10 })
 
   it('answers unknown methods with INPUT_METHOD_INVALID and unauthorized ones with AUTH_KEY_UNREGISTERED', async () => {
     const app = createApiApp(world)
@@ -277,5 +276,89 @@ describe('createApiApp login on another DC', () => {
       app.call(req(new Api.auth.SendCode({ phoneNumber: acc.phone, apiId: 1, apiHash: 'x', settings: new Api.CodeSettings({}) })), ctxOf(authKey(dcId)))
     expect(await rpcError(send(1))).toBe('303 PHONE_MIGRATE_2')
     expect(await send(2)).toBeInstanceOf(Api.auth.SentCode)
+  })
+})
+
+describe('createApiApp objects and locations', () => {
+  const world = createWorld({ seed: 33, users: 60 })
+
+  async function loggedIn(): Promise<{ app: ApiApp; auth: AuthKeyState; viewer: bigint }> {
+    const app = createApiApp(world)
+    const auth = authKey(1)
+    await login(app, world, auth)
+    return { app, auth, viewer: auth.userId! }
+  }
+
+  const input = (viewer: bigint, id: bigint): Api.InputUser =>
+    new Api.InputUser({ userId: bigInt(id.toString()), accessHash: bigInt(world.accessHash(viewer, id).toString()) })
+
+  it('sends a single username as username and several only as usernames, and deactivated users as deleted without photos', async () => {
+    const { app, auth, viewer } = await loggedIn()
+    const one = world.users.find((u) => u.usernames.length === 1 && u.account === undefined)!
+    const several = world.users.find((u) => u.usernames.length > 1)!
+    const gone = world.users.find((u) => u.deactivated)!
+    const users = (await app.call(req(new Api.users.GetUsers({ id: [input(viewer, one.id), input(viewer, several.id), input(viewer, gone.id)] })), ctxOf(auth))) as Api.User[]
+    expect(users[0]!.username).toBe(one.usernames[0])
+    expect(users[0]!.usernames).toBeUndefined()
+    expect(users[1]!.username).toBeUndefined()
+    expect(users[1]!.usernames!.map((u) => u.username)).toEqual(several.usernames)
+    expect(users[2]!.deleted).toBe(true)
+    expect(users[2]!.firstName).toBeUndefined()
+    const photos = await app.call(req(new Api.photos.GetUserPhotos({ userId: input(viewer, gone.id), offset: 0, maxId: bigInt(0), limit: 10 })), ctxOf(auth))
+    expect(photos).toBeInstanceOf(Api.photos.Photos)
+    expect((photos as Api.photos.Photos).photos).toHaveLength(0)
+  })
+
+  /** Imports the login to `dcId` and fetches a whole file there in 64 KiB parts. */
+  async function download(app: ApiApp, auth: AuthKeyState, dcId: number, location: Api.TypeInputFileLocation): Promise<{ bytes: Buffer; type: string }> {
+    let there = auth
+    if (dcId !== auth.dcId) {
+      const exported = (await app.call(req(new Api.auth.ExportAuthorization({ dcId })), ctxOf(auth))) as Api.auth.ExportedAuthorization
+      there = authKey(dcId)
+      await app.call(req(new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes })), ctxOf(there))
+    }
+    const parts: Buffer[] = []
+    let type = ''
+    for (let offset = 0; ; offset += 65536) {
+      const f = (await app.call(req(new Api.upload.GetFile({ location, offset: bigInt(offset), limit: 65536 })), ctxOf(there))) as Api.upload.File
+      if (offset === 0) type = f.type.className
+      parts.push(f.bytes)
+      if (f.bytes.length < 65536) break
+    }
+    return { bytes: Buffer.concat(parts), type }
+  }
+
+  it('serves video avatars (u), peer photos (big/small) and audio documents byte-identical to the world', async () => {
+    const { app, auth, viewer } = await loggedIn()
+    const owner = world.users.find((u) => u.photoCount > 100)!
+    const withVideo = Array.from({ length: owner.photoCount }, (_, p) => world.photoAt(owner, p)).findIndex((p) => p.videoStartTs !== undefined)
+    const page = (await app.call(req(new Api.photos.GetUserPhotos({ userId: input(viewer, owner.id), offset: withVideo, maxId: bigInt(0), limit: 1 })), ctxOf(auth))) as Api.photos.PhotosSlice
+    const photo = page.photos[0] as Api.Photo
+    const vs = photo.videoSizes![0] as Api.VideoSize
+    expect([vs.type, vs.w, vs.h]).toEqual(['u', 640, 640])
+    const meta = world.photoById(BigInt(photo.id.toString()))!
+    const video = await download(app, auth, photo.dcId, new Api.InputPhotoFileLocation({ id: photo.id, accessHash: photo.accessHash, fileReference: photo.fileReference, thumbSize: 'u' }))
+    expect(video.type).toBe('storage.FileMp4')
+    expect(video.bytes.equals(world.videoBytes(meta))).toBe(true)
+    expect(video.bytes.length).toBe(vs.size)
+
+    const newest = world.photoAt(owner, 0)
+    const peer = new Api.InputPeerUser({ userId: bigInt(owner.id.toString()), accessHash: bigInt(world.accessHash(viewer, owner.id).toString()) })
+    const big = await download(app, auth, newest.dcId, new Api.InputPeerPhotoFileLocation({ peer, photoId: bigInt(newest.id.toString()), big: true }))
+    expect(big.bytes.equals(world.photoSizeBytes(newest, newest.sizes[2]!))).toBe(true)
+    const small = await download(app, auth, newest.dcId, new Api.InputPeerPhotoFileLocation({ peer, photoId: bigInt(newest.id.toString()) }))
+    expect(small.bytes.equals(world.photoSizeBytes(newest, newest.sizes[0]!))).toBe(true)
+    const badPeer = new Api.InputPeerUser({ userId: peer.userId, accessHash: bigInt(1) })
+    expect(await rpcError(app.call(req(new Api.upload.GetFile({ location: new Api.InputPeerPhotoFileLocation({ peer: badPeer, photoId: bigInt(newest.id.toString()) }), offset: bigInt(0), limit: 4096 })), ctxOf(auth)))).toBe('400 PEER_ID_INVALID')
+
+    const singer = world.users.find((u) => u.audioCount > 0)!
+    const music = (await app.call(req(new GetSavedMusic({ id: input(viewer, singer.id), offset: 0, limit: 1, hash: bigInt(0) })), ctxOf(auth))) as SavedMusic
+    const doc = music.documents[0] as Api.Document
+    const audio = await download(app, auth, doc.dcId, new Api.InputDocumentFileLocation({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference, thumbSize: '' }))
+    expect(audio.type).toBe('storage.FileMp3')
+    expect(audio.bytes.length).toBe(Number(doc.size.toString()))
+    expect(audio.bytes.equals(world.audioBytes(world.audioById(BigInt(doc.id.toString()))!))).toBe(true)
+    const attr = doc.attributes.find((a) => a instanceof Api.DocumentAttributeAudio) as Api.DocumentAttributeAudio
+    expect(attr.duration).toBe(world.audio(singer, 0).duration)
   })
 })
