@@ -1,7 +1,8 @@
 /**
- * A small JPEG encoder for the emulator's world: baseline (SOF0) and progressive (SOF2, spectral selection) JFIF
- * files with the standard (ITU-T T.81 Annex K) quantisation and Huffman tables, so every photo size the emulator
- * serves is a real image of the dimensions it claims.
+ * A small JPEG encoder for the emulator's world: baseline (SOF0) and progressive (SOF2: spectral selection, optionally
+ * successive approximation) JFIF files with the standard (ITU-T T.81 Annex K) quantisation tables, so every photo
+ * size the emulator serves is a real image of the dimensions it claims. Baseline files and progressive DC scans use
+ * the Annex K Huffman tables; progressive AC scans get a table optimised per scan.
  *
  * The header layout (APP0, one DQT per table, SOF, four DHT segments, SOS) is exactly the one Telegram's stripped
  * thumbnails assume (see `stripped.ts`), so a quality-20 4:2:0 baseline encode can be stripped byte for byte.
