@@ -106,15 +106,42 @@ export const H264_CONSTRAINT_FLAGS = 0xc0
 /** log2_max_frame_num_minus4 written in the SPS (frame_num is then 4 bits wide). */
 const LOG2_MAX_FRAME_NUM_MINUS4 = 0
 
-/** The smallest level (Table A-1) whose MaxFS admits the frame size, ignoring the bit-rate cap I_PCM exceeds anyway. */
-export function h264LevelFor(width: number, height: number): number {
+/** Table A-1 rows used for level choice: level_idc, MaxMBPS (MB/s), MaxFS (MBs), MaxBR (kbit/s, ×1000 bit/s), MinCR. */
+const LEVELS: readonly (readonly [number, number, number, number, number])[] = [
+  [10, 1485, 99, 64, 2],
+  [11, 3000, 396, 192, 2],
+  [12, 6000, 396, 384, 2],
+  [13, 11880, 396, 768, 2],
+  [20, 11880, 396, 2000, 2],
+  [21, 19800, 792, 4000, 2],
+  [22, 20250, 1620, 4000, 2],
+  [30, 40500, 1620, 10000, 2],
+  [31, 108000, 3600, 14000, 4],
+  [32, 216000, 5120, 20000, 4],
+  [40, 245760, 8192, 20000, 4],
+  [41, 245760, 8192, 50000, 2],
+  [42, 522240, 8704, 50000, 2],
+  [50, 589824, 22080, 135000, 2],
+  [51, 983040, 36864, 240000, 2],
+]
+
+/** Upper bound of the bits one I_PCM macroblock takes: ue(25) (9 bits), ≤ 7 alignment bits, 384 samples. */
+const I_PCM_MB_BITS = 9 + 7 + 384 * 8
+
+/**
+ * level_idc for an all-I_PCM stream of `width`×`height` at `fps`: the smallest level of Table A-1 whose frame size
+ * (MaxFS), macroblock rate (MaxMBPS), bit rate (MaxBR) and access-unit size (384 × MaxMBPS / fps / MinCR bytes, A.3.1)
+ * all admit it; 51 when none does (decoders take the stream regardless).
+ */
+export function h264LevelFor(width: number, height: number, fps = 10): number {
   const mbs = (width / 16) * (height / 16)
-  if (mbs <= 99) return 10
-  if (mbs <= 396) return 20
-  if (mbs <= 1620) return 30
-  if (mbs <= 3600) return 31
-  if (mbs <= 8192) return 40
-  if (mbs <= 22080) return 50
+  const frameBits = mbs * I_PCM_MB_BITS + 64
+  for (const [level, maxMbps, maxFs, maxBrKbps, minCr] of LEVELS) {
+    if (mbs > maxFs || mbs * fps > maxMbps) continue
+    if (frameBits * fps > maxBrKbps * 1000) continue
+    if (frameBits / 8 > (384 * maxMbps) / fps / minCr) continue
+    return level
+  }
   return 51
 }
 
@@ -127,13 +154,13 @@ export function assertMbAligned(width: number, height: number): void {
   }
 }
 
-/** The sequence parameter set NAL unit (§7.3.2.1.1) for a frame of `width`×`height` luma samples. */
-export function makeSps(width: number, height: number): Buffer {
+/** The sequence parameter set NAL unit (§7.3.2.1.1) for frames of `width`×`height` luma samples at `fps`. */
+export function makeSps(width: number, height: number, fps = 10): Buffer {
   assertMbAligned(width, height)
   const w = new BitWriter()
   w.u(8, H264_PROFILE_BASELINE)
   w.u(8, H264_CONSTRAINT_FLAGS)
-  w.u(8, h264LevelFor(width, height))
+  w.u(8, h264LevelFor(width, height, fps))
   w.ue(0) // seq_parameter_set_id
   w.ue(LOG2_MAX_FRAME_NUM_MINUS4)
   w.ue(2) // pic_order_cnt_type 2: output order = decoding order

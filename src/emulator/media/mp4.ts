@@ -113,7 +113,7 @@ export function makeMp4(options: Mp4Options): Buffer {
   const { seed, width, height, durationMs = 1000, fps = 10 } = options
   if (!(durationMs > 0) || !(fps > 0)) throw new RangeError(`makeMp4 needs positive durationMs and fps, got ${durationMs}, ${fps}`)
   const frameCount = Math.max(1, Math.round((durationMs * fps) / 1000))
-  const sps = makeSps(width, height)
+  const sps = makeSps(width, height, fps)
   const pps = makePps()
   // Samples are length-prefixed NAL units (avcC lengthSizeMinusOne = 3); the first also carries SPS and PPS in-band
   // so a raw stream cut from the mdat decodes on its own.
@@ -148,7 +148,7 @@ export function makeMp4(options: Mp4Options): Buffer {
 
   const avcC = box(
     'avcC',
-    Buffer.from([1, H264_PROFILE_BASELINE, H264_CONSTRAINT_FLAGS, h264LevelFor(width, height), 0xff, 0xe1]),
+    Buffer.from([1, H264_PROFILE_BASELINE, H264_CONSTRAINT_FLAGS, h264LevelFor(width, height, fps), 0xff, 0xe1]),
     u16s(sps.length), sps, Buffer.from([1]), u16s(pps.length), pps,
   )
   const compressorName = Buffer.alloc(32)

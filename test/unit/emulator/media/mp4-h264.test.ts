@@ -37,12 +37,16 @@ describe('nalUnit', () => {
 })
 
 describe('h264LevelFor', () => {
-  it('picks the smallest level whose MaxFS fits the frame', () => {
-    expect(h264LevelFor(176, 144)).toBe(10)
-    expect(h264LevelFor(192, 144)).toBe(20)
-    expect(h264LevelFor(352, 288)).toBe(20)
-    expect(h264LevelFor(640, 640)).toBe(30)
-    expect(h264LevelFor(1280, 720)).toBe(31)
-    expect(h264LevelFor(1920, 1088)).toBe(40)
+  it('picks the smallest Table A-1 level whose frame size, MB rate and bit rate admit an I_PCM stream', () => {
+    // 16×16 at 1 fps: 1 MB, ~3.1 kbit/s → level 1.
+    expect(h264LevelFor(16, 16, 1)).toBe(10)
+    // 176×144 (99 MBs) at 1 fps: ~306 kbit/s > 64 and > 192 → level 1.2 (384 kbit/s).
+    expect(h264LevelFor(176, 144, 1)).toBe(12)
+    // 640×640 (1600 MBs) at 10 fps: ~49.4 Mbit/s → level 4.1 (50 Mbit/s).
+    expect(h264LevelFor(640, 640, 10)).toBe(41)
+    // 640×640 at 30 fps: ~148 Mbit/s → level 5.1.
+    expect(h264LevelFor(640, 640, 30)).toBe(51)
+    // 1920×1088 at 10 fps: 8160 MBs, ~252 Mbit/s → over every level; 51 is the ceiling.
+    expect(h264LevelFor(1920, 1088, 10)).toBe(51)
   })
 })
