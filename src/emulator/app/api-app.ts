@@ -12,7 +12,8 @@
  * - A photo or document whose id or access hash is wrong answers `LOCATION_INVALID`; a forged file reference
  *   `FILE_REFERENCE_INVALID`; a genuine one older than the TTL `FILE_REFERENCE_EXPIRED`.
  * - `upload.getFile` without `precise`: limit > 0, divisible by 4096, dividing 1 MiB; offset divisible by 4096; the
- *   request must not cross a 1 MiB boundary. With `precise`: offset and limit divisible by 1024, limit ≤ 1 MiB.
+ *   request must not cross a 1 MiB boundary. With `precise`: offset and limit divisible by 1024, limit ≤ 1 MiB, and
+ *   still no 1 MiB boundary crossed (https://core.telegram.org/api/files). A crossing answers `LIMIT_INVALID`.
  *   The file's DC is checked before the file reference.
  * - `users.getSavedMusic`'s `hash` is Telegram's list hash of the document ids of the page the call would return.
  * - Login codes expire after 5 minutes (`PHONE_CODE_EXPIRED`); each `phone_code_hash` works for one sign-in.
@@ -466,8 +467,9 @@ class ApiAppImpl implements ApiApp {
     } else {
       if (limit <= 0 || limit % 4096 !== 0 || MIB % limit !== 0) throw err(400, 'LIMIT_INVALID')
       if (offset < 0 || offset % 4096 !== 0) throw err(400, 'OFFSET_INVALID')
-      if (Math.floor(offset / MIB) !== Math.floor((offset + limit - 1) / MIB)) throw err(400, 'LIMIT_INVALID')
     }
+    // in both modes a request never crosses a 1 MiB boundary
+    if (Math.floor(offset / MIB) !== Math.floor((offset + limit - 1) / MIB)) throw err(400, 'LIMIT_INVALID')
     const loc = r.location
     let key: string
     let dcId: number

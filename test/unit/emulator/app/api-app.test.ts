@@ -203,6 +203,12 @@ describe('createApiApp', () => {
       expect(await rpcError(get(loc(photo), 0, 12288, auth))).toBe('400 LIMIT_INVALID')
       expect(await rpcError(get(loc(photo), 1024, 4096, auth))).toBe('400 OFFSET_INVALID')
       expect(await rpcError(get(loc(photo), 1024 * 1024 - 4096, 8192, auth))).toBe('400 LIMIT_INVALID')
+      const precise = (offset: number, limit: number): Promise<unknown> =>
+        app.call(req(new Api.upload.GetFile({ precise: true, location: loc(photo), offset: bigInt(offset), limit })), ctxOf(auth))
+      expect(await rpcError(precise(512, 1024))).toBe('400 OFFSET_INVALID')
+      expect(await rpcError(precise(0, 1000))).toBe('400 LIMIT_INVALID')
+      expect(await rpcError(precise(1024 * 1024 - 1024, 2048))).toBe('400 LIMIT_INVALID')
+      expect(await rpcError(precise(1024, 3072))).toBe(`303 FILE_MIGRATE_${photo.dcId}`)
       expect(await rpcError(get(loc(photo), 0, 4096, auth))).toBe(`303 FILE_MIGRATE_${photo.dcId}`)
       // log in on the photo's DC through export/import
       const exported = (await app.call(req(new Api.auth.ExportAuthorization({ dcId: photo.dcId })), ctxOf(auth))) as Api.auth.ExportedAuthorization
@@ -229,7 +235,7 @@ describe('createApiApp', () => {
       const stats = app.stats()
       expect(stats.bytesServedPerDc[String(photo.dcId)]).toBe(expected.length + world.photoSizeLength(meta, meta.sizes[0]!))
       expect(stats.downloadsPerFile[`photo:${meta.id}:c`]).toBe(parts.length)
-      expect(stats.rpcErrors['FILE_MIGRATE_X']).toBe(1)
+      expect(stats.rpcErrors['FILE_MIGRATE_X']).toBe(2)
     })
 
     it('issues honest FLOOD_WAIT_X from a token bucket and counts requests sent during the wait', async () => {
