@@ -1,0 +1,154 @@
+/**
+ * One call from configuration to a ready client: `connect(options) → { client, cache, close() }`.
+ *
+ * - With an emulator (`--emulator F` / `TG_EMULATOR`): reads the connection file, trusts its key, and logs in as
+ *   its test account automatically when the session is not authorized. The session defaults to `<F>.session`, so an
+ *   emulator run never touches the real Telegram session file.
+ * - Otherwise real Telegram with `TG_API_ID`/`TG_API_HASH` and `TG_SESSION` or the session file; a session that is
+ *   missing or not authorized is an error telling to run `tg-profile login`.
+ *
+ * GramJS's logger prints to stdout, which would corrupt the JSON envelopes: it is silenced, or with `verbose` sent to
+ * stderr through the secrets redactor.
+ *
+ * `floodSleepThreshold` defaults to 0: a FLOOD_WAIT is reported (Bot API 429 with `retry_after`) instead of the
+ * CLI sleeping silently; the archiver has its own per-method flood gate.
+ */
+import { TelegramClient } from 'telegram'
+import { Logger } from 'telegram/extensions/index.js'
+import { LogLevel } from 'telegram/extensions/Logger.js'
+import { StringSession } from 'telegram/sessions/index.js'
+import '../tl/index.js'
+import { readConnectionFile } from '../emulator/connection.js'
+import type { EmulatorConnection } from '../emulator/connection.js'
+import { TgProfileError } from '../errors/index.js'
+import { EntityCache, attachEntityCache, entityCachePathFor } from './entity-cache.js'
+import { createEmulatorClient, loginToEmulator } from './emulator.js'
+import { loadConfig, requireApiCredentials } from './config.js'
+import type { LoadConfigOptions, TgProfileConfig } from './config.js'
+import { redact, registerSecret } from './redact.js'
+import { readSessionFile, writeSessionFile } from './session.js'
+
+/** No session, or a session Telegram no longer accepts. */
+export class NotLoggedInError extends TgProfileError {
+  override name = 'NotLoggedInError'
+}
+
+/** Options of {@link connect} and {@link openClient}. Unset fields come from the environment / `.env`. */
+export interface ConnectOptions extends LoadConfigOptions {
+  /** GramJS logs to stderr (redacted) instead of nowhere. Default false. */
+  verbose?: boolean
+  /** GramJS `floodSleepThreshold` in seconds. Default 0 (report flood waits, never sleep). */
+  floodSleepThreshold?: number
+  /** GramJS `connectionRetries`. Default 5. */
+  connectionRetries?: number
+  /** Where verbose GramJS logs go. Default `process.stderr`. */
+  logSink?: { write(chunk: string): unknown }
+}
+
+/** A connected client, its persistent entity cache, and the way to shut both down. */
+export interface Connected {
+  client: TelegramClient
+  cache: EntityCache
+  config: TgProfileConfig
+  /** The emulator's connection file contents, when connected to an emulator. */
+  emulator: EmulatorConnection | undefined
+  /** The session file this connection saves to (`undefined` when the session came from `TG_SESSION`). */
+  sessionFile: string | undefined
+  /** Saves the session (if it changed) and the entity cache, and disconnects. Idempotent. */
+  close(): Promise<void>
+}
+
+/** GramJS's logger, silenced or redirected to stderr through the redactor. */
+export function gramjsLogger(verbose: boolean, sink: { write(chunk: string): unknown } = process.stderr): Logger {
+  if (!verbose) return new Logger(LogLevel.NONE)
+  const logger = new Logger(LogLevel.INFO)
+  logger.log = (level: LogLevel, message: string): void => {
+    sink.write(redact(`[gramjs ${level}] ${message}\n`))
+  }
+  return logger
+}
+
+/**
+ * Creates a (not yet connected) client from the configuration; used by {@link connect} and by `login`.
+ * Does not require authorization.
+ */
+export async function openClient(options: ConnectOptions = {}): Promise<Omit<Connected, 'close' | 'cache'>> {
+  const config = loadConfig(options)
+  const params = {
+    baseLogger: gramjsLogger(options.verbose === true, options.logSink),
+    floodSleepThreshold: options.floodSleepThreshold ?? 0,
+    connectionRetries: options.connectionRetries ?? 5,
+  }
+  if (config.emulatorFile !== undefined) {
+    const emulator = await readConnectionFile(config.emulatorFile)
+    // The emulator's own session unless --session / TG_SESSION_FILE was given explicitly.
+    const sessionFile = config.sessionFileSource === 'default' ? `${config.emulatorFile}.session` : config.sessionFile
+    const session = (await readSessionFile(sessionFile)) ?? ''
+    const client = createEmulatorClient(emulator, { ...params, session })
+    return { client, config, emulator, sessionFile }
+  }
+  const { apiId, apiHash } = requireApiCredentials(config)
+  registerSecret(apiHash)
+  let session: string
+  let sessionFile: string | undefined
+  if (config.sessionString !== undefined) {
+    session = config.sessionString
+    sessionFile = undefined
+  } else {
+    session = (await readSessionFile(config.sessionFile)) ?? ''
+    sessionFile = config.sessionFile
+  }
+  const client = new TelegramClient(new StringSession(session), apiId, apiHash, params)
+  return { client, config, emulator: undefined, sessionFile }
+}
+
+/** Saves the client's session string to `path` when it differs from what is there. */
+export async function saveSession(client: TelegramClient, path: string | undefined): Promise<void> {
+  if (path === undefined) return
+  const value = (client.session as StringSession).save()
+  if (value === '') return
+  registerSecret(value)
+  const current = await readSessionFile(path).catch(() => undefined)
+  if (current !== value) await writeSessionFile(path, value)
+}
+
+/**
+ * Connects, makes sure the account is logged in (automatically on an emulator), and attaches the persistent entity
+ * cache stored beside the session file (`<session>.entities.json`).
+ *
+ * @throws {NotLoggedInError} on real Telegram without an authorized session ("run tg-profile login")
+ */
+export async function connect(options: ConnectOptions = {}): Promise<Connected> {
+  const opened = await openClient(options)
+  const { client, config, emulator, sessionFile } = opened
+  if (emulator === undefined && (client.session as StringSession).authKey === undefined) {
+    throw new NotLoggedInError('not logged in: run "tg-profile login" (or set TG_SESSION)')
+  }
+  try {
+    await client.connect()
+    if (emulator !== undefined) {
+      await loginToEmulator(client, emulator)
+    } else if (!(await client.checkAuthorization())) {
+      throw new NotLoggedInError('the session is not logged in (expired or revoked): run "tg-profile login"')
+    }
+    await saveSession(client, sessionFile)
+  } catch (error) {
+    await client.destroy().catch(() => undefined)
+    throw error
+  }
+  const cache = await EntityCache.open(entityCachePathFor(sessionFile ?? config.sessionFile))
+  attachEntityCache(client, cache)
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      try {
+        await saveSession(client, sessionFile)
+        await cache.close()
+      } finally {
+        await client.destroy().catch(() => undefined)
+      }
+    })()
+    return closed
+  }
+  return { client, cache, config, emulator, sessionFile, close }
+}

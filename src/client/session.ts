@@ -1,0 +1,110 @@
+/**
+ * The session file: one GramJS `StringSession` string (a full account login — treat it like a password).
+ *
+ * Written atomically (temporary file created 0600 with O_EXCL, fsync, rename, fsync of the folder) in a folder
+ * created 0700. Reading is strict: a session file that group or others can read, or that is not a regular file,
+ * is refused with a {@link SessionFileError} telling how to fix it — we never silently chmod a file someone else
+ * may already have copied; the user decides (and should consider the session compromised).
+ */
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { TgProfileError } from '../errors/index.js'
+import { registerSecret } from './redact.js'
+
+/** The session file cannot be used. The message names the path, never the session. */
+export class SessionFileError extends TgProfileError {
+  override name = 'SessionFileError'
+  /** The session file. */
+  readonly path: string
+  constructor(path: string, message: string) {
+    super(message)
+    this.path = path
+  }
+}
+
+/** Mode of session files. */
+export const SESSION_FILE_MODE = 0o600
+/** Mode of a session folder tg-profile creates. */
+export const SESSION_DIR_MODE = 0o700
+
+/**
+ * Reads the session string stored at `path`; `undefined` when the file does not exist.
+ *
+ * @throws {SessionFileError} when the file is readable by group/others, is not a regular file, or is not a session
+ */
+export async function readSessionFile(path: string): Promise<string | undefined> {
+  let stat
+  try {
+    stat = await lstat(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  if (!stat.isFile()) throw new SessionFileError(path, `session file ${path} is not a regular file`)
+  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+    throw new SessionFileError(
+      path,
+      `session file ${path} is accessible by other users (mode ${(stat.mode & 0o777).toString(8)}); ` +
+        `run "chmod 600 ${path}" if that is safe, or log in again`,
+    )
+  }
+  // O_NOFOLLOW: the lstat above and this open see the same file, not a symlink swapped in between.
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  let text: string
+  try {
+    text = await handle.readFile('utf8')
+  } finally {
+    await handle.close()
+  }
+  const session = text.trim()
+  if (session === '') return undefined
+  if (!/^1[A-Za-z0-9+/=_-]+$/.test(session)) throw new SessionFileError(path, `session file ${path} does not hold a session string`)
+  registerSecret(session)
+  return session
+}
+
+/**
+ * Atomically replaces the session file at `path` with `session` (mode 0600; missing folders are created 0700).
+ * A crash leaves either the old file or the new one, never a partial file.
+ */
+export async function writeSessionFile(path: string, session: string): Promise<void> {
+  registerSecret(session)
+  const dir = dirname(path)
+  await mkdir(dir, { recursive: true, mode: SESSION_DIR_MODE })
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, SESSION_FILE_MODE)
+  try {
+    // The umask cannot widen 0600, but an odd umask could narrow it to something unreadable; pin it.
+    await handle.chmod(SESSION_FILE_MODE)
+    await handle.writeFile(`${session}\n`, 'utf8')
+    await handle.sync()
+  } catch (error) {
+    await handle.close()
+    await unlink(tmp).catch(() => undefined)
+    throw error
+  }
+  await handle.close()
+  try {
+    await rename(tmp, path)
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined)
+    throw error
+  }
+  if (process.platform !== 'win32') {
+    const d = await open(dir, constants.O_RDONLY)
+    try {
+      await d.sync()
+    } finally {
+      await d.close()
+    }
+  }
+}
+
+/** Removes the session file (logout); absent is fine. */
+export async function removeSessionFile(path: string): Promise<void> {
+  await unlink(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error
+  })
+}
