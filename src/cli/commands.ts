@@ -1,5 +1,79 @@
+import type { UserProfilePhotos } from '../botapi/types.js'
+import { connect } from '../client/connect.js'
+import type { Connected } from '../client/connect.js'
+import { getUserProfileAudios, getUserProfilePhotos, iterUserProfilePhotos } from '../methods/index.js'
+import { intOption, stringOption } from './args.js'
 import type { CommandName } from './args.js'
-import type { CommandHandler } from './run.js'
+import { downloadCommand } from './download.js'
+import { loginCommand } from './login.js'
+import { audiosTable, formatTable, photosTable, printResult } from './output.js'
+import { EXIT_OK } from './run.js'
+import { toBotApiUser } from './user.js'
+import type { CommandContext, CommandHandler } from './run.js'
+
+/** Connects as the configured account for one command and always closes (session + entity cache saved). */
+export async function withClient<T>(ctx: CommandContext, body: (c: Connected) => Promise<T>): Promise<T> {
+  const c = await connect({
+    env: ctx.io.env,
+    cwd: ctx.io.cwd,
+    sessionFile: stringOption(ctx.cli.options, 'session'),
+    emulatorFile: stringOption(ctx.cli.options, 'emulator'),
+    verbose: ctx.verbose,
+    logSink: ctx.io.stderr,
+  })
+  try {
+    return await body(c)
+  } finally {
+    await c.close()
+  }
+}
+
+const whoami: CommandHandler = async (ctx) => {
+  const user = await withClient(ctx, async ({ client, cache }) => {
+    const me = await client.getMe()
+    cache.addUsers([me])
+    return toBotApiUser(me)
+  })
+  printResult(ctx, user, (u) =>
+    formatTable(
+      ['field', 'value'],
+      Object.entries(u).map(([k, v]) => [k, String(v)]),
+    ),
+  )
+  return EXIT_OK
+}
+
+const photos: CommandHandler = async (ctx) => {
+  const user = ctx.cli.positionals[0] as string
+  const offset = intOption(ctx.cli.options, 'offset')
+  const limit = intOption(ctx.cli.options, 'limit')
+  const maxId = stringOption(ctx.cli.options, 'max-id')
+  const all = ctx.cli.options.all === true
+  const result = await withClient(ctx, async ({ client }): Promise<UserProfilePhotos> => {
+    if (!all) return getUserProfilePhotos(client, { user_id: user, offset, limit, max_id: maxId })
+    // --all: every photo through the iterator (⌈n/100⌉ calls), printed as one UserProfilePhotos.
+    const sizes = []
+    for await (const item of iterUserProfilePhotos(client, user, { offset, max_id: maxId })) sizes.push(item.sizes)
+    return { total_count: (offset ?? 0) + sizes.length, photos: sizes }
+  })
+  printResult(ctx, result, photosTable)
+  return EXIT_OK
+}
+
+const audios: CommandHandler = async (ctx) => {
+  const user = ctx.cli.positionals[0] as string
+  const offset = intOption(ctx.cli.options, 'offset')
+  const limit = intOption(ctx.cli.options, 'limit')
+  const result = await withClient(ctx, ({ client }) => getUserProfileAudios(client, { user_id: user, offset, limit }))
+  printResult(ctx, result, audiosTable)
+  return EXIT_OK
+}
 
 /** Every wired command. Missing ones report "not available in this build yet" (exit 2). */
-export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {}
+export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
+  login: (ctx) => loginCommand(ctx),
+  whoami,
+  photos,
+  audios,
+  download: (ctx) => downloadCommand(ctx, withClient),
+}

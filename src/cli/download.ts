@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { link, open, rename, stat, unlink } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
+import type { FileHandle } from 'node:fs/promises'
+import type { Connected } from '../client/connect.js'
+import { downloadFile, fileIdToLocation } from '../methods/index.js'
+import { stringOption, UsageError } from './args.js'
+import { formatOk } from './envelope.js'
+import { EXIT_OK } from './run.js'
+import type { CommandContext } from './run.js'
+
+/** The extension for a downloaded file, from its first bytes (a file id does not carry the MIME type). */
+export function sniffExtension(head: Uint8Array, kind: 'photo' | 'document' | 'documentThumbnail'): string {
+  const ascii = (from: number, to: number): string => Buffer.from(head.subarray(from, to)).toString('latin1')
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return '.jpg'
+  if (ascii(4, 8) === 'ftyp') {
+    const brand = ascii(8, 12)
+    return brand.startsWith('M4A') ? '.m4a' : '.mp4'
+  }
+  if (ascii(0, 3) === 'ID3') return '.mp3'
+  if (head[0] === 0xff && head[1] !== undefined && (head[1] & 0xe0) === 0xe0) return '.mp3'
+  if (ascii(0, 4) === 'OggS') return '.ogg'
+  if (ascii(0, 4) === 'fLaC') return '.flac'
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WAVE') return '.wav'
+  if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return '.png'
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return '.webp'
+  return kind === 'document' ? '.bin' : '.jpg'
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw error
+  }
+}
+
+/**
+ * `tg-profile download <file_id> [-o PATH] [--force]`: streams the file into a temporary file beside the target,
+ * fsyncs it, then links it to the final name (which fails if the name is taken, so nothing is overwritten) or,
+ * with `--force`, renames over it. Prints `{"ok":true,"result":{"path":…,"file_size":…}}` (JSON) or the path.
+ */
+export async function downloadCommand(
+  ctx: CommandContext,
+  withClient: <T>(ctx: CommandContext, body: (c: Connected) => Promise<T>) => Promise<T>,
+): Promise<number> {
+  const fileId = ctx.cli.positionals[0] as string
+  const force = ctx.cli.options.force === true
+  // Rejects anything that is not a file id of ours before connecting (Bot API 400 "invalid file_id").
+  const { parsed } = fileIdToLocation(fileId)
+  const output = stringOption(ctx.cli.options, 'output')
+  // Without -o (or with -o DIR) the name is the file id plus the extension found in the content.
+  const explicit = output !== undefined && !(await isDirectory(resolve(ctx.io.cwd, output)))
+  const dir = output === undefined ? ctx.io.cwd : explicit ? dirname(resolve(ctx.io.cwd, output)) : resolve(ctx.io.cwd, output)
+  if (explicit && !force && (await fileExists(resolve(ctx.io.cwd, output)))) {
+    throw new UsageError(`${output} already exists (use --force to overwrite)`, 'download')
+  }
+  const tmp = join(dir, `.tg-profile-download.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  let handle: FileHandle | undefined = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+  let head: Uint8Array | undefined
+  let finalPath: string | undefined
+  try {
+    const size = await withClient(ctx, ({ client }) =>
+      downloadFile(client, fileId, {
+        onChunk: async (chunk, offset) => {
+          if (offset === 0) head = chunk.subarray(0, 16)
+          await (handle as FileHandle).write(chunk, 0, chunk.length, offset)
+        },
+      }),
+    )
+    await handle.sync()
+    await handle.close()
+    handle = undefined
+    finalPath = explicit ? resolve(ctx.io.cwd, output) : join(dir, fileId + sniffExtension(head ?? new Uint8Array(), parsed.kind))
+    if (force) {
+      await rename(tmp, finalPath)
+    } else {
+      try {
+        await link(tmp, finalPath)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+          throw new UsageError(`${basename(finalPath)} already exists (use --force to overwrite)`, 'download')
+        }
+        throw error
+      }
+      await unlink(tmp)
+    }
+    await syncDir(dir)
+    const result = { path: finalPath, file_size: size }
+    ctx.io.stdout.write(ctx.json ? formatOk(result) : `${finalPath} (${size} bytes)\n`)
+    return EXIT_OK
+  } finally {
+    if (handle !== undefined) await handle.close().catch(() => undefined)
+    await unlink(tmp).catch(() => undefined)
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return
+  const d = await open(dir, constants.O_RDONLY)
+  try {
+    await d.sync()
+  } finally {
+    await d.close()
+  }
+}

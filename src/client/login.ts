@@ -1,0 +1,84 @@
+/**
+ * Interactive login of a user account: phone number, login code, 2FA password, through GramJS's `client.start`.
+ * The prompts are injected (the CLI uses the `input` package; tests drive them through stdin).
+ */
+import type { Api, TelegramClient } from 'telegram'
+import { toBotApiError } from '../errors/index.js'
+import { BotApiError } from '../errors/index.js'
+import { TgProfileError } from '../errors/index.js'
+import { redact, registerSecret } from './redact.js'
+
+/** Where login asks its questions. */
+export interface LoginPrompts {
+  /** The phone number in international format. */
+  phone(): Promise<string>
+  /** The login code; `viaApp` tells whether Telegram sent it to the app rather than by SMS. */
+  code(viaApp: boolean): Promise<string>
+  /** The 2FA (cloud) password; `hint` is the account's password hint, if any. */
+  password(hint: string | undefined): Promise<string>
+}
+
+/** Options of {@link interactiveLogin}. */
+export interface InteractiveLoginOptions {
+  /** Where error lines go (already redacted). Default: stderr. */
+  report?: (line: string) => void
+  /** Failed attempts (wrong code, wrong password, …) before giving up. Default 3. */
+  maxAttempts?: number
+}
+
+/** Login was given up after an error (too many attempts, no account for the phone, cancelled). */
+export class LoginError extends TgProfileError {
+  override name = 'LoginError'
+}
+
+/** The Bot-API-style text of a login error (`Bad Request: PHONE_CODE_INVALID`, `Too Many Requests: retry after 30`). */
+export function loginErrorText(error: unknown): string {
+  const translated = toBotApiError(error)
+  if (translated instanceof BotApiError) return `Error ${translated.error_code}: ${translated.description}`
+  return translated.message
+}
+
+/**
+ * Logs `client` in interactively unless it already is; returns the account's user. Each error is reported as one
+ * Bot-API-style line and the question asked again, up to `maxAttempts` errors in all. Never signs up a new
+ * account: a phone without a Telegram account is an error.
+ *
+ * @throws {LoginError} after too many failed attempts or when the phone has no account
+ */
+export async function interactiveLogin(
+  client: TelegramClient,
+  prompts: LoginPrompts,
+  options: InteractiveLoginOptions = {},
+): Promise<Api.User> {
+  const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const maxAttempts = options.maxAttempts ?? 3
+  if (!client.connected) await client.connect()
+  if (await client.checkAuthorization()) return (await client.getMe()) as Api.User
+  let failures = 0
+  let fatal: Error | undefined
+  await client.start({
+    phoneNumber: async () => (await prompts.phone()).trim(),
+    phoneCode: async (viaApp?: boolean) => (await prompts.code(viaApp === true)).trim(),
+    password: async (hint?: string) => {
+      const password = await prompts.password(hint === '' ? undefined : hint)
+      registerSecret(password)
+      return password
+    },
+    firstAndLastNames: async () => {
+      fatal = new LoginError('this phone number has no Telegram account (tg-profile does not sign up new accounts)')
+      throw fatal
+    },
+    onError: async (error: Error) => {
+      if (fatal !== undefined) return true
+      failures++
+      report(redact(loginErrorText(error)))
+      if (failures >= maxAttempts) {
+        fatal = new LoginError(`login failed after ${failures} attempts`)
+        return true
+      }
+      return false
+    },
+  })
+  if (fatal !== undefined) throw fatal
+  return (await client.getMe()) as Api.User
+}
