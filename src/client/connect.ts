@@ -26,7 +26,7 @@ import { createEmulatorClient, loginToEmulator } from './emulator.js'
 import { loadConfig, requireApiCredentials } from './config.js'
 import type { LoadConfigOptions, TgProfileConfig } from './config.js'
 import { redact, registerSecret } from './redact.js'
-import { readSessionFile, writeSessionFile } from './session.js'
+import { PortSafeStringSession, readSessionFile, writeSessionFile } from './session.js'
 
 /** No session, or a session Telegram no longer accepts. */
 export class NotLoggedInError extends TgProfileError {
@@ -84,7 +84,7 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
     // The emulator's own session unless --session / TG_SESSION_FILE was given explicitly.
     const sessionFile = config.sessionFileSource === 'default' ? `${config.emulatorFile}.session` : config.sessionFile
     const session = (await readSessionFile(sessionFile)) ?? ''
-    const client = createEmulatorClient(emulator, { ...params, session })
+    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(session) })
     return { client, config, emulator, sessionFile }
   }
   const { apiId, apiHash } = requireApiCredentials(config)
@@ -98,7 +98,7 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
     session = (await readSessionFile(config.sessionFile)) ?? ''
     sessionFile = config.sessionFile
   }
-  const client = new TelegramClient(new StringSession(session), apiId, apiHash, params)
+  const client = new TelegramClient(new PortSafeStringSession(session), apiId, apiHash, params)
   return { client, config, emulator: undefined, sessionFile }
 }
 

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { StringSession } from 'telegram/sessions/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { registerSecret } from './redact.js'
 
@@ -107,4 +108,28 @@ export async function removeSessionFile(path: string): Promise<void> {
   await unlink(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error
   })
+}
+
+/**
+ * A GramJS `StringSession` that can hold any TCP port. GramJS writes the port as a *signed* 16-bit integer, so
+ * saving a session for a server on a port above 32767 (any ephemeral loopback port, e.g. the emulator's) throws
+ * `ERR_OUT_OF_RANGE`. This class saves such ports in two's complement and reads them back unsigned; the string
+ * format is unchanged and ports ≤ 32767 (Telegram's 443/80) encode exactly as GramJS does.
+ */
+export class PortSafeStringSession extends StringSession {
+  constructor(session?: string) {
+    super(session)
+    if (this._port !== undefined && this._port < 0) this._port += 0x10000
+  }
+
+  override save(): string {
+    const port = this._port
+    if (port === undefined || port <= 0x7fff) return super.save()
+    this._port = port - 0x10000
+    try {
+      return super.save()
+    } finally {
+      this._port = port
+    }
+  }
 }
