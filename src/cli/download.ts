@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { link, open, rename, stat, unlink } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { FileHandle } from 'node:fs/promises'
 import type { Connected } from '../client/connect.js'
 import { downloadFile, fileIdToLocation } from '../methods/index.js'
-import { stringOption, UsageError } from './args.js'
+import { TgProfileError } from '../errors/index.js'
+import { stringOption } from './args.js'
 import { formatOk } from './envelope.js'
 import { EXIT_OK } from './run.js'
 import type { CommandContext } from './run.js'
@@ -64,7 +65,7 @@ export async function downloadCommand(
   const explicit = output !== undefined && !(await isDirectory(resolve(ctx.io.cwd, output)))
   const dir = output === undefined ? ctx.io.cwd : explicit ? dirname(resolve(ctx.io.cwd, output)) : resolve(ctx.io.cwd, output)
   if (explicit && !force && (await fileExists(resolve(ctx.io.cwd, output)))) {
-    throw new UsageError(`${output} already exists (use --force to overwrite)`, 'download')
+    throw new TgProfileError(`${output} already exists (use --force to overwrite)`)
   }
   const tmp = join(dir, `.tg-profile-download.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   let handle: FileHandle | undefined = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
@@ -90,7 +91,7 @@ export async function downloadCommand(
         await link(tmp, finalPath)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw new UsageError(`${basename(finalPath)} already exists (use --force to overwrite)`, 'download')
+          throw new TgProfileError(`${finalPath} already exists (use --force to overwrite)`)
         }
         throw error
       }
