@@ -33,7 +33,9 @@ export async function loginCommand(ctx: CommandContext, prompts: LoginPrompts = 
   // With TG_SESSION set there is no file to save to: --session / TG_SESSION_FILE / the default file is used.
   const sessionFile = opened.sessionFile ?? opened.config.sessionFile
   try {
-    const me = await interactiveLogin(client, prompts, { report: (line) => ctx.io.stderr.write(`${line}\n`) })
+    const me = await promptingOnStderr(() =>
+      interactiveLogin(client, prompts, { report: (line) => ctx.io.stderr.write(`${line}\n`) }),
+    )
     await saveSession(client, sessionFile)
     const user = toBotApiUser(me)
     ctx.io.stderr.write(`Logged in as ${user.first_name}${user.username ? ` (@${user.username})` : ''}, id ${user.id}; session saved to ${sessionFile}\n`)
@@ -48,5 +50,19 @@ export async function loginCommand(ctx: CommandContext, prompts: LoginPrompts = 
     throw error
   } finally {
     await client.destroy().catch(() => undefined)
+  }
+}
+
+/**
+ * Runs `body` with `process.stdout` writes sent to stderr: `input` (inquirer) draws its prompts on stdout, which
+ * must stay clean for `--print-session` / the JSON envelope.
+ */
+async function promptingOnStderr<T>(body: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write
+  try {
+    return await body()
+  } finally {
+    process.stdout.write = write
   }
 }
