@@ -82,3 +82,43 @@ describe('session file', () => {
     expect(redact('x 1abcdefghij y')).toBe('x [REDACTED] y')
   })
 })
+
+describe('PortSafeStringSession', () => {
+  it('saves and restores a port above 32767, which GramJS StringSession cannot save', async () => {
+    const { AuthKey } = await import('telegram/crypto/AuthKey.js')
+    const { StringSession } = await import('telegram/sessions/index.js')
+    const { PortSafeStringSession } = await import('../../../src/client/session.js')
+    const key = new AuthKey()
+    await key.setKey(Buffer.alloc(256, 7))
+    const plain = new StringSession('')
+    plain.setDC(2, '127.0.0.1', 40267)
+    plain.setAuthKey(key)
+    expect(() => plain.save()).toThrow('out of range')
+
+    const safe = new PortSafeStringSession('')
+    safe.setDC(2, '127.0.0.1', 40267)
+    safe.setAuthKey(key)
+    const saved = safe.save()
+    const back = new PortSafeStringSession(saved)
+    expect(back.port).toBe(40267)
+    expect(back.dcId).toBe(2)
+    expect(back.serverAddress).toBe('127.0.0.1')
+    expect(safe.port).toBe(40267)
+  })
+
+  it('encodes ports up to 32767 exactly as GramJS does', async () => {
+    const { AuthKey } = await import('telegram/crypto/AuthKey.js')
+    const { StringSession } = await import('telegram/sessions/index.js')
+    const { PortSafeStringSession } = await import('../../../src/client/session.js')
+    const key = new AuthKey()
+    await key.setKey(Buffer.alloc(256, 9))
+    const plain = new StringSession('')
+    const safe = new PortSafeStringSession('')
+    for (const s of [plain, safe]) {
+      s.setDC(4, '149.154.167.91', 443)
+      s.setAuthKey(key)
+    }
+    expect(safe.save()).toBe(plain.save())
+    expect(new PortSafeStringSession(plain.save()).port).toBe(443)
+  })
+})
