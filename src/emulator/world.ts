@@ -563,13 +563,13 @@ export class World {
     return b
   }
 
-  private entry(key: string, bytes: () => Buffer): WorldFileEntry {
-    let sha = this.shaCache.get(key)
+  /** Length and sha256 of a file; renders it only when its hash is not cached. */
+  private entry(key: string, length: () => number, bytes: () => Buffer): WorldFileEntry {
+    const cached = this.shaCache.get(key)
+    if (cached !== undefined) return { bytes: length(), sha256: cached }
     const b = bytes()
-    if (sha === undefined) {
-      sha = sha256Hex(b)
-      this.shaCache.set(key, sha)
-    }
+    const sha = sha256Hex(b)
+    this.shaCache.set(key, sha)
     return { bytes: b.length, sha256: sha }
   }
 
@@ -582,12 +582,20 @@ export class World {
       { type: 'i', w: 0, h: 0, bytes: stripped.length, sha256: sha256Hex(stripped), stripped: true },
     ]
     for (const s of photo.sizes) {
-      const e = this.entry(`photo:${photo.id}:${s.type}`, () => this.photoSizeBytes(photo, s))
+      const e = this.entry(
+        `photo:${photo.id}:${s.type}`,
+        () => this.photoSizeLength(photo, s),
+        () => this.photoSizeBytes(photo, s),
+      )
       sizes.push({ type: s.type, w: s.w, h: s.h, ...e, ...(s.progressive ? { progressive: this.photoSizeScanEnds(photo, s) } : {}) })
     }
     const videoSizes: WorldVideoSize[] = []
     if (photo.videoStartTs !== undefined) {
-      const e = this.entry(`video:${photo.id}:u`, () => this.videoBytes(photo))
+      const e = this.entry(
+        `video:${photo.id}:u`,
+        () => this.videoLength(photo),
+        () => this.videoBytes(photo),
+      )
       videoSizes.push({ type: 'u', w: VIDEO_SIZE, h: VIDEO_SIZE, ...e, videoStartTs: photo.videoStartTs })
     }
     return { id: photo.id.toString(), date: photo.date, dcId: photo.dcId, sizes, videoSizes }
@@ -600,7 +608,11 @@ export class World {
     const audios: WorldAudio[] = []
     for (let k = 0; k < user.audioCount; k++) {
       const a = this.audio(user, k)
-      const e = this.entry(`audio:${a.id}`, () => this.audioBytes(a))
+      const e = this.entry(
+        `audio:${a.id}`,
+        () => this.audioLength(a),
+        () => this.audioBytes(a),
+      )
       audios.push({
         id: a.id.toString(),
         date: a.date,
