@@ -113,7 +113,9 @@ export async function loginToEmulator(
   if (!client.connected) await client.connect()
   if (await client.checkAuthorization()) return
   let failure: Error | undefined
-  await client.start({
+  // GramJS's start() reports an auth error to onError and, when told to stop, throws its own generic
+  // error; the RPC error that caused it is the one worth throwing.
+  const started = client.start({
     phoneNumber: account.phone,
     phoneCode: async () => account.code,
     password: async () => {
@@ -125,5 +127,10 @@ export async function loginToEmulator(
       return true // stop: never loop on a wrong code or password
     },
   })
+  try {
+    await started
+  } catch (e) {
+    throw failure ?? e
+  }
   if (failure !== undefined) throw failure
 }
