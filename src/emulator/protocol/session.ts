@@ -469,11 +469,17 @@ export class ServerConnection {
     if (obj instanceof Api.GetFutureSalts) {
       const num = Math.max(1, Math.min(64, obj.num))
       this.ensureSalts(s.record, num)
-      const salts = s.record.salts.slice(0, num).map(
-        (x) => new Api.FutureSalt({ validSince: x.validSince, validUntil: x.validUntil, salt: bigOf(x.salt) }),
-      )
+      // future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt>: a bare vector (no 0x1cb5c415)
+      // of bare future_salt (no constructor), which GramJS's generated class gets wrong; written by hand.
+      const salts = s.record.salts.slice(0, num)
       this.enqueue(
-        new Api.FutureSalts({ reqMsgId: bigOf(msgId), now: this.now(), salts }).getBytes(),
+        Buffer.concat([
+          tlUint(0xae500895),
+          tlLong(msgId),
+          tlInt(this.now()),
+          tlUint(salts.length),
+          ...salts.flatMap((x) => [tlInt(x.validSince), tlInt(x.validUntil), tlLong(x.salt)]),
+        ]),
         true,
         'response',
       )
