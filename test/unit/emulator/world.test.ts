@@ -102,9 +102,17 @@ describe('World files', () => {
     expect(ends[ends.length - 1]).toBe(w.photoSizeLength(photo, c))
   })
 
-  it('knows video avatar lengths without rendering them', () => {
+  it('knows video avatar lengths without rendering them and hashes them in the ground truth', () => {
     const photo = Array.from({ length: user.photoCount }, (_, p) => w.photoAt(user, p)).find((p) => p.videoStartTs !== undefined)!
     expect(w.videoBytes(photo).length).toBe(w.videoLength(photo))
+    const truth = w.photoToFile(photo).videoSizes[0]!
+    expect(truth).toMatchObject({
+      type: 'u',
+      w: 640,
+      h: 640,
+      bytes: w.videoLength(photo),
+      sha256: createHash('sha256').update(w.videoBytes(photo)).digest('hex'),
+    })
   })
 
   it('renders profile audios as MP3s of the stated duration, their length remembered', () => {
