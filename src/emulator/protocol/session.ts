@@ -8,10 +8,14 @@
  *   error -404, then close.
  * - Checks on each message, in this order: msg_id parity (18), time window of 300 s past / 30 s future (16/17),
  *   seq_no parity against the kind of message (34/35), then the server salt (`bad_server_salt`, code 48).
- *   A refused message is not remembered, so the client may resend it.
+ *   A refused message is not remembered, so the client may resend it. Of the seq_no rules only the parity is
+ *   enforced (codes 32/33, seq_no too low/high, are not produced).
+ * - Each incoming message is checked once: `new_session_created` is sent for the first message of an unknown
+ *   session_id, before that message's own checks.
  * - A msg_id seen before in the session is ignored (the last 4096 per session are kept).
- * - RPC queries run concurrently and are answered as each completes; answers above {@link GZIP_THRESHOLD} bytes go
- *   out as `gzip_packed` when that is smaller. Messages ready together leave in one `msg_container`.
+ * - RPC queries run concurrently and are answered as each completes; answers above {@link GZIP_THRESHOLD} bytes
+ *   (up to {@link GZIP_MAX}; `upload.file` never) go out as `gzip_packed` when that is smaller. Messages ready
+ *   together leave in one `msg_container`.
  * - `ping`, `get_future_salts`, `msgs_state_req` are answered directly (not in `rpc_result`), like Telegram;
  *   `destroy_session` and `rpc_drop_answer` are answered in `rpc_result`.
  * - A query whose constructor is not a known method: `rpc_error 400 INPUT_METHOD_INVALID_<id>`; a method whose
@@ -33,6 +37,9 @@ import { ServerTransport, TRANSPORT_ERROR, TransportViolation } from './transpor
 
 /** Answers larger than this many bytes are gzip-compressed when that makes them smaller. */
 export const GZIP_THRESHOLD = 1024
+/** Answers above this size are sent as they are (compressing them costs more than it saves on loopback). */
+export const GZIP_MAX = 256 * 1024
+const UPLOAD_FILE = Api.upload.File.CONSTRUCTOR_ID >>> 0
 /** How many past msg_ids a session remembers for duplicate detection. */
 export const SEEN_MSG_IDS = 4096
 
@@ -561,7 +568,9 @@ export class ServerConnection {
   /** Queues `rpc_result` for a query (compressing large results). */
   enqueueRpc(reqMsgId: bigint, result: Buffer): void {
     let payload = result
-    if (result.length > GZIP_THRESHOLD) {
+    // File parts are already-compressed media; compressing them would only burn CPU on every download.
+    const ctor = result.length >= 4 ? result.readUInt32LE(0) : 0
+    if (result.length > GZIP_THRESHOLD && result.length <= GZIP_MAX && ctor !== UPLOAD_FILE) {
       const packed = gzipSync(result)
       const wrapped = Buffer.concat([tlUint(C.gzipPacked), tlBytesOf(packed)])
       if (wrapped.length < result.length) payload = wrapped
