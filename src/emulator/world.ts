@@ -56,6 +56,8 @@ export interface WorldOptions {
   readonly media?: WorldMedia
   /** How many rendered files to keep in memory. Default 64. */
   readonly fileCacheSize?: number
+  /** At most this many bytes of rendered files in memory. Default 32 MiB. */
+  readonly fileCacheBytes?: number
 }
 
 /** One size of a photo as the world knows it (no bytes). */
@@ -141,10 +143,17 @@ function sha256Hex(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex')
 }
 
-/** A tiny LRU of rendered files. */
+/** A tiny LRU, bounded by entry count and (for buffers) by total bytes. */
 class Lru<V> {
   private readonly map = new Map<string, V>()
-  constructor(private readonly max: number) {}
+  private bytes = 0
+  constructor(
+    private readonly max: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
+  private static sizeOf(v: unknown): number {
+    return Buffer.isBuffer(v) ? v.length : 0
+  }
   get(key: string): V | undefined {
     const v = this.map.get(key)
     if (v !== undefined) {
@@ -154,12 +163,18 @@ class Lru<V> {
     return v
   }
   set(key: string, v: V): void {
-    this.map.delete(key)
+    const old = this.map.get(key)
+    if (old !== undefined) {
+      this.bytes -= Lru.sizeOf(old)
+      this.map.delete(key)
+    }
     this.map.set(key, v)
-    while (this.map.size > this.max) {
-      const first = this.map.keys().next()
+    this.bytes += Lru.sizeOf(v)
+    while (this.map.size > 1 && (this.map.size > this.max || this.bytes > this.maxBytes)) {
+      const first = this.map.entries().next()
       if (first.done === true) break
-      this.map.delete(first.value)
+      this.map.delete(first.value[0])
+      this.bytes -= Lru.sizeOf(first.value[1])
     }
   }
 }
@@ -193,7 +208,7 @@ export class World {
     if (this.dcIds.length === 0) throw new RangeError('createWorld: dcIds must not be empty')
     this.homeDcId = options.homeDcId ?? (this.dcIds[0] as number)
     this.media = options.media ?? defaultMedia
-    this.files = new Lru(options.fileCacheSize ?? 64)
+    this.files = new Lru(options.fileCacheSize ?? 64, options.fileCacheBytes ?? 32 * 1024 * 1024)
     this.shaCache = new Lru(4096)
     this.secret = createHash('sha256').update(`tg-profile emulator world ${options.seed}`).digest()
     const users: UserMeta[] = []

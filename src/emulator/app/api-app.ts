@@ -10,7 +10,8 @@
  * - `users.getUsers` leaves out users it cannot resolve (wrong access hash, unknown id) rather than failing the call.
  * - A deactivated user has no photos and no audios: `photos.getUserPhotos` answers an empty `photos.photos`.
  * - A photo or document whose id or access hash is wrong answers `LOCATION_INVALID`; a forged file reference
- *   `FILE_REFERENCE_INVALID`; a genuine one older than the TTL `FILE_REFERENCE_EXPIRED`.
+ *   `FILE_REFERENCE_INVALID`; an empty one `FILE_REFERENCE_EMPTY`; a genuine one older than the TTL
+ *   `FILE_REFERENCE_EXPIRED`.
  * - `upload.getFile` without `precise`: limit > 0, divisible by 4096, dividing 1 MiB; offset divisible by 4096; the
  *   request must not cross a 1 MiB boundary. With `precise`: offset and limit divisible by 1024, limit ≤ 1 MiB, and
  *   still no 1 MiB boundary crossed (https://core.telegram.org/api/files). A crossing answers `LIMIT_INVALID`.
@@ -451,6 +452,7 @@ class ApiAppImpl implements ApiApp {
   // ---- files ---------------------------------------------------------------------------------------------------
 
   private checkFileReference(id: bigint, ref: Buffer): void {
+    if (ref.length === 0) throw err(400, 'FILE_REFERENCE_EMPTY')
     const issuedAt = this.world.fileReferenceIssuedAt(id, ref)
     if (issuedAt === undefined) throw err(400, 'FILE_REFERENCE_INVALID')
     const ttl = this.faults.fileReferenceTtlSeconds

@@ -228,6 +228,8 @@ describe('createApiApp', () => {
       forged[forged.length - 1] = forged[forged.length - 1]! ^ 1
       const badRef = new Api.InputPhotoFileLocation({ id: photo.id, accessHash: photo.accessHash, fileReference: forged, thumbSize: 'c' })
       expect(await rpcError(get(badRef, 0, 4096, there))).toBe('400 FILE_REFERENCE_INVALID')
+      const noRef = new Api.InputPhotoFileLocation({ id: photo.id, accessHash: photo.accessHash, fileReference: Buffer.alloc(0), thumbSize: 'c' })
+      expect(await rpcError(get(noRef, 0, 4096, there))).toBe('400 FILE_REFERENCE_EMPTY')
       clock.ms += 3601_000
       expect(await rpcError(get(loc(photo), 0, 4096, there))).toBe('400 FILE_REFERENCE_EXPIRED')
       const fresh = await pageOf()
