@@ -1,6 +1,6 @@
 import input from 'input'
 import type { StringSession } from 'telegram/sessions/index.js'
-import { openClient, saveSession } from '../client/connect.js'
+import { openClient, saveSession, shutdownClient } from '../client/connect.js'
 import { interactiveLogin, LoginError } from '../client/login.js'
 import type { LoginPrompts } from '../client/login.js'
 import { stringOption } from './args.js'
@@ -49,7 +49,7 @@ export async function loginCommand(ctx: CommandContext, prompts: LoginPrompts = 
     if (error instanceof Error && error.message === 'AUTH_USER_CANCEL') throw new LoginError('login cancelled')
     throw error
   } finally {
-    await client.destroy().catch(() => undefined)
+    await shutdownClient(client)
   }
 }
 

@@ -102,6 +102,30 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
   return { client, config, emulator: undefined, sessionFile }
 }
 
+interface GramjsExportedSenders {
+  _exportedSenderPromises?: Map<number, Promise<{ disconnect(): Promise<void> } | undefined>>
+  _exportedSenderReleaseTimeouts?: Map<number, NodeJS.Timeout>
+}
+
+/**
+ * `client.destroy()`, plus what GramJS 2.26 forgets: it walks its per-DC sender and release-timer *Maps* with
+ * `Object.values` (always empty), so the connections to other DCs (downloads) stay open and a 30 s release timer
+ * keeps the process alive. We clear those timers and disconnect those senders ourselves.
+ */
+export async function shutdownClient(client: TelegramClient): Promise<void> {
+  const internals = client as unknown as GramjsExportedSenders
+  for (const timer of internals._exportedSenderReleaseTimeouts?.values() ?? []) clearTimeout(timer)
+  internals._exportedSenderReleaseTimeouts?.clear()
+  const senders = [...(internals._exportedSenderPromises?.values() ?? [])]
+  await Promise.all(
+    senders.map(async (promise) => {
+      const sender = await promise.catch(() => undefined)
+      await sender?.disconnect().catch(() => undefined)
+    }),
+  )
+  await client.destroy().catch(() => undefined)
+}
+
 /** Saves the client's session string to `path` when it differs from what is there. */
 export async function saveSession(client: TelegramClient, path: string | undefined): Promise<void> {
   if (path === undefined) return
@@ -133,7 +157,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
     }
     await saveSession(client, sessionFile)
   } catch (error) {
-    await client.destroy().catch(() => undefined)
+    await shutdownClient(client)
     throw error
   }
   const cache = await EntityCache.open(entityCachePathFor(sessionFile ?? config.sessionFile))
@@ -145,7 +169,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
         await saveSession(client, sessionFile)
         await cache.close()
       } finally {
-        await client.destroy().catch(() => undefined)
+        await shutdownClient(client)
       }
     })()
     return closed

@@ -1,0 +1,162 @@
+/**
+ * The CLI commands end to end, in-process, against a real emulator over loopback TCP (no mocks).
+ */
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { HANDLERS } from '../../../src/cli/commands.js'
+import type { CliIo } from '../../../src/cli/io.js'
+import { loginCommand } from '../../../src/cli/login.js'
+import { runCli } from '../../../src/cli/run.js'
+import type { CommandHandler } from '../../../src/cli/run.js'
+import type { LoginPrompts } from '../../../src/client/login.js'
+import { createApiApp, type ApiApp } from '../../../src/emulator/app/index.js'
+import { writeConnectionFile } from '../../../src/emulator/connection.js'
+import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
+import { createWorld, type World } from '../../../src/emulator/world.js'
+
+interface MemoryIo extends CliIo {
+  out(): string
+  err(): string
+}
+
+function memoryIo(env: NodeJS.ProcessEnv, cwd: string): MemoryIo {
+  let out = ''
+  let err = ''
+  return {
+    stdout: { write: (s: string) => (out += s), isTTY: false },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
+    env,
+    cwd,
+    out: () => out,
+    err: () => err,
+  }
+}
+
+describe('tg-profile against the emulator', () => {
+  let world: World
+  let app: ApiApp
+  let servers: DcServers
+  let dir: string
+  let connFile: string
+
+  beforeAll(async () => {
+    world = createWorld({ seed: 7, users: 10 })
+    app = createApiApp(world)
+    servers = await startDcServers({ dcIds: world.dcIds, app })
+    dir = await mkdtemp(join(tmpdir(), 'tgp-cli-'))
+    connFile = join(dir, 'conn.json')
+    const [first] = world.accounts
+    if (first === undefined) throw new Error('the world has no test account')
+    await writeConnectionFile(connFile, {
+      version: 1,
+      dcs: servers.dcs,
+      homeDcId: world.homeDcId,
+      publicKey: servers.publicKey,
+      apiId: 17349,
+      apiHash: '344583e45741c457fe1862106095a5eb',
+      testAccount: first,
+      accounts: world.accounts,
+    })
+  })
+
+  afterAll(async () => {
+    await servers.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+    const io = memoryIo({ TG_EMULATOR: connFile }, dir)
+    const code = await runCli(argv, io, HANDLERS)
+    return { code, out: io.out(), err: io.err() }
+  }
+
+  const withPhotos = (min: number) => {
+    const user = world.users.find((u) => u.photoCount >= min && u.usernames.length > 0 && !u.deactivated)
+    if (user === undefined) throw new Error(`no user with ${min}+ photos`)
+    return user
+  }
+
+  it('logs in automatically and keeps the session 0600 beside the connection file', async () => {
+    const r = await run(['whoami'])
+    expect(r.code).toBe(0)
+    const me = world.accounts[0]!
+    expect(JSON.parse(r.out)).toEqual({
+      ok: true,
+      result: { id: me.userId, is_bot: false, first_name: me.firstName, username: me.username },
+    })
+    expect((await stat(`${connFile}.session`)).mode & 0o777).toBe(0o600)
+  })
+
+  it('prints getUserProfilePhotos as the Bot API envelope, one size list per photo', async () => {
+    const user = withPhotos(2)
+    const r = await run(['photos', `@${user.usernames[0]}`, '--limit', '2'])
+    expect(r.code).toBe(0)
+    expect(r.err).toBe('')
+    expect(r.out.startsWith(`{"ok":true,"result":{"total_count":${user.photoCount},"photos":[[{"file_id":"`)).toBe(true)
+    expect(r.out.endsWith('}]]}}\n')).toBe(true)
+    const parsed = JSON.parse(r.out) as { result: { photos: { width: number }[][] } }
+    expect(parsed.result.photos).toHaveLength(2)
+    expect(parsed.result.photos[0]!.map((s) => s.width)).toEqual([160, 320, 640])
+  })
+
+  it('prints every photo with --all', async () => {
+    const user = withPhotos(101)
+    const r = await run(['photos', user.usernames[0]!, '--all'])
+    expect(r.code).toBe(0)
+    const parsed = JSON.parse(r.out) as { result: { total_count: number; photos: unknown[] } }
+    expect(parsed.result.total_count).toBe(user.photoCount)
+    expect(parsed.result.photos).toHaveLength(user.photoCount)
+  })
+
+  it('answers an unknown username with the exact Bot API error envelope and exit 1', async () => {
+    const r = await run(['photos', '@nobody_here_zz'])
+    expect(r.code).toBe(1)
+    expect(r.out).toBe('{"ok":false,"error_code":400,"description":"Bad Request: user not found"}\n')
+    expect(r.err).toBe('Error 400: Bad Request: user not found\n')
+  })
+
+  it('downloads a printed file id byte for byte, and refuses to overwrite without --force', async () => {
+    const user = withPhotos(1)
+    const listed = JSON.parse((await run(['photos', user.usernames[0]!, '--limit', '1'])).out) as {
+      result: { photos: { file_id: string; file_size: number }[][] }
+    }
+    const largest = listed.result.photos[0]!.at(-1)!
+    const r = await run(['download', largest.file_id, '-o', 'avatar.jpg'])
+    expect(r.code).toBe(0)
+    const photo = world.photoAt(user, 0)
+    const expected = world.photoSizeBytes(photo, photo.sizes.at(-1)!)
+    expect((await readFile(join(dir, 'avatar.jpg'))).equals(expected)).toBe(true)
+    expect(JSON.parse(r.out)).toEqual({ ok: true, result: { path: join(dir, 'avatar.jpg'), file_size: expected.length } })
+    const again = await run(['download', largest.file_id, '-o', 'avatar.jpg'])
+    expect(again.code).toBe(1)
+    expect(again.err).toBe('tg-profile: avatar.jpg already exists (use --force to overwrite)\n')
+    expect((await run(['download', largest.file_id, '-o', 'avatar.jpg', '--force'])).code).toBe(0)
+  })
+
+  it('logs in through the prompts: a wrong code and a wrong 2FA password are reported and asked again', async () => {
+    const account = world.accounts.find((a) => a.password !== undefined)!
+    const codes = ['00000', account.code]
+    const passwords = ['wrong password', account.password!]
+    const asked: string[] = []
+    const prompts: LoginPrompts = {
+      phone: async () => (asked.push('phone'), account.phone),
+      code: async () => (asked.push('code'), codes.shift()!),
+      password: async () => (asked.push('password'), passwords.shift()!),
+    }
+    const handler: CommandHandler = (ctx) => loginCommand(ctx, prompts)
+    const io = memoryIo({ TG_EMULATOR: connFile }, dir)
+    const code = await runCli(['login', '--session', 'twofa.session', '--print-session'], io, { login: handler })
+    expect(code).toBe(0)
+    expect(asked).toEqual(['phone', 'code', 'code', 'password', 'password'])
+    expect(io.err()).toContain('Error 400: Bad Request: PHONE_CODE_INVALID\n')
+    expect(io.err()).toContain('Error 400: Bad Request: PASSWORD_HASH_INVALID\n')
+    expect(io.err()).not.toContain(account.password!)
+    const session = (await readFile(join(dir, 'twofa.session'), 'utf8')).trim()
+    expect(io.out()).toBe(`${session}\n`)
+    expect((await stat(join(dir, 'twofa.session'))).mode & 0o777).toBe(0o600)
+    const who = memoryIo({ TG_EMULATOR: connFile }, dir)
+    expect(await runCli(['whoami', '--session', 'twofa.session'], who, HANDLERS)).toBe(0)
+    expect((JSON.parse(who.out()) as { result: { id: number } }).result.id).toBe(account.userId)
+  })
+})
