@@ -96,4 +96,27 @@ describe('an unmodified GramJS TelegramClient against the DC servers', () => {
     const id = [...servers.authKeys.get(2)!.keys()][0]!
     expect(servers.authKeys.get(4)!.has(id)).toBe(false)
   })
+
+  it('resumes a saved session on a new connection without a new handshake', async () => {
+    const first = createEmulatorClient(connectionFor(servers), {
+      connectionRetries: 1,
+      autoReconnect: false,
+      baseLogger: silent(),
+    })
+    await first.connect()
+    const saved = first.session.save() as unknown as string
+    await first.destroy()
+    client = createEmulatorClient(connectionFor(servers), {
+      session: saved,
+      connectionRetries: 1,
+      autoReconnect: false,
+      baseLogger: silent(),
+    })
+    await client.connect()
+    expect((await client.invoke(new Api.help.GetNearestDc())).thisDc).toBe(2)
+    const c = servers.counters()[2]!
+    expect(c.connections).toBe(2)
+    expect(c.handshakes).toBe(1)
+    expect(servers.authKeys.get(2)!.size).toBe(1)
+  })
 })
