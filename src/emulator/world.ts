@@ -12,7 +12,7 @@
  * have strictly decreasing ids, as `photos.getUserPhotos`'s `max_id` requires. Documents use `0x6000…` the same way.
  */
 import { createHash, createHmac, type Hash } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import type { EmulatorAccount } from './connection.js'
 import * as defaultMedia from './media/index.js'
 import type {
@@ -674,9 +674,21 @@ export class World {
     return { version: 1, seed: this.seed, users: this.users.map((u) => this.userToFile(u)) }
   }
 
-  /** Writes {@link toFile} as JSON. */
+  /**
+   * Writes {@link toFile} as JSON, one user at a time (a 10 000-user world never sits in memory as one string).
+   * The result parses to exactly `toFile()`.
+   */
   async writeWorldFile(path: string): Promise<void> {
-    await writeFile(path, `${JSON.stringify(this.toFile())}\n`)
+    const file = await open(path, 'w')
+    try {
+      await file.write(`{"version":1,"seed":${JSON.stringify(this.seed)},"users":[`)
+      for (const [i, user] of this.users.entries()) {
+        await file.write(`${i === 0 ? '' : ','}\n${JSON.stringify(this.userToFile(user))}`)
+      }
+      await file.write(']}\n')
+    } finally {
+      await file.close()
+    }
   }
 }
 

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createWorld } from '../../../src/emulator/world.js'
 import { parseMp3Duration } from '../../../src/emulator/media/index.js'
 
@@ -140,5 +143,16 @@ describe('World files', () => {
       sha256: createHash('sha256').update(small.photoSizeBytes(meta, a)).digest('hex'),
     })
     expect(file.users.filter((u) => u.account === true)).toHaveLength(2)
+  })
+
+  it('writes a world file that parses to the ground truth', async () => {
+    const small = createWorld({ seed: 2, users: 3 })
+    const dir = await mkdtemp(join(tmpdir(), 'tgp-world-'))
+    try {
+      await small.writeWorldFile(join(dir, 'world.json'))
+      expect(JSON.parse(await readFile(join(dir, 'world.json'), 'utf8'))).toEqual(small.toFile())
+    } finally {
+      await rm(dir, { recursive: true })
+    }
   })
 })
