@@ -43,6 +43,11 @@ export interface ConnectOptions extends LoadConfigOptions {
   connectionRetries?: number
   /** Where verbose GramJS logs go. Default `process.stderr`. */
   logSink?: { write(chunk: string): unknown }
+  /**
+   * An in-process emulator to use instead of `--emulator` / `TG_EMULATOR` (e.g. `npm start`'s embedded one). Its
+   * session and entity cache live in memory unless `sessionFile` is given explicitly.
+   */
+  emulatorConnection?: EmulatorConnection
 }
 
 /** A connected client, its persistent entity cache, and the way to shut both down. */
@@ -78,6 +83,13 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
     baseLogger: gramjsLogger(options.verbose === true, options.logSink),
     floodSleepThreshold: options.floodSleepThreshold ?? 0,
     connectionRetries: options.connectionRetries ?? 5,
+  }
+  if (options.emulatorConnection !== undefined) {
+    const emulator = options.emulatorConnection
+    const sessionFile = config.sessionFileSource === 'option' ? config.sessionFile : undefined
+    const session = sessionFile === undefined ? '' : ((await readSessionFile(sessionFile)) ?? '')
+    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(session) })
+    return { client, config, emulator, sessionFile }
   }
   if (config.emulatorFile !== undefined) {
     const emulator = await readConnectionFile(config.emulatorFile)
@@ -160,7 +172,9 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
     await shutdownClient(client)
     throw error
   }
-  const cache = await EntityCache.open(entityCachePathFor(sessionFile ?? config.sessionFile))
+  // TG_SESSION: the cache still persists beside the configured session file path; an embedded emulator: in memory.
+  const cachePath = sessionFile ?? (options.emulatorConnection === undefined ? config.sessionFile : undefined)
+  const cache = cachePath === undefined ? EntityCache.memory() : await EntityCache.open(entityCachePathFor(cachePath))
   attachEntityCache(client, cache)
   let closed: Promise<void> | undefined
   const close = (): Promise<void> => {

@@ -11,7 +11,9 @@ import { runCli } from '../../../src/cli/run.js'
 import type { CommandHandler } from '../../../src/cli/run.js'
 import type { LoginPrompts } from '../../../src/client/login.js'
 import { createApiApp, type ApiApp } from '../../../src/emulator/app/index.js'
-import { writeConnectionFile } from '../../../src/emulator/connection.js'
+import { readConnectionFile, writeConnectionFile } from '../../../src/emulator/connection.js'
+import { connect } from '../../../src/client/connect.js'
+import { readdir } from 'node:fs/promises'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { createWorld, type World } from '../../../src/emulator/world.js'
 
@@ -158,5 +160,28 @@ describe('tg-profile against the emulator', () => {
     const who = memoryIo({ TG_EMULATOR: connFile }, dir)
     expect(await runCli(['whoami', '--session', 'twofa.session'], who, HANDLERS)).toBe(0)
     expect((JSON.parse(who.out()) as { result: { id: number } }).result.id).toBe(account.userId)
+  })
+
+  it('connect() takes an in-process emulator connection and keeps its session and cache in memory', async () => {
+    const emptyDir = await mkdtemp(join(tmpdir(), 'tgp-cli-mem-'))
+    try {
+      const c = await connect({
+        emulatorConnection: await readConnectionFile(connFile),
+        env: { HOME: emptyDir },
+        cwd: emptyDir,
+        dotenvPath: false,
+      })
+      try {
+        expect(c.sessionFile).toBeUndefined()
+        expect(c.cache.path).toBeUndefined()
+        const me = await c.client.getMe()
+        expect(me.id.toString()).toBe(String(world.accounts[0]!.userId))
+      } finally {
+        await c.close()
+      }
+      expect(await readdir(emptyDir)).toEqual([])
+    } finally {
+      await rm(emptyDir, { recursive: true, force: true })
+    }
   })
 })
