@@ -23,22 +23,26 @@ function xor16(a: Buffer, aOff: number, b: Buffer, bOff: number, out: Buffer, ou
   for (let i = 0; i < 16; i++) out[outOff + i] = (a[aOff + i] ?? 0) ^ (b[bOff + i] ?? 0)
 }
 
-/** AES-256-IGE encryption; `data` length must be a multiple of 16, `iv` is 32 bytes. */
+/**
+ * AES-256-IGE encryption; `data` length must be a multiple of 16, `iv` is 32 bytes.
+ *
+ * IGE computes y_i = E(p_i ⊕ c_{i-1}), c_i = y_i ⊕ p_{i-1}. Since c_{i-1} ⊕ y_{i-1} = p_{i-2} is known in
+ * advance, y is exactly AES-CBC over p'_i = p_i ⊕ p_{i-2} (with p_0 = iv[16..32] for i = 2), CBC IV = iv[0..16]:
+ * one native CBC call instead of one call per block (downloads send megabytes through here).
+ */
 export function aesIgeEncrypt(data: Buffer, key: Buffer, iv: Buffer): Buffer {
   if (data.length % 16 !== 0) throw new RangeError(`IGE data length ${data.length} is not a multiple of 16`)
-  const cipher = createCipheriv('aes-256-ecb', key, null).setAutoPadding(false)
-  const out = Buffer.alloc(data.length)
-  let prevC = iv.subarray(0, 16)
-  let prevP = iv.subarray(16, 32)
-  const block = Buffer.alloc(16)
-  for (let off = 0; off < data.length; off += 16) {
-    xor16(data, off, prevC, 0, block, 0)
-    const enc = cipher.update(block)
-    xor16(enc, 0, prevP, 0, out, off)
-    prevC = out.subarray(off, off + 16)
-    prevP = data.subarray(off, off + 16)
-  }
-  return out
+  const n = data.length
+  const pPrime = Buffer.allocUnsafe(n)
+  data.copy(pPrime, 0, 0, Math.min(16, n))
+  if (n > 16) xor16(data, 16, iv, 16, pPrime, 16)
+  for (let i = 32; i < n; i++) pPrime[i] = data[i]! ^ data[i - 32]!
+  const cipher = createCipheriv('aes-256-cbc', key, iv.subarray(0, 16)).setAutoPadding(false)
+  const y = Buffer.concat([cipher.update(pPrime), cipher.final()])
+  // c_i = y_i ⊕ p_{i-1}
+  xor16(y, 0, iv, 16, y, 0)
+  for (let i = 16; i < n; i++) y[i] = y[i]! ^ data[i - 16]!
+  return y
 }
 
 /** AES-256-IGE decryption; `data` length must be a multiple of 16, `iv` is 32 bytes. */

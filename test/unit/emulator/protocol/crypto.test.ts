@@ -34,6 +34,13 @@ describe('aesIge', () => {
     expect(aesIgeDecrypt(ours, key, iv).equals(data)).toBe(true)
   })
 
+  it.each([1, 2, 3, 64])('matches GramJS IGE for %i block(s)', (blocks) => {
+    const key = randomBytes(32)
+    const iv = randomBytes(32)
+    const data = randomBytes(16 * blocks)
+    expect(aesIgeEncrypt(data, key, iv).equals(Buffer.from(new IGE(key, iv).encryptIge(data)))).toBe(true)
+  })
+
   it('refuses data that is not whole blocks', () => {
     expect(() => aesIgeEncrypt(Buffer.alloc(15), randomBytes(32), randomBytes(32))).toThrow(RangeError)
   })
