@@ -18,6 +18,8 @@
  *   together leave in one `msg_container`.
  * - `ping`, `get_future_salts`, `msgs_state_req` are answered directly (not in `rpc_result`), like Telegram;
  *   `destroy_session` and `rpc_drop_answer` are answered in `rpc_result`.
+ * - `invokeAfterMsg`/`invokeAfterMsgs` wait for the named queries of the same session still running; `msgs_ack`,
+ *   `msg_resend_req` and `http_wait` are accepted and need no answer (the emulator does not resend).
  * - A query whose constructor is not a known method: `rpc_error 400 INPUT_METHOD_INVALID_<id>`; a method whose
  *   arguments do not parse: `400 INPUT_CONSTRUCTOR_INVALID`; an app failure other than RpcError: `500
  *   INTERNAL_SERVER_ERROR`. Nothing is left unanswered.

@@ -159,6 +159,22 @@ describe('service messages', () => {
     expect(await s.c.recv()).toBeUndefined()
   })
 
+  it('holds an invokeAfterMsg query until the message it names has been answered', async () => {
+    const s = await session()
+    const slow = s.send(new Api.help.GetAppConfig({ hash: 0 }).getBytes())
+    const after = s.send(new Api.InvokeAfterMsg({ msgId: bigInt(slow), query: new Api.help.GetNearestDc() }).getBytes())
+    s.send(new Api.Ping({ pingId: bigInt(3) }).getBytes())
+    const early = await s.until((o) => o.some((x) => x instanceof Api.Pong))
+    expect(early.filter((x) => (x as { rpcResult?: bigint }).rpcResult !== undefined)).toEqual([])
+    app.release()
+    const order: bigint[] = []
+    await s.until((o) => {
+      order.splice(0, order.length, ...o.map((x) => (x as { rpcResult?: bigint }).rpcResult).filter((x): x is bigint => x !== undefined))
+      return order.length === 2
+    })
+    expect(order).toEqual([slow, after])
+  })
+
   it('answers a fast query while a slow one on the same connection is still running', async () => {
     gram = createEmulatorClient(connectionFor(servers), { connectionRetries: 1, autoReconnect: false, baseLogger: silent() })
     await gram.connect()
