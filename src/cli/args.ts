@@ -38,7 +38,13 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     concurrency: { type: 'string' },
     'max-flood-wait': { type: 'string' },
   },
-  emulator: { world: { type: 'string' }, port: { type: 'string' }, 'connection-file': { type: 'string' } },
+  emulator: {
+    seed: { type: 'string' },
+    users: { type: 'string' },
+    world: { type: 'string' },
+    port: { type: 'string' },
+    'connection-file': { type: 'string' },
+  },
   start: { out: { type: 'string' } },
 }
 

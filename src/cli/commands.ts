@@ -5,6 +5,7 @@ import { getUserProfileAudios, getUserProfilePhotos, iterUserProfilePhotos } fro
 import { intOption, stringOption } from './args.js'
 import type { CommandName } from './args.js'
 import { downloadCommand } from './download.js'
+import { emulatorCommand } from './emulator.js'
 import { loginCommand } from './login.js'
 import { audiosTable, formatTable, photosTable, printResult } from './output.js'
 import { EXIT_OK } from './run.js'
@@ -76,4 +77,5 @@ export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
   photos,
   audios,
   download: (ctx) => downloadCommand(ctx, withClient),
+  emulator: (ctx) => emulatorCommand(ctx),
 }

@@ -76,9 +76,16 @@ The file is written atomically (temporary name, fsync, rename).
   --concurrency N        parallel downloads
   --max-flood-wait S     stop cleanly on a flood wait longer than S seconds
 `,
-  emulator: `Usage: tg-profile emulator [--world FILE] [--port N] [--connection-file FILE]
+  emulator: `Usage: tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file FILE] [--world FILE]
 
-Runs the loopback MTProto emulator and writes its connection file.
+Runs the loopback MTProto emulator (DCs 1-5) until Ctrl-C, after writing its connection file (mode 0600).
+Point any command at it with --emulator FILE or TG_EMULATOR=FILE.
+
+  --seed N                 seed of the emulated world (default 1)
+  --users N                ordinary users in the world, test accounts come on top (default 40)
+  --port N                 DC 1-5 listen on N..N+4 (default: free ports)
+  --connection-file FILE   where to write the connection file (default ./emulator.json)
+  --world FILE             also write the world's ground truth (every file's size and sha256)
 `,
   start: `Usage: tg-profile start [--out DIR]
 

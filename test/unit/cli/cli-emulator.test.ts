@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { HANDLERS } from '../../../src/cli/commands.js'
 import type { CliIo } from '../../../src/cli/io.js'
 import { loginCommand } from '../../../src/cli/login.js'
+import { emulatorCommand } from '../../../src/cli/emulator.js'
 import { runCli } from '../../../src/cli/run.js'
 import type { CommandHandler } from '../../../src/cli/run.js'
 import type { LoginPrompts } from '../../../src/client/login.js'
@@ -182,6 +183,32 @@ describe('tg-profile against the emulator', () => {
       expect(await readdir(emptyDir)).toEqual([])
     } finally {
       await rm(emptyDir, { recursive: true, force: true })
+    }
+  })
+
+  it('tg-profile emulator writes a 0600 connection file other commands can use, and stops cleanly', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'tgp-cli-emu-'))
+    try {
+      let whoami: { code: number; out: string } | undefined
+      const handler: CommandHandler = (ctx) =>
+        emulatorCommand(ctx, async () => {
+          const io = memoryIo({ TG_EMULATOR: join(own, 'conn.json') }, own)
+          whoami = { code: await runCli(['whoami'], io, HANDLERS), out: io.out() }
+        })
+      const io = memoryIo({}, own)
+      const code = await runCli(
+        ['emulator', '--seed', '3', '--users', '2', '--connection-file', 'conn.json'],
+        io,
+        { emulator: handler },
+      )
+      expect(code).toBe(0)
+      expect((await stat(join(own, 'conn.json'))).mode & 0o777).toBe(0o600)
+      expect(io.err()).toContain(`connection file ${join(own, 'conn.json')}`)
+      expect(io.out()).toContain('"connection_file"')
+      expect(whoami?.code).toBe(0)
+      expect(whoami?.out).toContain('"username":"emulator_tester"')
+    } finally {
+      await rm(own, { recursive: true, force: true })
     }
   })
 })
