@@ -44,7 +44,7 @@ describe('tg-profile against the emulator', () => {
   let connFile: string
 
   beforeAll(async () => {
-    world = createWorld({ seed: 7, users: 10 })
+    world = createWorld({ seed: 7, users: 30 })
     app = createApiApp(world)
     servers = await startDcServers({ dcIds: world.dcIds, app })
     dir = await mkdtemp(join(tmpdir(), 'tgp-cli-'))
@@ -210,5 +210,27 @@ describe('tg-profile against the emulator', () => {
     } finally {
       await rm(own, { recursive: true, force: true })
     }
+  })
+
+  it('prints getUserProfileAudios and downloads an audio with its real extension', async () => {
+    const user = world.users.find((u) => u.audioCount > 0 && u.usernames.length > 0 && !u.deactivated)
+    if (user === undefined) throw new Error('no user with audios')
+    const r = await run(['audios', `@${user.usernames[0]}`])
+    expect(r.code).toBe(0)
+    const parsed = JSON.parse(r.out) as {
+      ok: boolean
+      result: { total_count: number; audios: { file_id: string; duration: number; title?: string; performer?: string }[] }
+    }
+    expect(parsed.ok).toBe(true)
+    expect(parsed.result.total_count).toBe(user.audioCount)
+    expect(parsed.result.audios).toHaveLength(user.audioCount)
+    const first = world.audio(user, 0)
+    expect(parsed.result.audios[0]).toMatchObject({ duration: first.duration, title: first.title, performer: first.performer })
+    const sub = await mkdtemp(join(dir, 'audio-'))
+    const d = await run(['download', parsed.result.audios[0]!.file_id, '-o', sub])
+    expect(d.code).toBe(0)
+    const { path } = (JSON.parse(d.out) as { result: { path: string } }).result
+    expect(path.endsWith('.mp3')).toBe(true)
+    expect((await readFile(path)).equals(world.audioBytes(first))).toBe(true)
   })
 })
