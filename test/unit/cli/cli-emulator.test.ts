@@ -17,6 +17,7 @@ import { connect } from '../../../src/client/connect.js'
 import { readdir } from 'node:fs/promises'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { createWorld, type World } from '../../../src/emulator/world.js'
+import { startEmulator } from '../../../src/emulator/index.js'
 
 interface MemoryIo extends CliIo {
   out(): string
@@ -232,5 +233,33 @@ describe('tg-profile against the emulator', () => {
     const { path } = (JSON.parse(d.out) as { result: { path: string } }).result
     expect(path.endsWith('.mp3')).toBe(true)
     expect((await readFile(path)).equals(world.audioBytes(first))).toBe(true)
+  })
+
+  it('reports a flood wait as the Bot API 429 envelope with retry_after instead of sleeping', async () => {
+    const emu = await startEmulator({
+      seed: 2,
+      users: 3,
+      rsaKey: servers.rsaKey,
+      floodRules: { 'photos.GetUserPhotos': { capacity: 1, refillPerSecond: 0.01 } },
+    })
+    const own = await mkdtemp(join(tmpdir(), 'tgp-cli-flood-'))
+    try {
+      await emu.writeConnectionFile(join(own, 'conn.json'))
+      const runHere = async (argv: string[]) => {
+        const io = memoryIo({ TG_EMULATOR: join(own, 'conn.json') }, own)
+        return { code: await runCli(argv, io, HANDLERS), out: io.out(), err: io.err() }
+      }
+      expect((await runHere(['photos', 'emulator_tester'])).code).toBe(0)
+      const r = await runHere(['photos', 'emulator_tester'])
+      expect(r.code).toBe(1)
+      const m = /^\{"ok":false,"error_code":429,"description":"Too Many Requests: retry after (\d+)","parameters":\{"retry_after":(\d+)\}\}\n$/.exec(r.out)
+      expect(m).not.toBeNull()
+      expect(m![1]).toBe(m![2])
+      expect(Number(m![1])).toBeGreaterThan(0)
+      expect(r.err).toBe(`Error 429: Too Many Requests: retry after ${m![1]}\n`)
+    } finally {
+      await emu.close()
+      await rm(own, { recursive: true, force: true })
+    }
   })
 })
