@@ -49,7 +49,8 @@ Prints the user's profile photos exactly as the Bot API getUserProfilePhotos ans
   --offset N    sequential number of the first photo to return (default 0)
   --limit N     number of photos, 1-100 (default 100)
   --max-id ID   only photos with an id below ID (MTProto photos.getUserPhotos max_id)
-  --all         every photo, paging as needed, printed as one UserProfilePhotos
+  --all         every photo (100 per call), printed as one UserProfilePhotos whose total_count is
+                the number of photos listed plus --offset
 `,
   audios: `Usage: tg-profile audios <user> [--offset N] [--limit N]
 
