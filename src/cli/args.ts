@@ -28,7 +28,7 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     all: { type: 'boolean' },
   },
   audios: { offset: { type: 'string' }, limit: { type: 'string' } },
-  download: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
+  download: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' }, user: { type: 'string' } },
   archive: {
     from: { type: 'string' },
     out: { type: 'string' },

@@ -4,12 +4,50 @@ import { link, open, rename, stat, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { FileHandle } from 'node:fs/promises'
 import type { Connected } from '../client/connect.js'
-import { downloadFile, fileIdToLocation } from '../methods/index.js'
+import { parseProfileFileId } from '../botapi/file-id.js'
+import type { ParsedFileId } from '../botapi/file-id.js'
+import type { ProfileClient } from '../client/invoke.js'
+import { BotApiError } from '../errors/index.js'
+import { downloadFile, fileIdToLocation, getUserProfileAudios, iterUserProfilePhotos } from '../methods/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { stringOption } from './args.js'
 import { formatOk } from './envelope.js'
 import { EXIT_OK } from './run.js'
 import type { CommandContext } from './run.js'
+
+function sameFile(candidate: string | undefined, wanted: ParsedFileId): boolean {
+  if (candidate === undefined) return false
+  const c = parseProfileFileId(candidate)
+  return c.kind === wanted.kind && c.id === wanted.id && c.sizeType === wanted.sizeType
+}
+
+/**
+ * A fresh `file_id` for the same file (same photo/document id and size letter), found by listing `user`'s profile
+ * photos or audios again: a `file_id` carries no owner, so an expired file reference can only be refreshed when the
+ * caller says whose profile it came from. `undefined` when the file is no longer in that profile.
+ */
+export async function refreshFileId(client: ProfileClient, user: string, wanted: ParsedFileId): Promise<string | undefined> {
+  if (wanted.kind === 'photo') {
+    for await (const item of iterUserProfilePhotos(client, user)) {
+      if (item.photo_id !== wanted.id.toString()) continue
+      const all = [...item.sizes.map((x) => x.file_id), ...item.video_sizes.map((x) => x.file_id)]
+      return all.find((id) => sameFile(id, wanted))
+    }
+    return undefined
+  }
+  for (let offset = 0; ; offset += 100) {
+    const page = await getUserProfileAudios(client, { user_id: user, offset, limit: 100 })
+    for (const audio of page.audios) {
+      if (sameFile(audio.file_id, wanted)) return audio.file_id
+      if (sameFile(audio.thumbnail?.file_id, wanted)) return audio.thumbnail?.file_id
+    }
+    if (page.audios.length === 0 || offset + page.audios.length >= page.total_count) return undefined
+  }
+}
+
+function isFileReferenceError(error: unknown): boolean {
+  return error instanceof BotApiError && (error.mtprotoError?.startsWith('FILE_REFERENCE_') ?? false)
+}
 
 /** The extension for a downloaded file, from its first bytes (a file id does not carry the MIME type). */
 export function sniffExtension(head: Uint8Array, kind: 'photo' | 'document' | 'documentThumbnail'): string {
@@ -61,6 +99,7 @@ export async function downloadCommand(
   // Rejects anything that is not a file id of ours before connecting (Bot API 400 "invalid file_id").
   const { parsed } = fileIdToLocation(fileId)
   const output = stringOption(ctx.cli.options, 'output')
+  const owner = stringOption(ctx.cli.options, 'user')
   // Without -o (or with -o DIR) the name is the file id plus the extension found in the content.
   const explicit = output !== undefined && !(await isDirectory(resolve(ctx.io.cwd, output)))
   const dir = output === undefined ? ctx.io.cwd : explicit ? dirname(resolve(ctx.io.cwd, output)) : resolve(ctx.io.cwd, output)
@@ -72,14 +111,22 @@ export async function downloadCommand(
   let head: Uint8Array | undefined
   let finalPath: string | undefined
   try {
-    const size = await withClient(ctx, ({ client }) =>
-      downloadFile(client, fileId, {
-        onChunk: async (chunk, offset) => {
-          if (offset === 0) head = chunk.subarray(0, 16)
-          await (handle as FileHandle).write(chunk, 0, chunk.length, offset)
-        },
-      }),
-    )
+    const onChunk = async (chunk: Buffer, offset: number): Promise<void> => {
+      if (offset === 0) head = chunk.subarray(0, 16)
+      await (handle as FileHandle).write(chunk, 0, chunk.length, offset)
+    }
+    const size = await withClient(ctx, async ({ client }) => {
+      try {
+        return await downloadFile(client, fileId, { onChunk })
+      } catch (error) {
+        // An expired reference: with --user, list that profile again for a fresh file_id and retry once.
+        if (owner === undefined || !isFileReferenceError(error)) throw error
+        const fresh = await refreshFileId(client, owner, parsed)
+        if (fresh === undefined) throw error
+        await (handle as FileHandle).truncate(0)
+        return downloadFile(client, fresh, { onChunk })
+      }
+    })
     await handle.sync()
     await handle.close()
     handle = undefined

@@ -59,13 +59,16 @@ Prints the user's profile audios exactly as the Bot API getUserProfileAudios ans
   --offset N    sequential number of the first audio to return (default 0)
   --limit N     number of audios, 1-100 (default 100)
 `,
-  download: `Usage: tg-profile download <file_id> [-o PATH] [--force]
+  download: `Usage: tg-profile download <file_id> [-o PATH] [--force] [--user USER]
 
-Downloads a file id printed by tg-profile (from the DC that holds it; an expired file reference is refreshed).
-The file is written atomically (temporary name, fsync, rename).
+Downloads a file id printed by tg-profile, from the DC that holds it. The file is written atomically (temporary
+name, fsync, then the final name). A file_id does not say whose profile it came from: give --user so that an
+expired file reference is refreshed by listing that profile again; without it you get the 400 error and a hint.
 
-  -o, --output PATH   where to write (default: the file id with the right extension, in the current folder)
+  -o, --output PATH   where to write: a file, or a folder (default: the current folder; the name is the
+                      file id plus the extension found in the content: .jpg, .mp4, .mp3, ...)
   --force             overwrite an existing file
+  --user USER         the profile the file id came from (@username, username, t.me link or id)
 `,
   archive: `Usage: tg-profile archive [users...] [--from FILE | --from -] --out DIR [options]
 

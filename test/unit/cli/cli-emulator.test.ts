@@ -262,4 +262,42 @@ describe('tg-profile against the emulator', () => {
       await rm(own, { recursive: true, force: true })
     }
   })
+
+  it('refreshes an expired file reference with --user, and explains it without', async () => {
+    let now = Date.now()
+    const emu = await startEmulator({
+      seed: 4,
+      users: 3,
+      rsaKey: servers.rsaKey,
+      fileReferenceTtlSeconds: 60,
+      clock: { now: () => now },
+    })
+    const own = await mkdtemp(join(tmpdir(), 'tgp-cli-ref-'))
+    try {
+      await emu.writeConnectionFile(join(own, 'conn.json'))
+      const runHere = async (argv: string[]) => {
+        const io = memoryIo({ TG_EMULATOR: join(own, 'conn.json') }, own)
+        return { code: await runCli(argv, io, HANDLERS), out: io.out(), err: io.err() }
+      }
+      const listed = JSON.parse((await runHere(['photos', 'emulator_tester'])).out) as {
+        result: { photos: { file_id: string }[][] }
+      }
+      const fileId = listed.result.photos[0]!.at(-1)!.file_id
+      now += 3600_000
+      const stale = await runHere(['download', fileId, '-o', 'a.jpg'])
+      expect(stale.code).toBe(1)
+      expect(stale.out).toMatch(/^\{"ok":false,"error_code":400,"description":"Bad Request: [^"]+"\}\n$/)
+      expect(stale.err).toContain('List the photos or audios again')
+      expect(await readdir(own)).not.toContain('a.jpg')
+      const fresh = await runHere(['download', fileId, '-o', 'a.jpg', '--user', '@emulator_tester'])
+      expect(fresh.code).toBe(0)
+      const me = emu.world.userByUsername('emulator_tester')!
+      const photo = emu.world.photoAt(me, 0)
+      expect((await readFile(join(own, 'a.jpg'))).equals(emu.world.photoSizeBytes(photo, photo.sizes.at(-1)!))).toBe(true)
+      expect((await readdir(own)).filter((n) => n.endsWith('.tmp'))).toEqual([])
+    } finally {
+      await emu.close()
+      await rm(own, { recursive: true, force: true })
+    }
+  })
 })
