@@ -1,0 +1,534 @@
+/**
+ * The bulk archiver's runner: lock → sweep partial files → load the manifest → for each user (bounded concurrency,
+ * input deduplicated): resolve through the persistent entity cache, list every photo (⌈n/100⌉ calls), plan against
+ * the manifest, download what is missing (1 MiB parts on the file's DC), write atomically, then append the record.
+ *
+ * Every RPC goes through one {@link FloodGate} (GramJS never sleeps on a flood wait by itself: its
+ * `floodSleepThreshold` is set to 0 for the run) and through a retry loop for network failures and 5xx answers.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { Api } from 'telegram'
+import type { Audio, PhotoSize, ProfileVideoSize } from '../botapi/types.js'
+import { parseProfileFileId } from '../botapi/file-id.js'
+import { getEntityCache, type EntityCache } from '../client/entity-cache.js'
+import type { ProfileClient } from '../client/invoke.js'
+import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
+import { downloadFile } from '../methods/download-file.js'
+import { getUserProfileAudios } from '../methods/get-user-profile-audios.js'
+import { iterUserProfilePhotos, type ProfilePhotoItem } from '../methods/iter-user-profile-photos.js'
+import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
+import { resolveParsedUser } from '../methods/resolve-user.js'
+import { ensureDir, openAtomicFile, sweepPartialFiles } from './atomic-file.js'
+import { systemClock, type Clock } from './clock.js'
+import { FloodGate } from './flood-gate.js'
+import { audioFileName, photoFileName, relativePath } from './layout.js'
+import { acquireArchiveLock } from './lock.js'
+import { Manifest, fileKey } from './manifest.js'
+import { parseFileKey, planUser, type RemoteFile } from './plan.js'
+import type { ArchiveEvent, ArchiveSummary, BotApiErrorJson, FileKind, FileRecord, UserCounts } from './types.js'
+
+/** Options of {@link archiveProfiles}. */
+export interface ArchiveOptions {
+  /** The archive folder. Required. */
+  out: string
+  /** Which photo sizes to keep: the largest of each photo, or every size. Default `largest`. */
+  sizes?: 'largest' | 'all'
+  /** Keep video avatars (the largest video size, or all with `sizes: 'all'`). Default true. */
+  videos?: boolean
+  /** Keep profile audios. Default false. */
+  audios?: boolean
+  /** Users archived at the same time, and downloads in flight at most. Default 8. */
+  concurrency?: number
+  /** Longest flood wait (seconds) sat out; a longer one stops the run (resumable). Default 300. */
+  maxFloodWait?: number
+  /** Told about progress. Default: nothing. */
+  onEvent?: (event: ArchiveEvent) => void
+  /** Time source (flood waits, backoff). Default: the system clock. */
+  clock?: Clock
+  /** Aborting stops the run after the files in flight (no new user or file is started). */
+  signal?: AbortSignal
+  /** Entity cache used to resolve users. Default: the one attached to the client. */
+  cache?: EntityCache
+  /** Retries of one RPC after network errors and 5xx answers. Default 8. */
+  maxRetries?: number
+}
+
+interface Source {
+  fileId: string
+  record: Omit<FileRecord, 'type' | 'bytes' | 'sha256' | 'path' | 'saved_at' | 'adopted'>
+  /** A fresh file id (after FILE_REFERENCE_EXPIRED), or undefined when the file is no longer listed. */
+  refresh: () => Promise<string | undefined>
+}
+
+type Remote = RemoteFile<Source>
+
+const PAGE = 100
+const MAX_BACKOFF_MS = 30_000
+
+/** The run was stopped by a flood wait above `maxFloodWait`. */
+class RunStopped extends Error {}
+
+function floodSeconds(error: unknown): number | undefined {
+  const e = toBotApiError(error)
+  if (e instanceof BotApiError && e.error_code === 429) return e.parameters?.retry_after
+  return undefined
+}
+
+/** A Bot API error envelope for a failure (network failures become 500s naming the network). */
+function errorJson(error: unknown): BotApiErrorJson {
+  const e = toBotApiError(error, 'archive')
+  if (e instanceof BotApiError) return e.toJSON()
+  return { ok: false, error_code: 500, description: `Internal Server Error: network error: ${e.message}` }
+}
+
+function retryable(error: unknown): string | undefined {
+  const e = toBotApiError(error)
+  if (e instanceof NetworkError) return `network: ${e.message}`
+  if (e instanceof BotApiError && e.error_code >= 500) return e.mtprotoError ?? e.description
+  return undefined
+}
+
+/** Wraps a client so every request passes the flood gate, is counted, and is retried on network failures. */
+class GatedClient implements ProfileClient {
+  readonly rpc: Record<string, number> = {}
+  retries = 0
+
+  constructor(
+    private readonly inner: ProfileClient,
+    private readonly gate: FloodGate,
+    private readonly clock: Clock,
+    private readonly maxRetries: number,
+    private readonly emit: (event: ArchiveEvent) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  get session(): { readonly dcId: number } | undefined {
+    return this.inner.session
+  }
+
+  async invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown> {
+    const method = request.className
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.gate.run(method, () => {
+          this.rpc[method] = (this.rpc[method] ?? 0) + 1
+          return dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId)
+        })
+      } catch (error) {
+        if (this.gate.stopped !== undefined) throw error
+        const reason = retryable(error)
+        if (reason === undefined || attempt > this.maxRetries || this.signal?.aborted === true) throw error
+        const delay = Math.min(MAX_BACKOFF_MS, 200 * 2 ** (attempt - 1))
+        this.retries++
+        this.emit({ type: 'retry', method, attempt, reason, delay_ms: delay })
+        await this.clock.sleep(delay, this.signal)
+      }
+    }
+  }
+}
+
+/** A counting semaphore. */
+class Limit {
+  private active = 0
+  private readonly queue: (() => void)[] = []
+  constructor(private readonly max: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve))
+    else this.active++
+    try {
+      return await task()
+    } finally {
+      const next = this.queue.shift()
+      if (next !== undefined) next()
+      else this.active--
+    }
+  }
+}
+
+function userKey(parsed: ParsedUser): string {
+  if (parsed.kind === 'self') return 'self'
+  if (parsed.kind === 'id') return `id:${parsed.id}`
+  return `username:${parsed.username.toLowerCase()}`
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    const s = await stat(path)
+    return s.isFile() ? s.size : undefined
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+function isFileReferenceError(error: unknown): boolean {
+  const e = toBotApiError(error)
+  return e instanceof BotApiError && e.mtprotoError?.startsWith('FILE_REFERENCE_') === true
+}
+
+/**
+ * Archives the profile photos (and optionally video avatars and audios) of `users` into `options.out`.
+ * Resumable and incremental: a re-run downloads only what is missing, marks what disappeared, and never deletes.
+ *
+ * @param client a logged-in GramJS `TelegramClient` (its `floodSleepThreshold` is 0 during the run)
+ * @param users user references: ids, usernames, @usernames, t.me links; duplicates are archived once
+ * @returns the summary (also sent as the last `summary` event); `ok` is false when a user failed or the run stopped
+ * @throws ArchiveLockedError when another live run uses `out`
+ */
+export async function archiveProfiles(
+  client: ProfileClient,
+  users: AsyncIterable<string> | Iterable<string>,
+  options: ArchiveOptions,
+): Promise<ArchiveSummary> {
+  const clock = options.clock ?? systemClock
+  const started = clock.now()
+  const out = options.out
+  const sizes = options.sizes ?? 'largest'
+  const wantVideos = options.videos ?? true
+  const wantAudios = options.audios ?? false
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8))
+  const maxFloodWait = options.maxFloodWait ?? 300
+  const emit = (event: ArchiveEvent): void => options.onEvent?.(event)
+  const cache = options.cache ?? getEntityCache(client)
+  const signal = options.signal
+
+  const lock = await acquireArchiveLock(out)
+  const flood = client as { floodSleepThreshold?: number }
+  const savedThreshold = flood.floodSleepThreshold
+  if (savedThreshold !== undefined) flood.floodSleepThreshold = 0
+  let manifest: Manifest | undefined
+  try {
+    const swept = await sweepPartialFiles(out)
+    manifest = await Manifest.open(out)
+    const m = manifest
+    const gate = new FloodGate({
+      maxWaitSeconds: maxFloodWait,
+      floodSeconds,
+      clock,
+      onWait: (method, seconds) => emit({ type: 'flood-wait', method, seconds }),
+    })
+    const gated = new GatedClient(client, gate, clock, options.maxRetries ?? 8, emit, signal)
+    const downloads = new Limit(concurrency)
+    const totals = { downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 }
+    const userTotals = { done: 0, failed: 0, skipped_duplicates: 0 }
+    const seenRefs = new Set<string>()
+    const seenIds = new Set<string>()
+    const stopped = (): boolean => gate.stopped !== undefined || signal?.aborted === true
+
+    const saveFile = async (file: Remote, counts: { downloaded: number; adopted: number; bytes: number }): Promise<void> => {
+      const final = join(out, file.path)
+      await ensureDir(dirname(final))
+      const src = file.source
+      const record = (bytes: number, sha256: string, adopted: boolean): FileRecord => ({
+        type: 'file',
+        ...src.record,
+        bytes,
+        sha256,
+        path: file.path,
+        ...(adopted ? { adopted: true as const } : {}),
+        saved_at: Math.floor(clock.now() / 1000),
+      })
+      // A crash between the rename and the manifest append leaves a complete file without a record: adopt it.
+      const onDisk = await sizeOf(final)
+      if (onDisk !== undefined) {
+        if (onDisk === file.bytes && file.bytes > 0) {
+          const sha = await sha256File(final)
+          await m.append(record(onDisk, sha, true))
+          counts.adopted++
+          emit({ type: 'file-saved', user_id: src.record.user_id, path: file.path, bytes: onDisk, adopted: true })
+          return
+        }
+        // Not what Telegram lists (only this tool writes here, under the run lock): replace it.
+        await unlink(final)
+      }
+      let fileId = src.fileId
+      let refreshes = 0
+      for (;;) {
+        if (stopped()) throw new RunStopped()
+        const target = await openAtomicFile(final)
+        const hash = createHash('sha256')
+        try {
+          await downloadFile(gated, fileId, {
+            ...(file.bytes > 0 ? { size: file.bytes } : {}),
+            onChunk: async (chunk) => {
+              hash.update(chunk)
+              await target.write(chunk)
+            },
+          })
+          if (file.bytes > 0 && target.bytesWritten !== file.bytes) {
+            throw new NetworkError(`short download: ${target.bytesWritten} of ${file.bytes} bytes`)
+          }
+          await target.commit()
+        } catch (error) {
+          await target.abort()
+          if (isFileReferenceError(error) && refreshes < 3) {
+            refreshes++
+            gated.retries++
+            emit({ type: 'retry', method: 'upload.GetFile', attempt: refreshes, reason: 'FILE_REFERENCE_EXPIRED', delay_ms: 0 })
+            const fresh = await src.refresh()
+            if (fresh === undefined) return // no longer listed: the next run marks it gone
+            fileId = fresh
+            continue
+          }
+          throw error
+        }
+        const bytes = target.bytesWritten
+        await m.append(record(bytes, hash.digest('hex'), false))
+        counts.downloaded++
+        counts.bytes += bytes
+        emit({ type: 'file-saved', user_id: src.record.user_id, path: file.path, bytes, adopted: false })
+        return
+      }
+    }
+
+    const archiveUser = async (ref: string, parsed: ParsedUser): Promise<void> => {
+      emit({ type: 'user-start', user: ref })
+      let userId: number | undefined
+      try {
+        const resolved = await resolveParsedUser(gated, parsed, { cache, method: 'archive' })
+        if (resolved.userId === undefined) throw new BotApiError(400, 'Bad Request: user not found', { method: 'archive' })
+        const idText = resolved.userId.toString()
+        userId = Number(resolved.userId)
+        if (seenIds.has(idText)) {
+          userTotals.skipped_duplicates++
+          return
+        }
+        seenIds.add(idText)
+        const uid = userId
+
+        // Listing: every photo, ⌈n/100⌉ calls.
+        const photos: ProfilePhotoItem[] = []
+        for await (const item of iterUserProfilePhotos(gated, idText, { cache })) photos.push(item)
+        const pageOf = new Map<string, number>()
+        photos.forEach((p, i) => pageOf.set(p.photo_id, Math.floor(i / PAGE) * PAGE))
+
+        const relistPhoto = async (photoId: string): Promise<ProfilePhotoItem | undefined> => {
+          const offset = pageOf.get(photoId) ?? 0
+          let n = 0
+          for await (const item of iterUserProfilePhotos(gated, idText, { cache, offset })) {
+            if (item.photo_id === photoId) return item
+            if (++n >= PAGE) break
+          }
+          return undefined
+        }
+
+        const listed: Remote[] = []
+        const photoFile = (p: ProfilePhotoItem, size: PhotoSize): Remote => {
+          const letter = parseProfileFileId(size.file_id).sizeType ?? ''
+          const path = relativePath(uid, photoFileName(p.photo_id, letter, false))
+          return {
+            key: fileKey('photo', p.photo_id, letter),
+            kind: 'photo',
+            id: p.photo_id,
+            path,
+            bytes: size.file_size ?? 0,
+            source: {
+              fileId: size.file_id,
+              record: {
+                user_id: uid,
+                kind: 'photo',
+                photo_id: p.photo_id,
+                date: p.date,
+                size: letter,
+                width: size.width,
+                height: size.height,
+                file_id: size.file_id,
+                file_unique_id: size.file_unique_id,
+              },
+              refresh: async () => {
+                const again = await relistPhoto(p.photo_id)
+                return again?.sizes.find((s) => parseProfileFileId(s.file_id).sizeType === letter)?.file_id
+              },
+            },
+          }
+        }
+        const videoFile = (p: ProfilePhotoItem, v: ProfileVideoSize): Remote => ({
+          key: fileKey('video', p.photo_id, v.type),
+          kind: 'video',
+          id: p.photo_id,
+          path: relativePath(uid, photoFileName(p.photo_id, v.type, true)),
+          bytes: v.file_size ?? 0,
+          source: {
+            fileId: v.file_id,
+            record: {
+              user_id: uid,
+              kind: 'video',
+              photo_id: p.photo_id,
+              date: p.date,
+              size: v.type,
+              width: v.width,
+              height: v.height,
+              ...(v.video_start_ts !== undefined ? { video_start_ts: v.video_start_ts } : {}),
+              file_id: v.file_id,
+              file_unique_id: v.file_unique_id,
+            },
+            refresh: async () => {
+              const again = await relistPhoto(p.photo_id)
+              return again?.video_sizes.find((s) => s.type === v.type)?.file_id
+            },
+          },
+        })
+        for (const p of photos) {
+          const chosen = sizes === 'all' ? p.sizes : p.sizes.slice(-1)
+          for (const s of chosen) listed.push(photoFile(p, s))
+          if (wantVideos && p.video_sizes.length > 0) {
+            const vids = sizes === 'all' ? p.video_sizes : p.video_sizes.slice(-1)
+            for (const v of vids) listed.push(videoFile(p, v))
+          }
+        }
+
+        let audioIds: Set<string> | undefined
+        if (wantAudios) {
+          audioIds = new Set()
+          const audios: { audio: Audio; offset: number }[] = []
+          for (let offset = 0; ; ) {
+            const page = await getUserProfileAudios(gated, { user_id: idText, offset, limit: PAGE }, { cache })
+            for (const audio of page.audios) audios.push({ audio, offset })
+            offset += page.audios.length
+            if (page.audios.length === 0 || offset >= page.total_count) break
+          }
+          for (const { audio, offset } of audios) {
+            const documentId = parseProfileFileId(audio.file_id).id.toString()
+            audioIds.add(documentId)
+            listed.push({
+              key: fileKey('audio', documentId),
+              kind: 'audio',
+              id: documentId,
+              path: relativePath(uid, audioFileName(documentId, audio.file_name, audio.mime_type)),
+              bytes: audio.file_size ?? 0,
+              source: {
+                fileId: audio.file_id,
+                record: {
+                  user_id: uid,
+                  kind: 'audio',
+                  document_id: documentId,
+                  // The Bot API Audio carries no date; 0 means unknown.
+                  date: 0,
+                  duration: audio.duration,
+                  ...(audio.performer !== undefined ? { performer: audio.performer } : {}),
+                  ...(audio.title !== undefined ? { title: audio.title } : {}),
+                  ...(audio.file_name !== undefined ? { file_name: audio.file_name } : {}),
+                  ...(audio.mime_type !== undefined ? { mime_type: audio.mime_type } : {}),
+                  file_id: audio.file_id,
+                  file_unique_id: audio.file_unique_id,
+                },
+                refresh: async () => {
+                  const page = await getUserProfileAudios(gated, { user_id: idText, offset, limit: PAGE }, { cache })
+                  return page.audios.find((a) => parseProfileFileId(a.file_id).id.toString() === documentId)?.file_id
+                },
+              },
+            })
+          }
+        }
+
+        const plan = planUser(listed, m.user(uid), {
+          photos: new Set(photos.map((p) => p.photo_id)),
+          ...(audioIds !== undefined ? { audios: audioIds } : {}),
+        })
+        const counts = { listed: listed.length, downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 }
+        const fetch: Remote[] = [...plan.fetch]
+        for (const { file, entry } of plan.verify) {
+          const size = await sizeOf(join(out, entry.path))
+          if (size === entry.bytes) counts.unchanged++
+          else fetch.push(file)
+        }
+        const now = Math.floor(clock.now() / 1000)
+        for (const { key, entry } of plan.gone) {
+          const { kind, id, letter } = parseFileKey(key)
+          await m.append({ type: 'gone', user_id: uid, kind, ...idField(kind, id), ...(letter !== undefined ? { size: letter } : {}), path: entry.path, noticed_at: now })
+          counts.gone++
+        }
+        for (const { key, entry } of plan.back) {
+          const { kind, id, letter } = parseFileKey(key)
+          await m.append({ type: 'back', user_id: uid, kind, ...idField(kind, id), ...(letter !== undefined ? { size: letter } : {}), path: entry.path, noticed_at: now })
+        }
+        const results = await Promise.allSettled(fetch.map((file) => downloads.run(() => saveFile(file, counts))))
+        for (const r of results) if (r.status === 'rejected') throw r.reason
+        totals.downloaded += counts.downloaded
+        totals.adopted += counts.adopted
+        totals.unchanged += counts.unchanged
+        totals.gone += counts.gone
+        totals.bytes += counts.bytes
+        userTotals.done++
+        const done: UserCounts = counts
+        emit({ type: 'user-done', user: ref, user_id: uid, counts: done })
+      } catch (error) {
+        if (error instanceof RunStopped || gate.stopped !== undefined || signal?.aborted === true) throw new RunStopped()
+        const json = errorJson(error)
+        userTotals.failed++
+        await m.append({ type: 'user-failed', user: ref, ...(userId !== undefined ? { user_id: userId } : {}), error: json, at: Math.floor(clock.now() / 1000) })
+        emit({ type: 'user-failed', user: ref, ...(userId !== undefined ? { user_id: userId } : {}), error: json })
+      }
+    }
+
+    // Workers pull references from one shared iterator (async generators queue concurrent next() calls).
+    const iterator: AsyncIterator<string> | Iterator<string> =
+      Symbol.asyncIterator in users ? users[Symbol.asyncIterator]() : (users as Iterable<string>)[Symbol.iterator]()
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        if (stopped()) return
+        const next = await iterator.next()
+        if (next.done === true) return
+        const ref = next.value.trim()
+        if (ref === '') continue
+        let parsed: ParsedUser
+        try {
+          parsed = parseUserArgument(ref)
+        } catch (error) {
+          const json = errorJson(error)
+          userTotals.failed++
+          await m.append({ type: 'user-failed', user: ref, error: json, at: Math.floor(clock.now() / 1000) })
+          emit({ type: 'user-failed', user: ref, error: json })
+          continue
+        }
+        const key = userKey(parsed)
+        if (seenRefs.has(key)) {
+          userTotals.skipped_duplicates++
+          continue
+        }
+        seenRefs.add(key)
+        try {
+          await archiveUser(ref, parsed)
+        } catch (error) {
+          if (error instanceof RunStopped) return
+          throw error
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: concurrency }, () => worker()))
+    await cache.flush()
+
+    const stopError = gate.stopped
+    const summary: ArchiveSummary = {
+      ok: userTotals.failed === 0 && stopError === undefined && signal?.aborted !== true,
+      out,
+      users: userTotals,
+      files: totals,
+      rpc: { ...gated.rpc },
+      flood_waits: gate.floodWaits(),
+      retries: gated.retries,
+      swept_partials: swept,
+      ...(stopError !== undefined ? { stopped: errorJson(stopError.error) } : {}),
+      duration_ms: clock.now() - started,
+    }
+    emit({ type: 'summary', summary })
+    return summary
+  } finally {
+    if (savedThreshold !== undefined) flood.floodSleepThreshold = savedThreshold
+    await manifest?.close()
+    await lock.release()
+  }
+}
+
+function idField(kind: FileKind, id: string): { photo_id: string } | { document_id: string } {
+  return kind === 'audio' ? { document_id: id } : { photo_id: id }
+}
