@@ -16,6 +16,8 @@ const config: Config = {
   // Two cores on the shared machines: bounded worker count, and e2e tests each start their own emulator.
   maxWorkers: 2,
   testTimeout: 60_000,
+  // `npm test` compiles to dist/ first (type-check and build in one step): e2e tests that need a real process (kill -9,
+  // stdin prompts) spawn the compiled CLI, `node dist/src/cli/main.js`.
 }
 
 export default config
