@@ -1,3 +1,4 @@
+import { ffmpegIt } from '../../../helpers/ffmpeg.js'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -90,10 +91,8 @@ describe('parseMp3', () => {
   })
 })
 
-const hasFfprobe = spawnSync('ffprobe', ['-version'], { stdio: 'ignore' }).status === 0
-
 describe('makeMp3 under ffprobe/ffmpeg (when installed)', () => {
-  ;(hasFfprobe ? it : it.skip)('is an MP3 with the tags and the duration we wrote, decoding to exactly frames × 1152 samples', () => {
+  ffmpegIt('is an MP3 with the tags and the duration we wrote, decoding to exactly frames × 1152 samples', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mp3-'))
     try {
       const file = join(dir, 'a.mp3')

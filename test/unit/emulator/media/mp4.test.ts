@@ -1,3 +1,4 @@
+import { ffmpegIt } from '../../../helpers/ffmpeg.js'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -166,10 +167,6 @@ function decodePcmSlice(nal: Buffer, width: number, height: number, log2MaxFrame
   return { idrPicId, y, cb, cr }
 }
 
-function hasTool(name: string): boolean {
-  return spawnSync(name, ['-version'], { stdio: 'ignore' }).status === 0
-}
-
 describe('makeMp4', () => {
   const mp4 = makeMp4({ seed: 7, width: 64, height: 48, durationMs: 500, fps: 10 })
   const boxes = parseBoxes(mp4)
@@ -288,10 +285,9 @@ describe('setMp4Tag', () => {
   })
 })
 
-const ffprobeIt = hasTool('ffprobe') && hasTool('ffmpeg') ? it : it.skip
 
 describe('makeMp4 under ffprobe/ffmpeg (when installed)', () => {
-  ffprobeIt('is a 640×640 Constrained Baseline H.264 MP4 that decodes without errors', () => {
+  ffmpegIt('is a 640×640 Constrained Baseline H.264 MP4 that decodes without errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mp4-'))
     try {
       const file = join(dir, 'v.mp4')
