@@ -1,0 +1,110 @@
+import { appendFile, mkdir, readFile, writeFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { EntityCache } from '../../../src/client/entity-cache.js'
+import { archiveProfiles } from '../../../src/archive/archive.js'
+import type { ArchiveEvent } from '../../../src/archive/types.js'
+import { archivableUsers, checkArchive, expectedFiles, listFiles, readManifest, startHarness, type Harness } from './helpers.js'
+
+function noPartials(files: string[]): void {
+  expect(files.filter((f) => f.endsWith('.tgp-partial'))).toEqual([])
+}
+
+describe('archiveProfiles against the emulator', () => {
+  let h: Harness
+  afterEach(async () => {
+    await h?.close()
+  })
+
+  it('archives 30+ users byte for byte, then an unchanged re-run only lists (⌈n/100⌉ calls per user) and resolves nothing', async () => {
+    h = await startHarness({ users: 40, seed: 7 })
+    const users = archivableUsers(h.truth)
+    expect(users.length).toBeGreaterThanOrEqual(30)
+    const cache = EntityCache.memory()
+    const events: ArchiveEvent[] = []
+    const first = await archiveProfiles(h.client, [...users, users[0]!, '@nobody_here_12345'], {
+      out: h.out,
+      cache,
+      concurrency: 6,
+      onEvent: (e) => events.push(e),
+    })
+    expect(first.ok).toBe(false) // the unknown username failed
+    expect(first.users).toEqual({ done: users.length, failed: 1, skipped_duplicates: 1 })
+    const expected = expectedFiles(h.truth, users)
+    const records = await checkArchive(h.out, h.truth)
+    expect(new Set(records.map((r) => r.path))).toEqual(expected)
+    expect(first.files.downloaded).toBe(expected.size)
+    const failed = (await readManifest(h.out)).filter((r) => r.type === 'user-failed')
+    expect(failed).toEqual([
+      expect.objectContaining({ user: '@nobody_here_12345', error: { ok: false, error_code: 400, description: 'Bad Request: user not found' } }),
+    ])
+    expect(events.filter((e) => e.type === 'file-saved')).toHaveLength(expected.size)
+    const stats1 = h.emu.stats()
+    // One exported authorization per DC that held a file, for the whole run.
+    const dcs = new Set(records.map((r) => r.path)).size > 0 ? Object.keys(stats1.bytesServedPerDc).filter((d) => Number(d) !== h.emu.connection.homeDcId) : []
+    expect(stats1.callsPerMethod['auth.ExportAuthorization'] ?? 0).toBeLessThanOrEqual(dcs.length)
+    noPartials(await listFiles(h.out))
+
+    h.emu.resetStats()
+    const second = await archiveProfiles(h.client, users, { out: h.out, cache, concurrency: 6 })
+    expect(second.ok).toBe(true)
+    expect(second.files).toEqual({ downloaded: 0, adopted: 0, unchanged: expected.size, gone: 0, bytes: 0 })
+    const stats2 = h.emu.stats()
+    const listingCalls = h.truth.users
+      .filter((u) => users.includes(`@${u.usernames[0]}`))
+      .reduce((n, u) => n + Math.max(1, Math.ceil(u.photos.length / 100)), 0)
+    expect(stats2.callsPerMethod).toEqual({ 'photos.GetUserPhotos': listingCalls })
+  })
+
+  it('marks an archived photo that is no longer listed as gone and keeps its file', async () => {
+    h = await startHarness({ users: 6, seed: 3 })
+    const users = archivableUsers(h.truth).slice(0, 2)
+    const cache = EntityCache.memory()
+    await archiveProfiles(h.client, users, { out: h.out, cache, videos: false })
+    // The world cannot drop a photo, so the archive gets one the profile never listed (as if it was deleted).
+    const [record] = (await readManifest(h.out)).filter((r) => r.type === 'file')
+    const path = `${record!.user_id}/123456789_x.jpg`
+    await writeFile(join(h.out, path), 'old photo')
+    await appendFile(
+      join(h.out, 'manifest.ndjson'),
+      `${JSON.stringify({ ...record, photo_id: '123456789', size: 'x', path, bytes: 9, sha256: 'x', saved_at: 1 })}\n`,
+    )
+    const run = await archiveProfiles(h.client, users, { out: h.out, cache, videos: false })
+    expect(run.files.gone).toBe(1)
+    expect(await readFile(join(h.out, path), 'utf8')).toBe('old photo')
+    const gone = (await readManifest(h.out)).filter((r) => r.type === 'gone')
+    expect(gone).toEqual([expect.objectContaining({ user_id: record!.user_id, kind: 'photo', photo_id: '123456789', size: 'x', path })])
+    const again = await archiveProfiles(h.client, users, { out: h.out, cache, videos: false })
+    expect(again.files.gone).toBe(0)
+  })
+
+  it('adopts a complete file a crash left without its record and sweeps partial files', async () => {
+    h = await startHarness({ users: 6, seed: 5 })
+    const users = archivableUsers(h.truth).slice(0, 2)
+    const cache = EntityCache.memory()
+    const full = join(h.out, 'full')
+    await archiveProfiles(h.client, users, { out: full, cache, videos: false })
+    const records = await checkArchive(full, h.truth)
+    const [keep, ...rest] = records
+    // A second archive: one file already complete under its final name but unrecorded, one stale partial.
+    const out = join(h.out, 'crashed')
+    await mkdir(join(out, String(keep!.user_id)), { recursive: true })
+    await writeFile(join(out, keep!.path), await readFile(join(full, keep!.path)))
+    await writeFile(join(out, String(keep!.user_id), '.999_x.jpg.tgp-partial'), 'half')
+    const run = await archiveProfiles(h.client, users, { out, cache, videos: false })
+    expect(run.swept_partials).toBe(1)
+    expect(run.files.adopted).toBe(1)
+    expect(run.files.downloaded).toBe(rest.length)
+    await checkArchive(out, h.truth)
+    noPartials(await listFiles(out))
+    expect((await readManifest(out)).filter((r) => r.type === 'file' && r.adopted === true)).toHaveLength(1)
+  })
+
+  it('refuses a second concurrent run on the same folder', async () => {
+    h = await startHarness({ users: 4, seed: 2 })
+    const users = archivableUsers(h.truth).slice(0, 1)
+    const first = archiveProfiles(h.client, users, { out: h.out })
+    await expect(archiveProfiles(h.client, users, { out: h.out })).rejects.toThrow(/another archive run/)
+    expect((await first).ok).toBe(true)
+    expect((await readdir(h.out)).includes('.tg-profile-archive.lock')).toBe(false)
+  })
+})
