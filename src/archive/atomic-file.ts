@@ -6,10 +6,13 @@
  *
  * Existing final files are never replaced: {@link AtomicFile.commit} refuses with {@link FileExistsError}.
  */
-import { constants, type Dirent } from 'node:fs'
-import { lstat, mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
+import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { fsyncDir } from '../util/atomic-write.js'
 import { isPartialName, isUserDirName, partialName } from './layout.js'
+
+export { fsyncDir }
 
 /** The steps of {@link AtomicFile.commit}, in order (a test hook can stop between them to simulate a crash). */
 export type CommitStep = 'sync' | 'close' | 'rename' | 'sync-dir'
@@ -48,20 +51,6 @@ export interface AtomicFileOptions {
    * temporary file is left behind). For tests only. Default: none.
    */
   beforeStep?: (step: CommitStep) => void
-}
-
-/** fsyncs a directory so a rename or creation inside it survives a power loss. */
-export async function fsyncDir(dir: string): Promise<void> {
-  let handle: FileHandle | undefined
-  try {
-    handle = await open(dir, constants.O_RDONLY)
-    await handle.sync()
-  } catch (error) {
-    // Windows cannot open or fsync a directory; its renames are already durable enough there.
-    if (process.platform !== 'win32') throw error
-  } finally {
-    await handle?.close()
-  }
 }
 
 /** Whether something exists at `path` (without following a symlink). */

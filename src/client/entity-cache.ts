@@ -9,12 +9,10 @@
  * The file is loaded once, saved debounced after changes, on {@link EntityCache.flush} and on
  * {@link EntityCache.close}, always atomically (temporary file, fsync, rename, mode 0600).
  */
-import { constants } from 'node:fs'
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
-import { basename, dirname, join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { Api } from 'telegram'
 import { TgProfileError } from '../errors/index.js'
+import { writeFileAtomic } from '../util/atomic-write.js'
 
 /** What the cache knows about one user. */
 export interface CachedUser {
@@ -55,37 +53,6 @@ function activeUsernames(user: Api.User): string[] {
     if (u.active) out.add(u.username.toLowerCase())
   }
   return [...out]
-}
-
-/** Atomically replaces `path` with `data` (mode 0600). */
-async function writeAtomically(path: string, data: string): Promise<void> {
-  const dir = dirname(path)
-  await mkdir(dir, { recursive: true, mode: 0o700 })
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
-  try {
-    await handle.writeFile(data, 'utf8')
-    await handle.sync()
-  } catch (error) {
-    await handle.close()
-    await unlink(tmp).catch(() => undefined)
-    throw error
-  }
-  await handle.close()
-  try {
-    await rename(tmp, path)
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined)
-    throw error
-  }
-  if (process.platform !== 'win32') {
-    const d = await open(dir, constants.O_RDONLY)
-    try {
-      await d.sync()
-    } finally {
-      await d.close()
-    }
-  }
 }
 
 /** User id → access hash and usernames → id, optionally persisted to a JSON file. */
@@ -255,7 +222,7 @@ export class EntityCache {
     // another process saved meanwhile, so two processes sharing a session do not drop each other's users.
     const next = this.writing.then(async () => {
       await this.mergeFromDisk(path)
-      await writeAtomically(path, this.serialize())
+      await writeFileAtomic(path, this.serialize())
     })
     this.writing = next.catch(() => undefined)
     try {

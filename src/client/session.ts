@@ -6,13 +6,12 @@
  * is refused with a {@link SessionFileError} telling how to fix it — we never silently chmod a file someone else
  * may already have copied; the user decides (and should consider the session compromised).
  */
-import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { lstat, open, unlink } from 'node:fs/promises'
 import { StringSession } from 'telegram/sessions/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { registerSecret } from './redact.js'
+import { writeFileAtomic } from '../util/atomic-write.js'
 
 /** The session file cannot be used. The message names the path, never the session. */
 export class SessionFileError extends TgProfileError {
@@ -72,35 +71,7 @@ export async function readSessionFile(path: string): Promise<string | undefined>
  */
 export async function writeSessionFile(path: string, session: string): Promise<void> {
   registerSecret(session)
-  const dir = dirname(path)
-  await mkdir(dir, { recursive: true, mode: SESSION_DIR_MODE })
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, SESSION_FILE_MODE)
-  try {
-    // The umask cannot widen 0600, but an odd umask could narrow it to something unreadable; pin it.
-    await handle.chmod(SESSION_FILE_MODE)
-    await handle.writeFile(`${session}\n`, 'utf8')
-    await handle.sync()
-  } catch (error) {
-    await handle.close()
-    await unlink(tmp).catch(() => undefined)
-    throw error
-  }
-  await handle.close()
-  try {
-    await rename(tmp, path)
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined)
-    throw error
-  }
-  if (process.platform !== 'win32') {
-    const d = await open(dir, constants.O_RDONLY)
-    try {
-      await d.sync()
-    } finally {
-      await d.close()
-    }
-  }
+  await writeFileAtomic(path, `${session}\n`, { mode: SESSION_FILE_MODE, dirMode: SESSION_DIR_MODE })
 }
 
 /** Removes the session file (logout); absent is fine. */

@@ -28,7 +28,7 @@ import { RpcError, type CallContext, type RpcAnswer, type RpcApp, type TlRequest
 import { FloodLimiter, SeededRandom, systemClock, type Clock, type FaultOptions } from '../faults.js'
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { UserMeta, World } from '../world.js'
-import { audioObject, idsHash, long, photoObject, toBigint, userObject } from './objects.js'
+import { audioObject, configObject, idsHash, long, photoObject, toBigint, userObject } from './objects.js'
 import { SRP_G, SRP_PRIME, checkM1, passwordHash, startRound, verifier, type SrpRound } from './srp.js'
 
 /** Options of {@link createApiApp}. */
@@ -191,39 +191,7 @@ class ApiAppImpl implements ApiApp {
 
   private getConfig(ctx: CallContext): Api.Config {
     const now = this.nowSec()
-    return new Api.Config({
-      date: now,
-      expires: now + 3600,
-      testMode: false,
-      thisDc: ctx.dcId,
-      dcOptions: ctx.dcs.map((dc) => new Api.DcOption({ id: dc.id, ipAddress: dc.host, port: dc.port })),
-      dcTxtDomainName: 'apv3.stel.com',
-      chatSizeMax: 200,
-      megagroupSizeMax: 200000,
-      forwardedCountMax: 100,
-      onlineUpdatePeriodMs: 210000,
-      offlineBlurTimeoutMs: 5000,
-      offlineIdleTimeoutMs: 30000,
-      onlineCloudTimeoutMs: 300000,
-      notifyCloudDelayMs: 30000,
-      notifyDefaultDelayMs: 1500,
-      pushChatPeriodMs: 60000,
-      pushChatLimit: 2,
-      editTimeLimit: 172800,
-      revokeTimeLimit: 2147483647,
-      revokePmTimeLimit: 2147483647,
-      ratingEDecay: 2419200,
-      stickersRecentLimit: 200,
-      channelsReadMediaPeriod: 604800,
-      callReceiveTimeoutMs: 20000,
-      callRingTimeoutMs: 90000,
-      callConnectTimeoutMs: 30000,
-      callPacketTimeoutMs: 10000,
-      meUrlPrefix: 'https://t.me/',
-      captionLengthMax: 1024,
-      messageLengthMax: 4096,
-      webfileDcId: ctx.dcId,
-    })
+    return configObject(ctx.dcId, ctx.dcs, now)
   }
 
   // ---- login ---------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { Api } from 'telegram'
 import bigInt from 'big-integer'
 import type { BigInteger } from 'big-integer'
+import type { DcAddress } from '../rpc.js'
 import { VIDEO_SIZE, type AudioMeta, type PhotoMeta, type UserMeta, type World } from '../world.js'
 
 /** A native bigint as GramJS's `long`. */
@@ -111,4 +112,41 @@ export function idsHash(ids: readonly bigint[]): bigint {
     h = BigInt.asUintN(64, h + BigInt.asUintN(64, id))
   }
   return BigInt.asIntN(64, h)
+}
+
+/** `help.getConfig`'s answer: `dc_options` are the emulated DCs on loopback (with their ports), `this_dc` the asked DC. */
+export function configObject(dcId: number, dcs: readonly DcAddress[], nowSec: number): Api.Config {
+  return new Api.Config({
+    date: nowSec,
+    expires: nowSec + 3600,
+    testMode: false,
+    thisDc: dcId,
+    dcOptions: dcs.map((dc) => new Api.DcOption({ id: dc.id, ipAddress: dc.host, port: dc.port })),
+    dcTxtDomainName: 'apv3.stel.com',
+    chatSizeMax: 200,
+    megagroupSizeMax: 200000,
+    forwardedCountMax: 100,
+    onlineUpdatePeriodMs: 210000,
+    offlineBlurTimeoutMs: 5000,
+    offlineIdleTimeoutMs: 30000,
+    onlineCloudTimeoutMs: 300000,
+    notifyCloudDelayMs: 30000,
+    notifyDefaultDelayMs: 1500,
+    pushChatPeriodMs: 60000,
+    pushChatLimit: 2,
+    editTimeLimit: 172800,
+    revokeTimeLimit: 2147483647,
+    revokePmTimeLimit: 2147483647,
+    ratingEDecay: 2419200,
+    stickersRecentLimit: 200,
+    channelsReadMediaPeriod: 604800,
+    callReceiveTimeoutMs: 20000,
+    callRingTimeoutMs: 90000,
+    callConnectTimeoutMs: 30000,
+    callPacketTimeoutMs: 10000,
+    meUrlPrefix: 'https://t.me/',
+    captionLengthMax: 1024,
+    messageLengthMax: 4096,
+    webfileDcId: dcId,
+  })
 }
