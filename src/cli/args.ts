@@ -41,9 +41,15 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   emulator: {
     seed: { type: 'string' },
     users: { type: 'string' },
-    world: { type: 'string' },
+    'world-file': { type: 'string' },
+    'stats-file': { type: 'string' },
     port: { type: 'string' },
     'connection-file': { type: 'string' },
+    latency: { type: 'string' },
+    flood: { type: 'string', multiple: true },
+    'drop-rate': { type: 'string' },
+    'fileref-ttl': { type: 'string' },
+    'internal-error-rate': { type: 'string' },
   },
   start: { out: { type: 'string' } },
 }

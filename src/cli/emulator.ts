@@ -1,7 +1,9 @@
 import { resolve } from 'node:path'
 import { startEmulator } from '../emulator/index.js'
 import type { EmulatorOptions } from '../emulator/index.js'
-import { intOption, stringOption } from './args.js'
+import type { FloodRule } from '../emulator/faults.js'
+import { UsageError, intOption, stringOption } from './args.js'
+import type { ParsedCli } from './args.js'
 import { EXIT_OK } from './run.js'
 import type { CommandContext } from './run.js'
 
@@ -21,6 +23,33 @@ export function untilSignal(): Promise<string> {
   })
 }
 
+/** A probability option in [0, 1], or `undefined`. */
+function probabilityOption(o: ParsedCli['options'], name: string): number | undefined {
+  const raw = stringOption(o, name)
+  if (raw === undefined) return undefined
+  const p = Number(raw)
+  if (raw.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) throw new UsageError(`--${name} must be a number from 0 to 1`, 'emulator')
+  return p
+}
+
+/** `--latency MS[+JITTER]`. */
+export function parseLatency(raw: string): { fixedMs: number; jitterMs: number } {
+  const m = /^(\d+)(?:\+(\d+))?$/.exec(raw.trim())
+  if (m === null) throw new UsageError('--latency must be MS or MS+JITTER (milliseconds, e.g. 30+5)', 'emulator')
+  return { fixedMs: Number(m[1]), jitterMs: Number(m[2] ?? 0) }
+}
+
+/** `--flood METHOD=BURST/PER_SECOND`, e.g. `photos.GetUserPhotos=20/5`. */
+export function parseFloodRule(raw: string): [string, FloodRule] {
+  const m = /^([a-z][A-Za-z0-9]*\.[A-Z][A-Za-z0-9]*)=(\d+)\/(\d+(?:\.\d+)?)$/.exec(raw.trim())
+  if (m === null) {
+    throw new UsageError(`--flood must be METHOD=BURST/PER_SECOND with a GramJS method name (e.g. photos.GetUserPhotos=20/5), not "${raw}"`, 'emulator')
+  }
+  const refill = Number(m[3])
+  if (refill <= 0) throw new UsageError('--flood: the refill rate must be above 0', 'emulator')
+  return [m[1] as string, { capacity: Number(m[2]), refillPerSecond: refill }]
+}
+
 /**
  * `tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file F] [--world-file F]`: runs the loopback
  * emulator until SIGINT/SIGTERM (or until `until` resolves), after writing its connection file (0600) and, when
@@ -36,8 +65,22 @@ export async function emulatorCommand(ctx: CommandContext, until: () => Promise<
     dcIds,
     ...(port === undefined ? {} : { ports: Object.fromEntries(dcIds.map((id, i) => [id, port + i])) }),
   }
+  const latency = stringOption(o, 'latency')
+  if (latency !== undefined) Object.assign(options, { latency: parseLatency(latency) })
+  const floods = o['flood']
+  if (Array.isArray(floods) && floods.length > 0) {
+    Object.assign(options, { floodRules: Object.fromEntries(floods.map((f) => parseFloodRule(String(f)))) })
+  }
+  const dropRate = probabilityOption(o, 'drop-rate')
+  if (dropRate !== undefined) Object.assign(options, { dropRate })
+  const ttl = intOption(o, 'fileref-ttl', 1, 10 * 365 * 86400)
+  if (ttl !== undefined) Object.assign(options, { fileReferenceTtlSeconds: ttl })
+  const internalErrorRate = probabilityOption(o, 'internal-error-rate')
+  if (internalErrorRate !== undefined) Object.assign(options, { internalErrorRate })
+  const statsFileOption = stringOption(o, 'stats-file')
+  const statsFile = statsFileOption === undefined ? undefined : resolve(ctx.io.cwd, statsFileOption)
   const connectionFile = resolve(ctx.io.cwd, stringOption(o, 'connection-file') ?? DEFAULT_CONNECTION_FILE)
-  const worldFile = stringOption(o, 'world')
+  const worldFile = stringOption(o, 'world-file')
   const emulator = await startEmulator(options)
   try {
     await emulator.writeConnectionFile(connectionFile)
@@ -48,7 +91,17 @@ export async function emulatorCommand(ctx: CommandContext, until: () => Promise<
         `use it with: TG_EMULATOR=${connectionFile} tg-profile whoami   (Ctrl-C stops)\n`,
     )
     if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ ok: true, result: { connection_file: connectionFile, dcs: emulator.connection.dcs } })}\n`)
-    await until()
+    let timer: NodeJS.Timeout | undefined
+    if (statsFile !== undefined) {
+      await emulator.writeStatsFile(statsFile)
+      timer = setInterval(() => void emulator.writeStatsFile(statsFile).catch(() => undefined), 1000)
+    }
+    try {
+      await until()
+    } finally {
+      if (timer !== undefined) clearInterval(timer)
+      if (statsFile !== undefined) await emulator.writeStatsFile(statsFile)
+    }
     return EXIT_OK
   } finally {
     await emulator.close()

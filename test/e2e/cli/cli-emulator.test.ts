@@ -18,6 +18,7 @@ import { readdir } from 'node:fs/promises'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { createWorld, type World } from '../../../src/emulator/world.js'
 import { startEmulator } from '../../../src/emulator/index.js'
+import type { WorldFile } from '../../../src/emulator/world-file.js'
 
 interface MemoryIo extends CliIo {
   out(): string
@@ -210,6 +211,48 @@ describe('tg-profile against the emulator', () => {
       expect(whoami?.out).toContain('"username":"emulator_tester"')
     } finally {
       await rm(own, { recursive: true, force: true })
+    }
+  })
+
+  it('tg-profile emulator applies --flood and --latency, and writes the world and stats files', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'tgp-cli-emu-'))
+    try {
+      const photos: { code: number; out: string }[] = []
+      const handler: CommandHandler = (ctx) =>
+        emulatorCommand(ctx, async () => {
+          const env = { TG_EMULATOR: join(own, 'conn.json') }
+          const truth = JSON.parse(await readFile(join(own, 'world.json'), 'utf8')) as WorldFile
+          const user = truth.users.find((u) => u.usernames.length > 0 && u.photos.length > 0 && u.account !== true)
+          if (user === undefined) throw new Error('no user with a username and photos')
+          for (let i = 0; i < 3; i++) {
+            const io = memoryIo(env, own)
+            photos.push({ code: await runCli(['photos', `@${user.usernames[0]}`, '--json'], io, HANDLERS), out: io.out() })
+          }
+        })
+      const io = memoryIo({}, own)
+      const code = await runCli(
+        ['emulator', '--seed', '4', '--users', '10', '--connection-file', 'conn.json', '--world-file', 'world.json',
+          '--stats-file', 'stats.json', '--latency', '5+2', '--flood', 'photos.GetUserPhotos=2/0.01'],
+        io,
+        { emulator: handler },
+      )
+      expect(code).toBe(0)
+      expect(photos.map((p) => p.code)).toEqual([0, 0, 1])
+      expect(photos[2]?.out).toMatch(/^\{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \d+","parameters":\{"retry_after":\d+\}\}\n$/)
+      const stats = JSON.parse(await readFile(join(own, 'stats.json'), 'utf8')) as { callsPerMethod: Record<string, number>; floodWaitsIssued: Record<string, number> }
+      expect(stats.callsPerMethod['photos.GetUserPhotos']).toBe(3)
+      expect(stats.floodWaitsIssued['photos.GetUserPhotos']).toBe(1)
+    } finally {
+      await rm(own, { recursive: true, force: true })
+    }
+  })
+
+  it('tg-profile emulator refuses malformed fault options before starting', async () => {
+    for (const args of [['--latency', 'fast'], ['--flood', 'GetUserPhotos=1'], ['--drop-rate', '2'], ['--fileref-ttl', '0']]) {
+      const io = memoryIo({}, tmpdir())
+      const code = await runCli(['emulator', ...args], io, HANDLERS)
+      expect(code).toBe(2)
+      expect(io.err()).toContain(`--${args[0]!.slice(2)}`)
     }
   })
 
