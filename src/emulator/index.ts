@@ -140,3 +140,4 @@ export type { WorldFile, WorldUser, WorldPhoto, WorldPhotoSize, WorldVideoSize, 
 export type { EmulatorStats } from './stats.js'
 export type { FloodRule } from './faults.js'
 export { World } from './world.js'
+export { createEmulatorClient, loginToEmulator, trustEmulatorKey } from '../client/emulator.js'
