@@ -63,7 +63,7 @@ const POSITIONALS: Record<CommandName, [number, number]> = {
   download: [1, 1],
   archive: [0, Number.POSITIVE_INFINITY],
   emulator: [0, 0],
-  start: [0, 0],
+  start: [0, Number.POSITIVE_INFINITY],
 }
 
 /** A parsed command line. */

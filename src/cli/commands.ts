@@ -7,8 +7,9 @@ import type { CommandName } from './args.js'
 import { downloadCommand } from './download.js'
 import { emulatorCommand } from './emulator.js'
 import { loginCommand } from './login.js'
+import { startCommand } from './start.js'
 import { audiosTable, formatTable, photosTable, printResult } from './output.js'
-import { EXIT_OK, NotAvailableError } from './run.js'
+import { EXIT_OK } from './run.js'
 import { toBotApiUser } from './user.js'
 import type { CommandContext, CommandHandler } from './run.js'
 
@@ -78,11 +79,5 @@ export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
   audios,
   download: (ctx) => downloadCommand(ctx, withClient),
   emulator: (ctx) => emulatorCommand(ctx),
-  // `start` archives the demo users of an embedded emulator; it needs the archiver, which is not in this build yet.
-  start: async () => {
-    throw new NotAvailableError(
-      '"start" needs the bulk archiver, which is not in this build yet; meanwhile try: ' +
-        'tg-profile emulator --connection-file emulator.json, then TG_EMULATOR=emulator.json tg-profile photos emulator_tester',
-    )
-  },
+  start: (ctx) => startCommand(ctx),
 }

@@ -100,10 +100,15 @@ Point any command at it with --emulator FILE or TG_EMULATOR=FILE. Every fault is
   --fileref-ttl SECONDS     file references expire after SECONDS (FILE_REFERENCE_EXPIRED)
   --internal-error-rate P   probability (0-1) of a 500 INTERNAL_SERVER_ERROR answer
 `,
-  start: `Usage: tg-profile start [--out DIR]
+  start: `Usage: tg-profile start [users...] [--out DIR]
 
-Without Telegram credentials: starts an embedded emulator, archives its demo users into DIR and shows the result.
-With credentials (TG_API_ID, TG_API_HASH and a session): runs against Telegram.
+Without Telegram credentials (no TG_API_ID/TG_API_HASH, no --emulator/TG_EMULATOR): starts an embedded emulator
+(seed 1, 30 users), archives its demo users into DIR (default ./tg-profile-demo) and shows the result. A re-run
+downloads only what is new.
+With --emulator FILE / TG_EMULATOR, or with credentials (TG_API_ID, TG_API_HASH and a session): archives the users
+given as arguments from that emulator / from Telegram.
+
+  --out DIR   archive folder (default ./tg-profile-demo)
 `,
 }
 
