@@ -1,0 +1,122 @@
+/**
+ * `tg-profile start` (`npm start`) as a real child process in an empty working directory with a clean environment:
+ * it starts its own embedded emulator, archives the demo users, and a second run downloads nothing. The truth comes
+ * from the same seeded world recomputed in-process (`createWorld`), without any TCP.
+ */
+import { createHash } from 'node:crypto'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createWorld } from '../../../src/emulator/world.js'
+import type { WorldFile } from '../../../src/emulator/world-file.js'
+import { runMain } from './spawn.js'
+
+// The demo world `start` promises: seed 1, 30 ordinary users (README "Quick start").
+const SEED = 1
+const USERS = 30
+
+interface Expected {
+  bytes: number
+  sha256: string
+}
+
+/** Every file the demo must archive: the largest size of each photo and video avatar of each active demo user. */
+function expectedFiles(world: WorldFile): Map<string, Expected> {
+  const files = new Map<string, Expected>()
+  for (const user of world.users) {
+    if (user.account === true || user.deactivated || user.usernames.length === 0) continue
+    for (const photo of user.photos) {
+      const sizes = photo.sizes.filter((s) => s.stripped !== true)
+      const largest = sizes.reduce((a, b) => (b.w * b.h > a.w * a.h ? b : a))
+      files.set(`${user.id}/${photo.id}_${largest.type}.jpg`, { bytes: largest.bytes, sha256: largest.sha256 })
+      if (photo.videoSizes.length > 0) {
+        const video = photo.videoSizes.reduce((a, b) => (b.w * b.h > a.w * a.h ? b : a))
+        files.set(`${user.id}/${photo.id}_${video.type}.mp4`, { bytes: video.bytes, sha256: video.sha256 })
+      }
+    }
+  }
+  return files
+}
+
+interface Summary {
+  ok: true
+  result: {
+    ok: boolean
+    users: { done: number; failed: number }
+    files: { downloaded: number; unchanged: number; adopted: number; bytes: number }
+    rpc: Record<string, number>
+    manifest: string
+  }
+}
+
+describe('tg-profile start without credentials', () => {
+  let dir: string
+  let expected: Map<string, Expected>
+  let demoUsers: number
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tgp-start-'))
+    const world = createWorld({ seed: SEED, users: USERS }).toFile()
+    expected = expectedFiles(world)
+    demoUsers = world.users.filter((u) => u.account !== true && !u.deactivated && u.usernames.length > 0).length
+  })
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('says it starts an embedded emulator, archives every demo user byte for byte, and exits 0', async () => {
+    const r = await runMain(['start'], { cwd: dir })
+    expect(r.stderr).toBe(
+      'No Telegram credentials (TG_API_ID/TG_API_HASH): starting an embedded emulator (seed 1, 30 users) on 127.0.0.1.\n',
+    )
+    expect(r.code).toBe(0)
+    const summary = JSON.parse(r.stdout) as Summary
+    const out = join(dir, 'tg-profile-demo')
+    expect(summary.result.manifest).toBe(join(out, 'manifest.ndjson'))
+    expect(summary.result.ok).toBe(true)
+    expect(summary.result.users).toEqual({ done: demoUsers, failed: 0, skipped_duplicates: 0 })
+    expect(summary.result.files.downloaded).toBe(expected.size)
+
+    const manifest = (await readFile(join(out, 'manifest.ndjson'), 'utf8'))
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { type: string; path: string; bytes: number; sha256: string })
+    const records = manifest.filter((m) => m.type === 'file')
+    expect(records.map((m) => m.path).sort()).toEqual([...expected.keys()].sort())
+    for (const record of records) {
+      const want = expected.get(record.path)!
+      expect({ path: record.path, bytes: record.bytes, sha256: record.sha256 }).toEqual({ path: record.path, ...want })
+      const onDisk = createHash('sha256').update(await readFile(join(out, record.path))).digest('hex')
+      expect({ path: record.path, sha256: onDisk }).toEqual({ path: record.path, sha256: want.sha256 })
+    }
+  })
+
+  it('downloads nothing on a second run and leaves every file untouched', async () => {
+    const out = join(dir, 'tg-profile-demo')
+    const before = new Map<string, number>()
+    for (const path of expected.keys()) before.set(path, (await stat(join(out, path))).mtimeMs)
+    const manifestBefore = await readFile(join(out, 'manifest.ndjson'), 'utf8')
+
+    const r = await runMain(['start'], { cwd: dir })
+    expect(r.code).toBe(0)
+    const summary = JSON.parse(r.stdout) as Summary
+    expect(summary.result.files).toMatchObject({ downloaded: 0, adopted: 0, bytes: 0, unchanged: expected.size })
+    expect(summary.result.rpc['upload.GetFile']).toBeUndefined()
+    for (const [path, mtime] of before) expect({ path, mtime: (await stat(join(out, path))).mtimeMs }).toEqual({ path, mtime })
+    expect(await readFile(join(out, 'manifest.ndjson'), 'utf8')).toBe(manifestBefore)
+  })
+
+  it('asks for users (exit 2, one line plus the usage hint) when credentials are configured but none are given', async () => {
+    const r = await runMain(['start'], {
+      cwd: dir,
+      env: { TG_API_ID: '12345', TG_API_HASH: '0123456789abcdef0123456789abcdef' },
+    })
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe(
+      'tg-profile: start needs users to archive when running against Telegram: tg-profile start @user1 @user2 ...\n' +
+        'Run "tg-profile start --help" for usage.\n',
+    )
+  })
+})
