@@ -113,7 +113,18 @@ async function runChild(emu: RunningEmulator, job: Omit<ChildJob, 'type' | 'conn
   await next('ready')
   const before = emu.stats()
   child.send({ type: 'go' })
-  const result = (await next('result')) as ChildResult
+  // A contender with a budget must stop soon after it: past budget + 2 minutes it is killed and the scenario fails.
+  let watchdog: NodeJS.Timeout | undefined
+  const result = (await Promise.race([
+    next('result'),
+    new Promise<never>((_, reject) => {
+      if (job.budgetMs === undefined) return
+      watchdog = setTimeout(() => {
+        child.kill('SIGKILL')
+        reject(new Error(`${job.contender} did not stop within ${(job.budgetMs ?? 0) / 1000 + 120} s of its ${(job.budgetMs ?? 0) / 1000} s budget (counters: ${JSON.stringify(diffCounts(before.callsPerMethod, emu.stats().callsPerMethod))})`))
+      }, job.budgetMs + 120_000)
+    }),
+  ]).finally(() => clearTimeout(watchdog))) as ChildResult
   const after = emu.stats()
   await exited
   const calls = diffCounts(before.callsPerMethod, after.callsPerMethod)
@@ -251,6 +262,7 @@ async function main(): Promise<void> {
           const m = await runChild(emu, { contender: 'archive', users: reachable.map((u) => u.username), out, cachePath: join(work, 'flood.entities.json'), budgetMs: args.floodBudgetMs, sampleMs: 1000 })
           await rm(out, { recursive: true, force: true })
           console.log(formatTable([HEADER, contenderRow('tg-profile', m)]))
+          console.log(`archiver events: ${formatCalls(m.result.events ?? {})}; summary flood waits: ${formatCalls(m.result.summary?.flood_waits ?? {}) || 'none'}`)
           console.log(`flood waits issued: ${formatCalls(m.floodWaitsIssued) || 'none'}; requests during a running flood wait: ${sumCounts(m.requestsDuringFloodWait)} (target 0) ${formatCalls(m.requestsDuringFloodWait)}`)
           report.flood = { floodRules, tgProfile: m }
         })

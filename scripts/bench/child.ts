@@ -12,7 +12,7 @@ import { Api } from 'telegram'
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import bigInt from 'big-integer'
 import { archiveProfiles } from '../../src/archive/archive.js'
-import type { ArchiveSummary } from '../../src/archive/types.js'
+import type { ArchiveEvent, ArchiveSummary } from '../../src/archive/types.js'
 import { shutdownClient } from '../../src/client/connect.js'
 import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../src/client/emulator.js'
 import { EntityCache, attachEntityCache } from '../../src/client/entity-cache.js'
@@ -54,6 +54,8 @@ export interface ChildResult {
   /** RSS samples taken during the run, bytes, in order. */
   readonly rssSamples: readonly number[]
   readonly summary?: ArchiveSummary
+  /** Archiver progress events by type (archive only). */
+  readonly events?: Readonly<Record<string, number>>
   readonly error?: string
 }
 
@@ -115,11 +117,19 @@ async function runArchive(
   client: EmulatorTelegramClient,
   job: ChildJob,
   cache: EntityCache,
-): Promise<Pick<ChildResult, 'usersDone' | 'usersFailed' | 'truncated' | 'files' | 'bytes' | 'summary'>> {
+): Promise<Pick<ChildResult, 'usersDone' | 'usersFailed' | 'truncated' | 'files' | 'bytes' | 'summary' | 'events'>> {
   const controller = new AbortController()
   const timer = job.budgetMs !== undefined ? setTimeout(() => controller.abort(), job.budgetMs) : undefined
+  const events: Record<string, number> = {}
+  const trace = process.env.BENCH_TRACE !== undefined && process.env.BENCH_TRACE !== ''
+  const onEvent = (event: ArchiveEvent): void => {
+    events[event.type] = (events[event.type] ?? 0) + 1
+    if (trace && event.type !== 'file-saved' && event.type !== 'user-start') {
+      process.stderr.write(`[bench child] ${JSON.stringify(event)}\n`)
+    }
+  }
   try {
-    const summary = await archiveProfiles(client, job.users, { out: job.out, cache, signal: controller.signal })
+    const summary = await archiveProfiles(client, job.users, { out: job.out, cache, signal: controller.signal, onEvent })
     return {
       usersDone: summary.users.done,
       usersFailed: summary.users.failed,
@@ -127,6 +137,7 @@ async function runArchive(
       files: summary.files.downloaded,
       bytes: summary.files.bytes,
       summary,
+      events,
     }
   } finally {
     if (timer !== undefined) clearTimeout(timer)
