@@ -93,6 +93,27 @@ export function isCommand(s: string): s is CommandName {
 }
 
 /**
+ * `--offset -1` → `--offset=-1` for options that take a value: `parseArgs` calls a dash-led value ambiguous, but a
+ * negative number there is a value (which the library then rejects with its Bot API 400 naming the parameter).
+ */
+function joinNegativeValues(args: readonly string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string
+    const next = args[i + 1]
+    if (a === '--') return [...out, ...args.slice(i)]
+    const name = a.startsWith('--') ? a.slice(2) : undefined
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${a}=${next}`)
+      i++
+    } else {
+      out.push(a)
+    }
+  }
+  return out
+}
+
+/**
  * Parses `argv` (without `node` and the script): the first non-option word is the command; global options may come
  * before or after it. `--help` and `--version` skip the positional-count checks.
  */
@@ -122,7 +143,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   const options = { ...GLOBAL_OPTIONS, ...(command === undefined ? {} : COMMAND_OPTIONS[command]) }
   let parsed: ReturnType<typeof parseArgs>
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true })
+    parsed = parseArgs({ args: joinNegativeValues(rest, options), allowPositionals: true, strict: true, options })
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error)
     throw new UsageError(message.replace(/ To specify a positional argument.*$/, ''), command)

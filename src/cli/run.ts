@@ -1,4 +1,5 @@
-import { BotApiError, NetworkError } from '../errors/index.js'
+import { BotApiError, DESCRIPTIONS, NetworkError } from '../errors/index.js'
+import { NotLoggedInError } from '../client/connect.js'
 import { redact } from '../client/redact.js'
 import { parseCli, UsageError } from './args.js'
 import type { CommandName, ParsedCli } from './args.js'
@@ -76,6 +77,10 @@ export async function runCli(
 
 /** Prints an error the way the CLI promises and returns the exit code. */
 export function reportError(error: unknown, io: CliIo, json: boolean, verbose: boolean): number {
+  // No authorized session is what the Bot API answers for an unusable token: 401 Unauthorized (the advice as hint).
+  if (error instanceof NotLoggedInError) {
+    error = new BotApiError(401, DESCRIPTIONS.unauthorized, { hint: error.message, cause: error })
+  }
   if (error instanceof BotApiError) {
     if (json) io.stdout.write(formatError(error))
     io.stderr.write(redact(`Error ${error.error_code}: ${error.description}\n`))
