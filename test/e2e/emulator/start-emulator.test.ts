@@ -1,5 +1,6 @@
 import { startEmulator } from '../../../src/emulator/index.js'
 import { createEmulatorClient, loginToEmulator } from '../../../src/client/emulator.js'
+import { shutdownClient } from '../../../src/client/connect.js'
 import { getUserProfilePhotos, iterUserProfilePhotos, downloadFile } from '../../../src/index.js'
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import { createHash } from 'node:crypto'
@@ -29,7 +30,8 @@ describe('startEmulator', () => {
       expect(stats.callsPerMethod['auth.ExportAuthorization']).toBe(1)
       expect(stats.bytesServedPerDc[String(far.dcId)]).toBe(buf.length)
     } finally {
-      await client.destroy()
+      // also disconnects the exported DC senders and clears GramJS's release timers (no open handles)
+      await shutdownClient(client)
       await emu.close()
     }
   })
