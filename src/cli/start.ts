@@ -110,7 +110,7 @@ async function printSummary(ctx: CommandContext, s: ArchiveSummary, asked: numbe
       `${s.files.adopted} adopted, ${s.files.gone} gone, ${s.users.failed} users failed.`,
   ]
   const shown = [...perUser.entries()].slice(0, 5)
-  for (const [userId, t] of shown) lines.push(`  ${userId}/  ${t.files} files, ${t.bytes} bytes`)
+  for (const [userId, t] of shown) lines.push(`  ${userId}/  ${t.files} file${t.files === 1 ? '' : 's'}, ${t.bytes} bytes`)
   if (perUser.size > shown.length) lines.push(`  … and ${perUser.size - shown.length} more user folders`)
   lines.push(`Manifest: ${displayPath(ctx.io.cwd, manifest)} (one JSON record per line)`)
   if (s.stopped !== undefined) lines.push(`Stopped early: ${s.stopped.description} (re-run to resume)`)
