@@ -53,6 +53,14 @@ export function archivableUsers(truth: WorldFile): string[] {
   return truth.users.filter((u) => u.account !== true && !u.deactivated && u.usernames.length > 0).map((u) => `@${u.usernames[0]}`)
 }
 
+/** Archivable users with at most `maxPhotos` photos (cheap to archive), at most `count` of them. */
+export function smallUsers(truth: WorldFile, count: number, maxPhotos = 10): string[] {
+  return truth.users
+    .filter((u) => u.account !== true && !u.deactivated && u.usernames.length > 0 && u.photos.length <= maxPhotos)
+    .slice(0, count)
+    .map((u) => `@${u.usernames[0]}`)
+}
+
 export async function readManifest(out: string): Promise<ManifestRecord[]> {
   const text = await readFile(join(out, 'manifest.ndjson'), 'utf8')
   return text
