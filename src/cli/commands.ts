@@ -4,6 +4,7 @@ import type { Connected } from '../client/connect.js'
 import { getUserProfileAudios, getUserProfilePhotos, iterUserProfilePhotos } from '../methods/index.js'
 import { intOption, stringOption } from './args.js'
 import type { CommandName } from './args.js'
+import { archiveCommand } from './archive.js'
 import { downloadCommand } from './download.js'
 import { emulatorCommand } from './emulator.js'
 import { loginCommand } from './login.js'
@@ -78,6 +79,7 @@ export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
   photos,
   audios,
   download: (ctx) => downloadCommand(ctx, withClient),
+  archive: (ctx) => archiveCommand(ctx, withClient),
   emulator: (ctx) => emulatorCommand(ctx),
   start: (ctx) => startCommand(ctx),
 }
