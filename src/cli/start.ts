@@ -16,6 +16,7 @@ import type { ArchiveSummary, FileRecord } from '../archive/types.js'
 import { connect } from '../client/connect.js'
 import type { ConnectOptions } from '../client/connect.js'
 import { loadConfig } from '../client/config.js'
+import { EntityCache } from '../client/entity-cache.js'
 import { startEmulator } from '../emulator/index.js'
 import type { RunningEmulator } from '../emulator/index.js'
 import { stringOption, UsageError } from './args.js'
@@ -27,6 +28,8 @@ export const DEMO_SEED = 1
 export const DEMO_USERS = 30
 /** Default archive folder of `start`, relative to the working directory. */
 export const DEMO_OUT = 'tg-profile-demo'
+/** The demo's entity cache, inside the archive folder. */
+export const DEMO_ENTITY_CACHE = '.demo-entities.json'
 
 /** Usernames the demo archives: every active, non-account user of the world that has a username. */
 export function demoUsernames(world: RunningEmulator['world']): string[] {
@@ -72,17 +75,30 @@ export async function startCommand(ctx: CommandContext): Promise<number> {
   )
   const emu = await startEmulator({ seed: DEMO_SEED, users: DEMO_USERS })
   try {
-    return await runJob(ctx, { ...base, emulatorConnection: emu.connection }, demoUsernames(emu.world), out)
+    // The embedded emulator's session lives in memory, but its seeded world gives the same access hashes every run:
+    // the usernames resolved once are kept in the archive folder, so a re-run resolves nothing again.
+    const cache = await EntityCache.open(join(out, DEMO_ENTITY_CACHE))
+    try {
+      return await runJob(ctx, { ...base, emulatorConnection: emu.connection }, demoUsernames(emu.world), out, cache)
+    } finally {
+      await cache.close()
+    }
   } finally {
     await emu.close()
   }
 }
 
-async function runJob(ctx: CommandContext, options: ConnectOptions, users: readonly string[], out: string): Promise<number> {
+async function runJob(
+  ctx: CommandContext,
+  options: ConnectOptions,
+  users: readonly string[],
+  out: string,
+  cache?: EntityCache,
+): Promise<number> {
   const c = await connect(options)
   let summary: ArchiveSummary
   try {
-    summary = await archiveProfiles(c.client, users, { out, concurrency: 4 })
+    summary = await archiveProfiles(c.client, users, { out, concurrency: 4, ...(cache !== undefined ? { cache } : {}) })
   } finally {
     await c.close()
   }

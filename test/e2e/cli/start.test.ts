@@ -103,6 +103,8 @@ describe('tg-profile start without credentials', () => {
     const summary = JSON.parse(r.stdout) as Summary
     expect(summary.result.files).toMatchObject({ downloaded: 0, adopted: 0, bytes: 0, unchanged: expected.size })
     expect(summary.result.rpc['upload.GetFile']).toBeUndefined()
+    // The usernames were resolved once and kept beside the archive: only the listings are sent again.
+    expect(summary.result.rpc['contacts.ResolveUsername']).toBeUndefined()
     for (const [path, mtime] of before) expect({ path, mtime: (await stat(join(out, path))).mtimeMs }).toEqual({ path, mtime })
     expect(await readFile(join(out, 'manifest.ndjson'), 'utf8')).toBe(manifestBefore)
   })
