@@ -56,13 +56,33 @@ interface Bucket {
   updatedMs: number
   /** The end of the last flood wait issued from this bucket (ms), 0 when none. */
   waitUntilMs: number
+  /** When the running flood wait was first issued (ms), 0 when none. */
+  waitIssuedMs: number
 }
 
 /** Outcome of {@link FloodLimiter.take}. */
 export type FloodVerdict =
   | { readonly ok: true }
-  /** `seconds` is the honest wait until a token is available; `duringWait` when an earlier wait was still running. */
-  | { readonly ok: false; readonly seconds: number; readonly duringWait: boolean }
+  /**
+   * `seconds` is the honest wait until a token is available; `duringWait` when an earlier wait was still running;
+   * `sentAfterWait` when, on top of that, the request was sent (by its msg_id) after that wait had been issued: the
+   * client already had the answer telling it to wait, so it should not have sent this one.
+   */
+  | { readonly ok: false; readonly seconds: number; readonly duringWait: boolean; readonly sentAfterWait: boolean }
+
+/**
+ * When the client sent a message, in ms since the epoch, from its msg_id (which MTProto defines as about
+ * unixtime × 2^32). The spec's low 32 bits are a binary fraction of a second; GramJS writes nanoseconds × 4 there,
+ * which reads up to 7% early. The later of the two readings is taken, so that no request a client sent after a flood
+ * wait reached it passes for one sent before.
+ */
+export function msgIdSentMs(msgId: bigint): number {
+  const seconds = Number(msgId >> 32n)
+  const low = Number(msgId & 0xffff_ffffn)
+  const spec = low / 2 ** 32
+  const nanos = Math.min((low >>> 2) / 1e9, 0.999_999_999)
+  return (seconds + Math.max(spec, nanos)) * 1000
+}
 
 /** Token buckets per (account, method). */
 export class FloodLimiter {
@@ -87,15 +107,18 @@ export class FloodLimiter {
     return b !== undefined && this.clock.now() < b.waitUntilMs
   }
 
-  /** Takes a token for one request, or tells how long to wait. */
-  take(account: string, method: string): FloodVerdict {
+  /**
+   * Takes a token for one request, or tells how long to wait. `sentMs` is when the client sent the request
+   * ({@link msgIdSentMs}); without it a request during a running wait counts as sent after it.
+   */
+  take(account: string, method: string, sentMs = Number.POSITIVE_INFINITY): FloodVerdict {
     const rule = this.rules[method]
     if (rule === undefined) return { ok: true }
     const key = `${account}\u0000${method}`
     const now = this.clock.now()
     let b = this.buckets.get(key)
     if (b === undefined) {
-      b = { tokens: rule.capacity, updatedMs: now, waitUntilMs: 0 }
+      b = { tokens: rule.capacity, updatedMs: now, waitUntilMs: 0, waitIssuedMs: 0 }
       this.buckets.set(key, b)
     }
     b.tokens = Math.min(rule.capacity, b.tokens + ((now - b.updatedMs) / 1000) * rule.refillPerSecond)
@@ -106,7 +129,8 @@ export class FloodLimiter {
       return { ok: true }
     }
     const seconds = Math.max(1, Math.ceil((1 - b.tokens) / rule.refillPerSecond))
+    if (!duringWait) b.waitIssuedMs = now
     b.waitUntilMs = Math.max(b.waitUntilMs, now + ((1 - b.tokens) / rule.refillPerSecond) * 1000)
-    return { ok: false, seconds, duringWait }
+    return { ok: false, seconds, duringWait, sentAfterWait: duringWait && sentMs >= b.waitIssuedMs }
   }
 }

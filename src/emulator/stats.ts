@@ -19,8 +19,17 @@ export interface EmulatorStats {
   readonly downloadsPerFile: Record<string, number>
   /** Flood waits issued per method. */
   readonly floodWaitsIssued: Record<string, number>
-  /** Requests of a method received while a flood wait for that method to that account was still running. */
+  /**
+   * Requests of a method **sent** (by their msg_id) after a flood wait for that method to that account had been
+   * issued, and received while it was still running: the client had been told to wait and sent anyway. A well-behaved
+   * client keeps this at 0.
+   */
   readonly requestsDuringFloodWait: Record<string, number>
+  /**
+   * Requests received while a flood wait was running but sent before it was issued (already in flight when the
+   * wait was decided; they get their own FLOOD_WAIT). Not a fault of the client.
+   */
+  readonly requestsCrossingFloodWait: Record<string, number>
 }
 
 function bump(map: Record<string, number>, key: string, by = 1): void {
@@ -40,6 +49,7 @@ export class StatsCollector {
       downloadsPerFile: {},
       floodWaitsIssued: {},
       requestsDuringFloodWait: {},
+      requestsCrossingFloodWait: {},
     }
   }
 
@@ -63,6 +73,10 @@ export class StatsCollector {
 
   duringFloodWait(method: string): void {
     bump(this.s.requestsDuringFloodWait, method)
+  }
+
+  crossingFloodWait(method: string): void {
+    bump(this.s.requestsCrossingFloodWait, method)
   }
 
   /** A deep copy of the counters. */

@@ -25,7 +25,7 @@ import { randomBytes, createHmac } from 'node:crypto'
 import { Api } from 'telegram'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../tl/index.js'
 import { RpcError, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
-import { FloodLimiter, SeededRandom, systemClock, type Clock, type FaultOptions } from '../faults.js'
+import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type FaultOptions } from '../faults.js'
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { UserMeta, World } from '../world.js'
 import { audioObject, configObject, idsHash, long, photoObject, toBigint, userObject } from './objects.js'
@@ -135,9 +135,10 @@ class ApiAppImpl implements ApiApp {
       if (!PUBLIC_METHODS.has(method) && ctx.auth.userId === undefined) throw err(401, 'AUTH_KEY_UNREGISTERED')
       if (this.limiter.limits(method)) {
         const account = ctx.auth.userId !== undefined ? `user:${ctx.auth.userId}` : `key:${ctx.auth.authKeyId}`
-        const verdict = this.limiter.take(account, method)
+        const verdict = this.limiter.take(account, method, msgIdSentMs(ctx.msgId))
         if (!verdict.ok) {
-          if (verdict.duringWait) this.collector.duringFloodWait(method)
+          if (verdict.sentAfterWait) this.collector.duringFloodWait(method)
+          else if (verdict.duringWait) this.collector.crossingFloodWait(method)
           this.collector.floodWait(method)
           throw err(420, `FLOOD_WAIT_${verdict.seconds}`)
         }

@@ -12,8 +12,14 @@ function authKey(dcId = 1): AuthKeyState {
   return { authKeyId: BigInt(1000 + dcId), dcId, userId: undefined, connection: undefined, data: new Map() }
 }
 
-function ctxOf(auth: AuthKeyState, dcId = auth.dcId): CallContext {
-  return { dcId, dcs: DCS, auth, sessionId: 1n, msgId: 4n, layer: 198 }
+/** A client msg_id for a message sent at `ms`, the way GramJS writes it (seconds << 32 | nanoseconds << 2). */
+function msgIdAt(ms: number): bigint {
+  const seconds = Math.floor(ms / 1000)
+  return (BigInt(seconds) << 32n) | (BigInt(Math.round((ms - seconds * 1000) * 1e6)) << 2n)
+}
+
+function ctxOf(auth: AuthKeyState, dcId = auth.dcId, msgId = 4n): CallContext {
+  return { dcId, dcs: DCS, auth, sessionId: 1n, msgId, layer: 198 }
 }
 
 async function rpcError(p: Promise<unknown>): Promise<string> {
@@ -244,18 +250,24 @@ describe('createApiApp', () => {
       const floodApp = createApiApp(world, { clock, faults: { floodRules: { 'contacts.ResolveUsername': { capacity: 2, refillPerSecond: 0.5 } } } })
       const a = authKey(1)
       await login(floodApp, world, a)
-      const resolve = (): Promise<unknown> => floodApp.call(req(new Api.contacts.ResolveUsername({ username: named.usernames[0]! })), ctxOf(a))
+      const resolve = (sentMs = clock.ms): Promise<unknown> =>
+        floodApp.call(req(new Api.contacts.ResolveUsername({ username: named.usernames[0]! })), ctxOf(a, a.dcId, msgIdAt(sentMs)))
       await resolve()
       await resolve()
+      const issuedAt = clock.ms
       expect(await rpcError(resolve())).toBe('420 FLOOD_WAIT_2')
       clock.ms += 1000
+      // sent before the wait was issued, arriving during it (crossed in flight): counted apart
+      expect(await rpcError(resolve(issuedAt - 5))).toBe('420 FLOOD_WAIT_1')
+      // sent after the client had been told to wait
       expect(await rpcError(resolve())).toBe('420 FLOOD_WAIT_1')
       clock.ms += 1000
       await resolve()
       const s = floodApp.stats()
-      expect(s.floodWaitsIssued).toEqual({ 'contacts.ResolveUsername': 2 })
+      expect(s.floodWaitsIssued).toEqual({ 'contacts.ResolveUsername': 3 })
       expect(s.requestsDuringFloodWait).toEqual({ 'contacts.ResolveUsername': 1 })
-      expect(s.callsPerMethod['contacts.ResolveUsername']).toBe(5)
+      expect(s.requestsCrossingFloodWait).toEqual({ 'contacts.ResolveUsername': 1 })
+      expect(s.callsPerMethod['contacts.ResolveUsername']).toBe(6)
     })
 
     it('injects internal errors at the configured rate and waits the configured latency', async () => {

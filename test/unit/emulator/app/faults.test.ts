@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FloodLimiter, SeededRandom, DEFAULT_RESOLVE_USERNAME_RULE } from '../../../../src/emulator/faults.js'
+import { FloodLimiter, SeededRandom, DEFAULT_RESOLVE_USERNAME_RULE, msgIdSentMs } from '../../../../src/emulator/faults.js'
 import { StatsCollector, writeStatsFile } from '../../../../src/emulator/stats.js'
 
 describe('FloodLimiter', () => {
@@ -11,20 +11,43 @@ describe('FloodLimiter', () => {
     expect(limiter.limits('photos.GetUserPhotos')).toBe(true)
     expect(limiter.limits('users.GetUsers')).toBe(false)
     for (let i = 0; i < 3; i++) expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: true })
-    expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: false, seconds: 10, duringWait: false })
+    expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: false, seconds: 10, duringWait: false, sentAfterWait: false })
     // another account has its own bucket
     expect(limiter.take('u2', 'photos.GetUserPhotos')).toEqual({ ok: true })
     clock.ms = 4_000
     expect(limiter.inWait('u1', 'photos.GetUserPhotos')).toBe(true)
-    expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: false, seconds: 6, duringWait: true })
+    expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: false, seconds: 6, duringWait: true, sentAfterWait: true })
     clock.ms = 10_000
     expect(limiter.inWait('u1', 'photos.GetUserPhotos')).toBe(false)
     expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: true })
-    expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: false, seconds: 10, duringWait: false })
+    expect(limiter.take('u1', 'photos.GetUserPhotos')).toEqual({ ok: false, seconds: 10, duringWait: false, sentAfterWait: false })
+  })
+
+  it('tells a request sent after the wait was issued from one already in flight when it was', () => {
+    const clock = { ms: 100_000, now(): number { return this.ms } }
+    const limiter = new FloodLimiter({ 'upload.GetFile': { capacity: 1, refillPerSecond: 1 } }, clock)
+    expect(limiter.take('u', 'upload.GetFile', 99_990)).toEqual({ ok: true })
+    expect(limiter.take('u', 'upload.GetFile', 99_995)).toEqual({ ok: false, seconds: 1, duringWait: false, sentAfterWait: false })
+    clock.ms = 100_010
+    // sent before the wait was issued at 100_000 (crossed it in flight): not the client's fault
+    expect(limiter.take('u', 'upload.GetFile', 99_999)).toMatchObject({ ok: false, duringWait: true, sentAfterWait: false })
+    // sent after it: the client had been told to wait
+    expect(limiter.take('u', 'upload.GetFile', 100_001)).toMatchObject({ ok: false, duringWait: true, sentAfterWait: true })
   })
 
   it('has a strict default budget for contacts.resolveUsername', () => {
     expect(DEFAULT_RESOLVE_USERNAME_RULE.refillPerSecond).toBeLessThan(1)
+  })
+})
+
+describe('msgIdSentMs', () => {
+  it('reads the spec encoding (fraction × 2^32) and GramJS\'s (nanoseconds × 4), taking the later reading', () => {
+    // a spec client's 0.5 s reads at most 7.4% of a second later, never earlier
+    const spec = (1_700_000_000n << 32n) | BigInt(Math.floor(0.5 * 2 ** 32))
+    expect(msgIdSentMs(spec)).toBeGreaterThanOrEqual(1_700_000_000_500)
+    expect(msgIdSentMs(spec)).toBeLessThan(1_700_000_000_538)
+    const gramjs = (1_700_000_000n << 32n) | (900_000_000n << 2n)
+    expect(msgIdSentMs(gramjs)).toBeCloseTo(1_700_000_000_900, 0)
   })
 })
 
@@ -60,6 +83,7 @@ describe('StatsCollector', () => {
       downloadsPerFile: { 'photo:1:c': 2 },
       floodWaitsIssued: { 'upload.GetFile': 1 },
       requestsDuringFloodWait: { 'upload.GetFile': 1 },
+      requestsCrossingFloodWait: {},
     })
     const dir = await mkdtemp(join(tmpdir(), 'tgp-stats-'))
     try {
