@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
 import { createWorld } from '../../../src/emulator/world.js'
 import type { WorldFile } from '../../../src/emulator/world-file.js'
 import { runMain } from './spawn.js'
@@ -21,10 +22,11 @@ interface Expected {
 }
 
 /** Every file the demo must archive: the largest size of each photo and video avatar of each active demo user. */
-function expectedFiles(world: WorldFile): Map<string, Expected> {
+function expectedFiles(world: WorldFile, only?: ReadonlySet<string>): Map<string, Expected> {
   const files = new Map<string, Expected>()
   for (const user of world.users) {
     if (user.account === true || user.deactivated || user.usernames.length === 0) continue
+    if (only !== undefined && !user.usernames.some((u) => only.has(u))) continue
     for (const photo of user.photos) {
       const sizes = photo.sizes.filter((s) => s.stripped !== true)
       const largest = sizes.reduce((a, b) => (b.w * b.h > a.w * a.h ? b : a))
@@ -118,6 +120,51 @@ describe('tg-profile start without credentials', () => {
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(
       'tg-profile: start needs users to archive when running against Telegram: tg-profile start @user1 @user2 ...\n' +
+        'Run "tg-profile start --help" for usage.\n',
+    )
+  })
+})
+
+describe('tg-profile start with TG_EMULATOR', () => {
+  let emu: RunningEmulator
+  let dir: string
+
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 2, users: 12 })
+    dir = await mkdtemp(join(tmpdir(), 'tgp-start-emu-'))
+    await emu.writeConnectionFile(join(dir, 'emulator.json'))
+  })
+
+  afterAll(async () => {
+    await emu.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('archives the users given as arguments from that emulator, byte for byte, into --out', async () => {
+    const truth = emu.world.toFile()
+    const picked = truth.users.filter((u) => u.account !== true && !u.deactivated && u.usernames.length > 0 && u.photos.length > 0)
+    const names = picked.slice(0, 3).map((u) => u.usernames[0]!)
+    const expected = expectedFiles(truth, new Set(names))
+    const env = { TG_EMULATOR: join(dir, 'emulator.json'), TG_SESSION_FILE: join(dir, 'session') }
+
+    const r = await runMain(['start', ...names.map((n) => `@${n}`), '--out', 'arch'], { cwd: dir, env })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const summary = JSON.parse(r.stdout) as Summary
+    expect(summary.result.users).toEqual({ done: 3, failed: 0, skipped_duplicates: 0 })
+    expect(summary.result.files.downloaded).toBe(expected.size)
+    expect(emu.stats().callsPerMethod['contacts.ResolveUsername']).toBe(3)
+    for (const [path, want] of expected) {
+      const onDisk = createHash('sha256').update(await readFile(join(dir, 'arch', path))).digest('hex')
+      expect({ path, sha256: onDisk }).toEqual({ path, sha256: want.sha256 })
+    }
+  })
+
+  it('asks for users (exit 2) when none are given', async () => {
+    const r = await runMain(['start'], { cwd: dir, env: { TG_EMULATOR: join(dir, 'emulator.json') } })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'tg-profile: start needs users to archive when running against an emulator file: tg-profile start @user1 ...\n' +
         'Run "tg-profile start --help" for usage.\n',
     )
   })
