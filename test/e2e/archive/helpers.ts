@@ -63,10 +63,10 @@ export function smallUsers(truth: WorldFile, count: number, maxPhotos = 10): str
 
 export async function readManifest(out: string): Promise<ManifestRecord[]> {
   const text = await readFile(join(out, 'manifest.ndjson'), 'utf8')
-  return text
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as ManifestRecord)
+  const lines = text.split('\n')
+  // A kill -9 can leave a torn last line (no newline yet): it was never acknowledged, the next run cuts it.
+  const complete = text.endsWith('\n') ? lines : lines.slice(0, -1)
+  return complete.filter((l) => l !== '').map((l) => JSON.parse(l) as ManifestRecord)
 }
 
 /** The ground-truth sha256 and length of an archived file, looked up in the world file. */
