@@ -99,6 +99,30 @@ describe('archiveProfiles against the emulator', () => {
     expect((await readManifest(out)).filter((r) => r.type === 'file' && r.adopted === true)).toHaveLength(1)
   })
 
+  it('archives every size, video avatars and profile audios with their real extension when asked', async () => {
+    h = await startHarness({ users: 12, seed: 9 })
+    const truth = h.truth
+    const withAudios = truth.users.filter(
+      (u) => u.account !== true && !u.deactivated && u.usernames.length > 0 && u.audios.length > 0 && u.photos.length <= 20,
+    )
+    expect(withAudios.length).toBeGreaterThan(0)
+    const users = withAudios.slice(0, 2).map((u) => `@${u.usernames[0]}`)
+    const run = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), sizes: 'all', audios: true })
+    expect(run.ok).toBe(true)
+    const records = await checkArchive(h.out, truth)
+    const audioPaths = withAudios.slice(0, 2).flatMap((u) => u.audios.map((a) => `${u.id}/${a.id}.${a.fileName.split('.').pop()}`))
+    expect(records.filter((r) => r.kind === 'audio').map((r) => r.path).sort()).toEqual(audioPaths.sort())
+    const photoCount = withAudios
+      .slice(0, 2)
+      .reduce((n, u) => n + u.photos.reduce((m, p) => m + p.sizes.filter((x) => x.stripped !== true).length + p.videoSizes.length, 0), 0)
+    expect(records.filter((r) => r.kind !== 'audio')).toHaveLength(photoCount)
+    // An unchanged re-run lists photos and audios and downloads nothing.
+    h.emu.resetStats()
+    const again = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), sizes: 'all', audios: true })
+    expect(again.files.downloaded).toBe(0)
+    expect(h.emu.stats().callsPerMethod['upload.GetFile']).toBeUndefined()
+  })
+
   it('refuses a second concurrent run on the same folder', async () => {
     h = await startHarness({ users: 4, seed: 2 })
     const users = archivableUsers(h.truth).slice(0, 1)
