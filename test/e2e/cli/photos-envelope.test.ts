@@ -168,6 +168,23 @@ describe('tg-profile photos/audios --json against a running emulator', () => {
     )
   })
 
+  it.each([
+    [['@nobody_here_zz'], 'user not found'],
+    [['-'], 'invalid user_id specified'],
+    [['@nobody_here_zz', '--limit', '0'], 'limit must be an integer between 1 and 100'],
+    [['@nobody_here_zz', '--offset', '-1'], 'offset must be a non-negative integer'],
+  ])('answers audios %j with the same Bot API 400 rows', async (args, description) => {
+    const resolves = emu.stats().callsPerMethod['contacts.ResolveUsername'] ?? 0
+    await expectError(
+      ['audios', ...args],
+      `{"ok":false,"error_code":400,"description":"Bad Request: ${description}"}`,
+      `Error 400: Bad Request: ${description}\n`,
+    )
+    // Bad parameters are rejected before the username is even resolved.
+    const resolvedNow = (emu.stats().callsPerMethod['contacts.ResolveUsername'] ?? 0) - resolves
+    expect(resolvedNow).toBe(description === 'user not found' ? 1 : 0)
+  })
+
   it('answers a numeric id this account never saw (a deactivated user has no username) with 400 and the hint', async () => {
     const gone = truth.users.find((u) => u.deactivated)!
     await expectError(
