@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { EntityCache } from '../../../src/client/entity-cache.js'
 import { archiveProfiles } from '../../../src/archive/archive.js'
 import type { ArchiveEvent } from '../../../src/archive/types.js'
-import { archivableUsers, checkArchive, expectedFiles, listFiles, readManifest, startHarness, type Harness } from './helpers.js'
+import { smallUsers, archivableUsers, checkArchive, expectedFiles, listFiles, readManifest, startHarness, type Harness } from './helpers.js'
 
 function noPartials(files: string[]): void {
   expect(files.filter((f) => f.endsWith('.tgp-partial'))).toEqual([])
@@ -39,9 +39,13 @@ describe('archiveProfiles against the emulator', () => {
     ])
     expect(events.filter((e) => e.type === 'file-saved')).toHaveLength(expected.size)
     const stats1 = h.emu.stats()
-    // One exported authorization per DC that held a file, for the whole run.
-    const dcs = new Set(records.map((r) => r.path)).size > 0 ? Object.keys(stats1.bytesServedPerDc).filter((d) => Number(d) !== h.emu.connection.homeDcId) : []
-    expect(stats1.callsPerMethod['auth.ExportAuthorization'] ?? 0).toBeLessThanOrEqual(dcs.length)
+    // Files came from several DCs, with exactly one exported authorization per non-home DC for the whole run.
+    const home = h.emu.connection.homeDcId
+    const photoDc = new Map(h.truth.users.flatMap((u) => u.photos.map((p) => [p.id, p.dcId] as const)))
+    const foreign = new Set(records.map((r) => photoDc.get(r.photo_id!)).filter((dc) => dc !== home))
+    expect(foreign.size).toBeGreaterThan(1)
+    for (const dc of foreign) expect(stats1.bytesServedPerDc[String(dc)]).toBeGreaterThan(0)
+    expect(stats1.callsPerMethod['auth.ExportAuthorization']).toBe(foreign.size)
     noPartials(await listFiles(h.out))
 
     h.emu.resetStats()
@@ -121,6 +125,30 @@ describe('archiveProfiles against the emulator', () => {
     const again = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), sizes: 'all', audios: true })
     expect(again.files.downloaded).toBe(0)
     expect(h.emu.stats().callsPerMethod['upload.GetFile']).toBeUndefined()
+  })
+
+  it('stops starting users and files once its signal aborts; the next run completes the archive', async () => {
+    h = await startHarness({ users: 10, seed: 6 })
+    const users = smallUsers(h.truth, 6)
+    const cache = EntityCache.memory()
+    const abort = new AbortController()
+    const first = await archiveProfiles(h.client, users, {
+      out: h.out,
+      cache,
+      concurrency: 1,
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === 'file-saved') abort.abort()
+      },
+    })
+    expect(first.ok).toBe(false)
+    expect(first.users.failed).toBe(0)
+    expect(first.files.downloaded).toBeLessThan(expectedFiles(h.truth, users).size)
+    await checkArchive(h.out, h.truth)
+    const second = await archiveProfiles(h.client, users, { out: h.out, cache })
+    expect(second.ok).toBe(true)
+    const records = await checkArchive(h.out, h.truth)
+    expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users))
   })
 
   it('refuses a second concurrent run on the same folder', async () => {

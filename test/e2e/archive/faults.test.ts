@@ -85,6 +85,8 @@ describe('archiveProfiles under faults', () => {
     const records = await checkArchive(h.out, h.truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users, false))
     expect(run.retries).toBeGreaterThan(0)
+    // Reconnections after drops reuse the exported authorizations: at most one per DC.
+    expect(h.emu.stats().callsPerMethod['auth.ExportAuthorization'] ?? 0).toBeLessThanOrEqual(4)
     noPartials(await listFiles(h.out))
   }, 120_000)
 })
