@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { archiveProfiles } from '../archive/archive.js'
 import { MANIFEST_FILE } from '../archive/layout.js'
-import type { ArchiveSummary, FileRecord } from '../archive/types.js'
+import type { ArchiveEvent, ArchiveSummary, FileRecord } from '../archive/types.js'
 import { connect } from '../client/connect.js'
 import type { ConnectOptions } from '../client/connect.js'
 import { loadConfig } from '../client/config.js'
@@ -98,12 +98,33 @@ async function runJob(
   const c = await connect(options)
   let summary: ArchiveSummary
   try {
-    summary = await archiveProfiles(c.client, users, { out, concurrency: 4, ...(cache !== undefined ? { cache } : {}) })
+    summary = await archiveProfiles(c.client, users, {
+      out,
+      concurrency: 4,
+      ...(cache !== undefined ? { cache } : {}),
+      ...(ctx.io.stderr.isTTY === true ? { onEvent: progressLine(ctx, users.length) } : {}),
+    })
   } finally {
     await c.close()
   }
   await printSummary(ctx, summary, users.length)
   return summary.ok ? EXIT_OK : EXIT_FAILURE
+}
+
+/** On a terminal: one self-overwriting progress line on stderr (users done, files, bytes), cleared at the end. */
+function progressLine(ctx: CommandContext, total: number): (event: ArchiveEvent) => void {
+  let users = 0
+  let files = 0
+  let bytes = 0
+  return (event) => {
+    if (event.type === 'user-done' || event.type === 'user-failed') users++
+    else if (event.type === 'file-saved') {
+      files++
+      bytes += event.bytes
+    } else if (event.type !== 'summary') return
+    const line = `users ${users}/${total}, files ${files}, ${(bytes / 1048576).toFixed(1)} MiB`
+    ctx.io.stderr.write(event.type === 'summary' ? '\r\u001b[K' : `\r\u001b[K${line}`)
+  }
 }
 
 async function printSummary(ctx: CommandContext, s: ArchiveSummary, asked: number): Promise<void> {

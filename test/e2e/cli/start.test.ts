@@ -125,6 +125,25 @@ describe('tg-profile start without credentials', () => {
   })
 })
 
+describe('tg-profile start with Telegram credentials', () => {
+  it('answers 401 Unauthorized (exit 1) before any network call when there is no session', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgp-start-tg-'))
+    try {
+      const r = await runMain(['start', '@durov'], {
+        cwd: dir,
+        env: { TG_API_ID: '12345', TG_API_HASH: '0123456789abcdef0123456789abcdef' },
+      })
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+        code: 1,
+        stdout: '{"ok":false,"error_code":401,"description":"Unauthorized"}\n',
+        stderr: 'Error 401: Unauthorized\nnot logged in: run "tg-profile login" (or set TG_SESSION)\n',
+      })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('tg-profile start with TG_EMULATOR', () => {
   let emu: RunningEmulator
   let dir: string
