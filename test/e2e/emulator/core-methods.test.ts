@@ -5,10 +5,9 @@
 import { createHash } from 'node:crypto'
 import { Api } from 'telegram'
 import bigInt from 'big-integer'
-import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
-import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import { loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { shutdownClient } from '../../../src/client/connect.js'
-import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
+import { EntityCache } from '../../../src/client/entity-cache.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startEmulator, type RunningEmulator, type WorldUser, type WorldPhoto } from '../../../src/emulator/index.js'
 import { parseProfileFileId } from '../../../src/botapi/file-id.js'
@@ -21,6 +20,7 @@ import {
   iterUserProfilePhotos,
   type PhotoSize,
 } from '../../../src/index.js'
+import { emulatorTestClient } from './helpers.js'
 
 const rsaKey = generateRsaKeyPair()
 /** Size letters the Bot API never lists (stripped, path, and the t/p/u/v crops). */
@@ -42,15 +42,12 @@ async function rejection(p: Promise<unknown>): Promise<BotApiError> {
 describe('core library against the emulator', () => {
   let emu: RunningEmulator
   let client: EmulatorTelegramClient
-  let cache: EntityCache
   let users: WorldUser[]
 
   beforeAll(async () => {
     // seed 4, 10 users: photo counts 0, 1, 3, (deactivated), 192, 0, 1, 8, 3, 256; every active user has a username
     emu = await startEmulator({ seed: 4, users: 10, rsaKey })
-    client = createEmulatorClient(emu.connection, { baseLogger: new Logger(LogLevel.NONE), connectionRetries: 1 })
-    cache = EntityCache.memory()
-    attachEntityCache(client, cache)
+    client = emulatorTestClient(emu.connection, { connectionRetries: 1 })
     await loginToEmulator(client, emu.connection)
     users = [...emu.world.toFile().users].filter((u) => u.account !== true)
   })

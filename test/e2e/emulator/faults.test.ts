@@ -5,10 +5,8 @@
 import { createHash } from 'node:crypto'
 import { Api, errors } from 'telegram'
 import bigInt from 'big-integer'
-import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
-import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import { loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { shutdownClient } from '../../../src/client/connect.js'
-import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type WorldUser } from '../../../src/emulator/index.js'
 import { parseProfileFileId, photoSizeFileId } from '../../../src/botapi/file-id.js'
@@ -20,6 +18,7 @@ import {
   getUserProfilePhotos,
   toBotApiError,
 } from '../../../src/index.js'
+import { emulatorTestClient } from './helpers.js'
 
 const rsaKey = generateRsaKeyPair()
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
@@ -44,13 +43,11 @@ interface Harness {
 
 async function start(options: EmulatorOptions, connectionRetries = 1): Promise<Harness> {
   const emu = await startEmulator({ seed: 4, users: 10, rsaKey, ...options })
-  const client = createEmulatorClient(emu.connection, {
-    baseLogger: new Logger(LogLevel.NONE),
+  const client = emulatorTestClient(emu.connection, {
     connectionRetries,
     // GramJS would otherwise sleep through short flood waits itself; the library must see them
     floodSleepThreshold: 0,
   })
-  attachEntityCache(client, EntityCache.memory())
   try {
     await loginToEmulator(client, emu.connection)
   } catch (error) {

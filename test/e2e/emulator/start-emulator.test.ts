@@ -1,14 +1,14 @@
 import { startEmulator } from '../../../src/emulator/index.js'
-import { createEmulatorClient, loginToEmulator } from '../../../src/client/emulator.js'
+import { loginToEmulator } from '../../../src/client/emulator.js'
+import { emulatorTestClient } from './helpers.js'
 import { shutdownClient } from '../../../src/client/connect.js'
 import { getUserProfilePhotos, iterUserProfilePhotos, downloadFile } from '../../../src/index.js'
-import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import { createHash } from 'node:crypto'
 
 describe('startEmulator', () => {
   it('serves login, username resolution, paging and a download from a non-home DC to an unmodified GramJS client', async () => {
     const emu = await startEmulator({ users: 12 })
-    const client = createEmulatorClient(emu.connection, { baseLogger: new Logger(LogLevel.NONE), connectionRetries: 1 })
+    const client = emulatorTestClient(emu.connection, { connectionRetries: 1 })
     try {
       await loginToEmulator(client, emu.connection)
       const truth = emu.world.toFile()

@@ -1,0 +1,26 @@
+import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
+import { createEmulatorClient, type EmulatorClientOptions, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
+import type { EmulatorConnection } from '../../../src/emulator/index.js'
+
+/**
+ * A silent GramJS client for `connection` with an in-memory entity cache, whose keep-alive ping loop never starts.
+ *
+ * Why: GramJS 2.26.22's ping loop (`client/updates.js` `_updateLoop`, every 9 s) races each ping against a *ref'd*
+ * 10 s `sleep` it never clears (`timeout()`), so any client that lived longer than 9 s keeps the process alive up
+ * to 10 s after `destroy()` — Jest's "did not exit one second after the test run". Marking the loop as started
+ * before `connect()` keeps GramJS itself unmodified; the tests do not depend on pings (MTProtoSender reconnects on
+ * a dropped socket by itself).
+ */
+export function emulatorTestClient(
+  connection: EmulatorConnection,
+  options: EmulatorClientOptions = {},
+): EmulatorTelegramClient {
+  const client = createEmulatorClient(connection, { baseLogger: new Logger(LogLevel.NONE), ...options })
+  const internals = client as unknown as { _loopStarted?: unknown }
+  // fail loudly if a GramJS upgrade renames the flag, instead of silently leaking the timer again
+  if (internals._loopStarted !== false) throw new Error('GramJS internals changed: TelegramClient._loopStarted missing')
+  internals._loopStarted = true
+  attachEntityCache(client, EntityCache.memory())
+  return client
+}
