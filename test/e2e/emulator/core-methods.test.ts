@@ -11,6 +11,8 @@ import { EntityCache } from '../../../src/client/entity-cache.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startEmulator, type RunningEmulator, type WorldUser, type WorldPhoto } from '../../../src/emulator/index.js'
 import { parseProfileFileId } from '../../../src/botapi/file-id.js'
+import { invokeRequest } from '../../../src/client/invoke.js'
+import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../../src/tl/index.js'
 import {
   BotApiError,
   DESCRIPTIONS,
@@ -18,6 +20,7 @@ import {
   getUserProfileAudios,
   getUserProfilePhotos,
   iterUserProfilePhotos,
+  resolveUser,
   type PhotoSize,
 } from '../../../src/index.js'
 import { emulatorTestClient } from './helpers.js'
@@ -265,6 +268,29 @@ describe('core library against the emulator', () => {
           expect(tail.audios.map((a) => a.title)).toEqual([u.audios[1]!.title])
         }
       }
+    })
+
+    it('users.getSavedMusic answers savedMusicNotModified for the list hash of the page, savedMusic otherwise', async () => {
+      // The core always sends hash 0 (no local copy to revalidate), so this checks the emulator's side on the wire:
+      // the hash is Telegram's documented list hash (https://core.telegram.org/api/offsets#hash-generation).
+      const u = named((x) => x.audios.length > 0)
+      const { inputUser } = await resolveUser(client, at(u))
+      let h = 0n
+      for (const a of u.audios) {
+        h ^= h >> 21n
+        h = BigInt.asUintN(64, h ^ (h << 35n))
+        h ^= h >> 4n
+        h = BigInt.asUintN(64, h + BigInt.asUintN(64, BigInt(a.id)))
+      }
+      const hash = BigInt.asIntN(64, h)
+      const ask = (value: bigint): Promise<unknown> =>
+        invokeRequest(client, new GetSavedMusic({ id: inputUser, offset: 0, limit: 100, hash: bigInt(value.toString()) }))
+      const same = await ask(hash)
+      expect(same).toBeInstanceOf(SavedMusicNotModified)
+      expect((same as SavedMusicNotModified).count).toBe(u.audios.length)
+      const stale = await ask(hash ^ 1n)
+      expect(stale).toBeInstanceOf(SavedMusic)
+      expect((stale as SavedMusic).documents.map((d) => d.id.toString())).toEqual(u.audios.map((a) => a.id))
     })
 
     it('answers total_count 0 for a user without audios', async () => {
