@@ -177,6 +177,20 @@ describe('core library against the emulator', () => {
       const stats = emu.stats()
       expect(stats.callsPerMethod).toEqual({ 'photos.GetUserPhotos': Math.max(1, Math.ceil(u.photos.length / 100)) })
     })
+
+    it('with max_id yields exactly the photos below it; the empty page after the short one ends the iteration', async () => {
+      const big = named((x) => x.photos.length > 250)
+      const pivot = big.photos[137]!
+      const below = big.photos.filter((p) => BigInt(p.id) < BigInt(pivot.id))
+      emu.resetStats()
+      const ids: string[] = []
+      for await (const item of iterUserProfilePhotos(client, big.id, { max_id: pivot.id })) ids.push(item.photo_id)
+      expect(ids).toEqual(below.map((p) => p.id))
+      // photosSlice.count stays the user's total under max_id, so "offset >= count" cannot end it: the library's
+      // documented stop is the empty page, one call past ⌈m/100⌉ when m is not a multiple of 100
+      expect(below.length % 100).not.toBe(0)
+      expect(emu.stats().callsPerMethod).toEqual({ 'photos.GetUserPhotos': Math.ceil(below.length / 100) + 1 })
+    })
   })
 
   describe('errors', () => {
