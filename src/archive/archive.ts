@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import type { Api } from 'telegram'
 import type { Audio, PhotoSize, ProfileVideoSize } from '../botapi/types.js'
 import { parseProfileFileId } from '../botapi/file-id.js'
 import { getEntityCache, type EntityCache } from '../client/entity-cache.js'
@@ -24,6 +23,7 @@ import { resolveParsedUser } from '../methods/resolve-user.js'
 import { ensureDir, openAtomicFile, sweepPartialFiles } from './atomic-file.js'
 import { systemClock, type Clock } from './clock.js'
 import { FloodGate } from './flood-gate.js'
+import { floodSeconds, GatedClient, Limit } from './gated-client.js'
 import './gramjs-container-fix.js'
 import { audioFileName, photoFileName, relativePath } from './layout.js'
 import { acquireArchiveLock } from './lock.js'
@@ -72,160 +72,15 @@ interface Source {
 type Remote = RemoteFile<Source>
 
 const PAGE = 100
-const MAX_BACKOFF_MS = 30_000
 
 /** The run was stopped by a flood wait above `maxFloodWait`. */
 class RunStopped extends Error {}
-
-/**
- * A request of a serialized method that got its turn while a flood wait for the method was running: it is handed
- * back to the flood gate (as a flood wait for the remaining time) instead of being sent.
- */
-class HeldBack extends Error {
-  constructor(readonly seconds: number) {
-    super('held back during a running flood wait')
-  }
-}
-
-function floodSeconds(error: unknown): number | undefined {
-  if (error instanceof HeldBack) return error.seconds
-  const e = toBotApiError(error)
-  if (e instanceof BotApiError && e.error_code === 429) return e.parameters?.retry_after
-  return undefined
-}
 
 /** A Bot API error envelope for a failure (network failures become 500s naming the network). */
 function errorJson(error: unknown): BotApiErrorJson {
   const e = toBotApiError(error, 'archive')
   if (e instanceof BotApiError) return e.toJSON()
   return { ok: false, error_code: 500, description: `Internal Server Error: network error: ${e.message}` }
-}
-
-function retryable(error: unknown): string | undefined {
-  const e = toBotApiError(error)
-  if (e instanceof NetworkError) return `network: ${e.message}`
-  if (e instanceof BotApiError && e.error_code >= 500) return e.mtprotoError ?? e.description
-  return undefined
-}
-
-/** Wraps a client so every request passes the flood gate, is counted, and is retried on network failures. */
-class GatedClient implements ProfileClient {
-  readonly rpc: Record<string, number> = {}
-  retries = 0
-  // Methods that got a flood wait are sent one at a time for the rest of the run: their bucket is the bottleneck,
-  // and a second request in flight when the next wait is issued would reach the server during that wait.
-  private readonly serial = new Map<string, Limit>()
-
-  /** Called by the flood gate when `method` gets a flood wait. */
-  serialize(method: string): void {
-    if (!this.serial.has(method)) this.serial.set(method, new Limit(1))
-  }
-
-  constructor(
-    private readonly inner: ProfileClient,
-    private readonly gate: FloodGate,
-    private readonly clock: Clock,
-    private readonly maxRetries: number,
-    private readonly emit: (event: ArchiveEvent) => void,
-    private readonly signal: AbortSignal | undefined,
-    private readonly timeoutMs: number,
-  ) {}
-
-  private async withTimeout(method: string, call: Promise<unknown>): Promise<unknown> {
-    const timer = new AbortController()
-    const timeout = this.clock.sleep(this.timeoutMs, timer.signal).then(() => {
-      if (!timer.signal.aborted) throw new NetworkError(`no answer to ${method} within ${this.timeoutMs} ms`, { code: 'ETIMEDOUT' })
-    })
-    try {
-      return await Promise.race([call, timeout])
-    } finally {
-      timer.abort()
-    }
-  }
-
-  get session(): { readonly dcId: number } | undefined {
-    return this.inner.session
-  }
-
-  /** Flood gate re-queues that were not flood waits from Telegram (see {@link HeldBack}), by method. */
-  readonly heldBack: Record<string, number> = {}
-  private readonly pausedUntil = new Map<string, number>()
-
-  private send(method: string, request: Api.AnyRequest, dcId: number | undefined): Promise<unknown> {
-    const sendNow = (): Promise<unknown> => {
-      this.rpc[method] = (this.rpc[method] ?? 0) + 1
-      return this.withTimeout(method, dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId))
-    }
-    return this.gate.run(method, () => {
-      const serial = this.serial.get(method)
-      if (serial === undefined) return sendNow()
-      return serial.run(async () => {
-        // Admitted before the latest flood wait was known: go back to the gate rather than send during it.
-        const wait = Math.max(this.gate.pausedUntil(method), this.pausedUntil.get(method) ?? 0) - this.clock.now()
-        if (wait > 0) {
-          this.heldBack[method] = (this.heldBack[method] ?? 0) + 1
-          throw new HeldBack(wait / 1000)
-        }
-        try {
-          return await sendNow()
-        } catch (error) {
-          // Recorded before the lock passes to the next request (the gate hears of it a few microtasks later).
-          const seconds = floodSeconds(error)
-          if (seconds !== undefined) {
-            const until = this.clock.now() + seconds * 1000
-            if (until > (this.pausedUntil.get(method) ?? 0)) this.pausedUntil.set(method, until)
-          }
-          throw error
-        }
-      })
-    })
-  }
-
-  /** Flood waits Telegram sent, by method. */
-  floodWaits(): Record<string, number> {
-    const counts = this.gate.floodWaits()
-    for (const [method, n] of Object.entries(this.heldBack)) {
-      const left = (counts[method] ?? 0) - n
-      if (left > 0) counts[method] = left
-      else delete counts[method]
-    }
-    return counts
-  }
-
-  async invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown> {
-    const method = request.className
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.send(method, request, dcId)
-      } catch (error) {
-        if (this.gate.stopped !== undefined) throw error
-        const reason = retryable(error)
-        if (reason === undefined || attempt > this.maxRetries || this.signal?.aborted === true) throw error
-        const delay = Math.min(MAX_BACKOFF_MS, 200 * 2 ** (attempt - 1))
-        this.retries++
-        this.emit({ type: 'retry', method, attempt, reason, delay_ms: delay })
-        await this.clock.sleep(delay, this.signal)
-      }
-    }
-  }
-}
-
-/** A counting semaphore. */
-class Limit {
-  private active = 0
-  private readonly queue: (() => void)[] = []
-  constructor(private readonly max: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve))
-    else this.active++
-    try {
-      return await task()
-    } finally {
-      const next = this.queue.shift()
-      if (next !== undefined) next()
-      else this.active--
-    }
-  }
 }
 
 function userKey(parsed: ParsedUser): string {
@@ -299,7 +154,13 @@ export async function archiveProfiles(
         emit({ type: 'flood-wait', method, seconds })
       },
     })
-    const gated = new GatedClient(client, gate, clock, options.maxRetries ?? 8, emit, signal, options.rpcTimeoutMs ?? 30_000)
+    const gated = new GatedClient(client, gate, {
+      clock,
+      maxRetries: options.maxRetries ?? 8,
+      onRetry: (event) => emit({ type: 'retry', ...event }),
+      ...(signal !== undefined ? { signal } : {}),
+      timeoutMs: options.rpcTimeoutMs ?? 30_000,
+    })
     const downloads = new Limit(concurrency)
     const totals = { downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 }
     const userTotals = { done: 0, failed: 0, skipped_duplicates: 0 }

@@ -1,0 +1,177 @@
+/**
+ * The archiver's view of the client: every request passes the per-method {@link FloodGate}, is counted, gets an
+ * answer deadline, and is retried with backoff after network failures and 5xx answers. A method that got a flood
+ * wait is sent one request at a time for the rest of the run.
+ */
+import type { Api } from 'telegram'
+import type { ProfileClient } from '../client/invoke.js'
+import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
+import type { Clock } from './clock.js'
+import type { FloodGate } from './flood-gate.js'
+
+const MAX_BACKOFF_MS = 30_000
+
+/**
+ * A request of a serialized method that got its turn while a flood wait for the method was running: it is handed
+ * back to the flood gate (as a flood wait for the remaining time) instead of being sent.
+ */
+class HeldBack extends Error {
+  constructor(readonly seconds: number) {
+    super('held back during a running flood wait')
+  }
+}
+
+/** The X of a flood wait (also of a held-back request), `undefined` for any other error. */
+export function floodSeconds(error: unknown): number | undefined {
+  if (error instanceof HeldBack) return error.seconds
+  const e = toBotApiError(error)
+  if (e instanceof BotApiError && e.error_code === 429) return e.parameters?.retry_after
+  return undefined
+}
+
+/** Why an error is worth sending the request again, or `undefined` when it is not. */
+export function retryable(error: unknown): string | undefined {
+  const e = toBotApiError(error)
+  if (e instanceof NetworkError) return `network: ${e.message}`
+  if (e instanceof BotApiError && e.error_code >= 500) return e.mtprotoError ?? e.description
+  return undefined
+}
+
+/** Options of {@link GatedClient}. */
+export interface GatedClientOptions {
+  /** Time source of deadlines and backoff. */
+  clock: Clock
+  /** Retries of one request after network failures and 5xx answers. */
+  maxRetries: number
+  /** Milliseconds without an answer after which a request counts as a network failure. */
+  timeoutMs: number
+  /** Told before each retry. Default: nothing. */
+  onRetry?: (retry: { method: string; attempt: number; reason: string; delay_ms: number }) => void
+  /** Aborting ends backoff sleeps and stops retrying. */
+  signal?: AbortSignal
+}
+
+/** Wraps a client so every request passes the flood gate, is counted, and is retried on network failures. */
+export class GatedClient implements ProfileClient {
+  readonly rpc: Record<string, number> = {}
+  retries = 0
+  // Methods that got a flood wait are sent one at a time for the rest of the run: their bucket is the bottleneck,
+  // and a second request in flight when the next wait is issued would reach the server during that wait.
+  private readonly serial = new Map<string, Limit>()
+
+  /** Called by the flood gate when `method` gets a flood wait. */
+  serialize(method: string): void {
+    if (!this.serial.has(method)) this.serial.set(method, new Limit(1))
+  }
+
+  private readonly clock: Clock
+  private readonly maxRetries: number
+  private readonly timeoutMs: number
+
+  constructor(
+    private readonly inner: ProfileClient,
+    private readonly gate: FloodGate,
+    private readonly options: GatedClientOptions,
+  ) {
+    this.clock = options.clock
+    this.maxRetries = options.maxRetries
+    this.timeoutMs = options.timeoutMs
+  }
+
+  private async withTimeout(method: string, call: Promise<unknown>): Promise<unknown> {
+    const timer = new AbortController()
+    const timeout = this.clock.sleep(this.timeoutMs, timer.signal).then(() => {
+      if (!timer.signal.aborted) throw new NetworkError(`no answer to ${method} within ${this.timeoutMs} ms`, { code: 'ETIMEDOUT' })
+    })
+    try {
+      return await Promise.race([call, timeout])
+    } finally {
+      timer.abort()
+    }
+  }
+
+  get session(): { readonly dcId: number } | undefined {
+    return this.inner.session
+  }
+
+  /** Flood gate re-queues that were not flood waits from Telegram (see {@link HeldBack}), by method. */
+  readonly heldBack: Record<string, number> = {}
+  private readonly pausedUntil = new Map<string, number>()
+
+  private send(method: string, request: Api.AnyRequest, dcId: number | undefined): Promise<unknown> {
+    const sendNow = (): Promise<unknown> => {
+      this.rpc[method] = (this.rpc[method] ?? 0) + 1
+      return this.withTimeout(method, dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId))
+    }
+    return this.gate.run(method, () => {
+      const serial = this.serial.get(method)
+      if (serial === undefined) return sendNow()
+      return serial.run(async () => {
+        // Admitted before the latest flood wait was known: go back to the gate rather than send during it.
+        const wait = Math.max(this.gate.pausedUntil(method), this.pausedUntil.get(method) ?? 0) - this.clock.now()
+        if (wait > 0) {
+          this.heldBack[method] = (this.heldBack[method] ?? 0) + 1
+          throw new HeldBack(wait / 1000)
+        }
+        try {
+          return await sendNow()
+        } catch (error) {
+          // Recorded before the lock passes to the next request (the gate hears of it a few microtasks later).
+          const seconds = floodSeconds(error)
+          if (seconds !== undefined) {
+            const until = this.clock.now() + seconds * 1000
+            if (until > (this.pausedUntil.get(method) ?? 0)) this.pausedUntil.set(method, until)
+          }
+          throw error
+        }
+      })
+    })
+  }
+
+  /** Flood waits Telegram sent, by method. */
+  floodWaits(): Record<string, number> {
+    const counts = this.gate.floodWaits()
+    for (const [method, n] of Object.entries(this.heldBack)) {
+      const left = (counts[method] ?? 0) - n
+      if (left > 0) counts[method] = left
+      else delete counts[method]
+    }
+    return counts
+  }
+
+  async invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown> {
+    const method = request.className
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(method, request, dcId)
+      } catch (error) {
+        if (this.gate.stopped !== undefined) throw error
+        const reason = retryable(error)
+        if (reason === undefined || attempt > this.maxRetries || this.options.signal?.aborted === true) throw error
+        const delay = Math.min(MAX_BACKOFF_MS, 200 * 2 ** (attempt - 1))
+        this.retries++
+        this.options.onRetry?.({ method, attempt, reason, delay_ms: delay })
+        await this.clock.sleep(delay, this.options.signal)
+      }
+    }
+  }
+}
+
+/** A counting semaphore. */
+export class Limit {
+  private active = 0
+  private readonly queue: (() => void)[] = []
+  constructor(private readonly max: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve))
+    else this.active++
+    try {
+      return await task()
+    } finally {
+      const next = this.queue.shift()
+      if (next !== undefined) next()
+      else this.active--
+    }
+  }
+}
+
