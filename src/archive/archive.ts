@@ -10,13 +10,17 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { Api } from 'telegram'
 import type { Audio, PhotoSize, ProfileVideoSize } from '../botapi/types.js'
 import { parseProfileFileId } from '../botapi/file-id.js'
+import { toAudio } from '../botapi/audio.js'
+import { invokeRequest } from '../client/invoke.js'
+import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../tl/index.js'
+import bigInt from 'big-integer'
 import { getEntityCache, type EntityCache } from '../client/entity-cache.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
 import { downloadFile } from '../methods/download-file.js'
-import { getUserProfileAudios } from '../methods/get-user-profile-audios.js'
 import { iterUserProfilePhotos, type ProfilePhotoItem } from '../methods/iter-user-profile-photos.js'
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import { resolveParsedUser } from '../methods/resolve-user.js'
@@ -81,6 +85,33 @@ function errorJson(error: unknown): BotApiErrorJson {
   const e = toBotApiError(error, 'archive')
   if (e instanceof BotApiError) return e.toJSON()
   return { ok: false, error_code: 500, description: `Internal Server Error: network error: ${e.message}` }
+}
+
+/**
+ * One page (100) of a user's profile audios with their dates (the Bot API `Audio` has none): `users.getSavedMusic`
+ * as `getUserProfileAudios` sends it, keeping each document's `date` for the manifest.
+ */
+async function audioPage(
+  client: ProfileClient,
+  inputUser: Api.TypeInputUser,
+  offset: number,
+): Promise<{ total: number; audios: { audio: Audio; date: number }[] }> {
+  let result: unknown
+  try {
+    result = await invokeRequest(client, new GetSavedMusic({ id: inputUser, offset, limit: PAGE, hash: bigInt.zero }))
+  } catch (error) {
+    throw toBotApiError(error, 'getUserProfileAudios')
+  }
+  if (result instanceof SavedMusicNotModified) return { total: result.count, audios: [] }
+  if (!(result instanceof SavedMusic)) {
+    throw new TypeError('users.getSavedMusic: expected users.SavedMusic | users.SavedMusicNotModified')
+  }
+  const audios: { audio: Audio; date: number }[] = []
+  for (const document of result.documents) {
+    const audio = toAudio(document)
+    if (audio !== undefined) audios.push({ audio, date: document instanceof Api.Document ? document.date : 0 })
+  }
+  return { total: result.count, audios }
 }
 
 function userKey(parsed: ParsedUser): string {
@@ -239,6 +270,7 @@ export async function archiveProfiles(
       let userId: number | undefined
       try {
         const resolved = await resolveParsedUser(gated, parsed, { cache, method: 'archive' })
+        const inputUser = resolved.inputUser
         if (resolved.userId === undefined) throw new BotApiError(400, 'Bad Request: user not found', { method: 'archive' })
         const idText = resolved.userId.toString()
         userId = Number(resolved.userId)
@@ -333,14 +365,14 @@ export async function archiveProfiles(
         let audioIds: Set<string> | undefined
         if (wantAudios) {
           audioIds = new Set()
-          const audios: { audio: Audio; offset: number }[] = []
+          const audios: { audio: Audio; date: number; offset: number }[] = []
           for (let offset = 0; ; ) {
-            const page = await getUserProfileAudios(gated, { user_id: idText, offset, limit: PAGE }, { cache })
-            for (const audio of page.audios) audios.push({ audio, offset })
+            const page = await audioPage(gated, inputUser, offset)
+            for (const { audio, date } of page.audios) audios.push({ audio, date, offset })
             offset += page.audios.length
-            if (page.audios.length === 0 || offset >= page.total_count) break
+            if (page.audios.length === 0 || offset >= page.total) break
           }
-          for (const { audio, offset } of audios) {
+          for (const { audio, date, offset } of audios) {
             const documentId = parseProfileFileId(audio.file_id).id.toString()
             audioIds.add(documentId)
             listed.push({
@@ -355,8 +387,7 @@ export async function archiveProfiles(
                   user_id: uid,
                   kind: 'audio',
                   document_id: documentId,
-                  // The Bot API Audio carries no date; 0 means unknown.
-                  date: 0,
+                  date,
                   duration: audio.duration,
                   ...(audio.performer !== undefined ? { performer: audio.performer } : {}),
                   ...(audio.title !== undefined ? { title: audio.title } : {}),
@@ -366,8 +397,9 @@ export async function archiveProfiles(
                   file_unique_id: audio.file_unique_id,
                 },
                 refresh: async () => {
-                  const page = await getUserProfileAudios(gated, { user_id: idText, offset, limit: PAGE }, { cache })
-                  return page.audios.find((a) => parseProfileFileId(a.file_id).id.toString() === documentId)?.file_id
+                  const page = await audioPage(gated, inputUser, offset)
+                  return page.audios.find(({ audio: a }) => parseProfileFileId(a.file_id).id.toString() === documentId)
+                    ?.audio.file_id
                 },
               },
             })

@@ -116,6 +116,8 @@ describe('archiveProfiles against the emulator', () => {
     const records = await checkArchive(h.out, truth)
     const audioPaths = withAudios.slice(0, 2).flatMap((u) => u.audios.map((a) => `${u.id}/${a.id}.${a.fileName.split('.').pop()}`))
     expect(records.filter((r) => r.kind === 'audio').map((r) => r.path).sort()).toEqual(audioPaths.sort())
+    const audioDates = new Map(withAudios.flatMap((u) => u.audios.map((a) => [a.id, a.date] as const)))
+    for (const r of records.filter((x) => x.kind === 'audio')) expect(r.date).toBe(audioDates.get(r.document_id!))
     const photoCount = withAudios
       .slice(0, 2)
       .reduce((n, u) => n + u.photos.reduce((m, p) => m + p.sizes.filter((x) => x.stripped !== true).length + p.videoSizes.length, 0), 0)
