@@ -4,6 +4,10 @@
  * @packageDocumentation
  */
 
+// GramJS 2.26 drops every answer that follows an rpc_error in one msg_container (those requests never settle);
+// importing tg-profile patches that before any client connects. Import tg-profile before creating your client.
+import './client/gramjs-container-fix.js'
+
 // Library methods (client first, options last).
 export {
   getUserProfilePhotos,
@@ -50,6 +54,20 @@ export {
 } from './client/entity-cache.js'
 export type { CachedUser, EntityCacheOptions } from './client/entity-cache.js'
 export type { ProfileClient } from './client/invoke.js'
+
+// The bulk archiver (plan → list → download → manifest; crash-safe and incremental).
+export { archiveProfiles } from './archive/archive.js'
+export type { ArchiveOptions } from './archive/archive.js'
+export type {
+  ArchiveEvent,
+  ArchiveSummary,
+  FileRecord,
+  GoneRecord,
+  BackRecord,
+  UserFailedRecord,
+  ManifestRecord,
+  UserCounts,
+} from './archive/types.js'
 
 // Bot API types and the pure mappers.
 export type { PhotoSize, UserProfilePhotos, Audio, UserProfileAudios, ProfileVideoSize } from './botapi/types.js'
