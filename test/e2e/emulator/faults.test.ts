@@ -212,6 +212,25 @@ describe('emulator faults', () => {
     })
   })
 
+  describe('answers ready together', () => {
+    it('delivers every answer when rpc_errors and results are ready together (one msg_container)', async () => {
+      h = await start({})
+      const bad = new Api.InputUser({ userId: bigInt(h.users[0]!.id), accessHash: bigInt(1) })
+      // sent in one container; the four answers are ready in the same tick and leave in one msg_container
+      const settled = await Promise.allSettled([
+        h.client.invoke(new Api.users.GetFullUser({ id: bad })),
+        h.client.invoke(new Api.help.GetNearestDc()),
+        h.client.invoke(new Api.users.GetFullUser({ id: bad })),
+        h.client.invoke(new Api.help.GetNearestDc()),
+      ])
+      expect(settled.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled'])
+      for (const r of settled) {
+        if (r.status === 'rejected') expect((r.reason as errors.RPCError).errorMessage).toBe('USER_ID_INVALID')
+        else expect((r.value as Api.NearestDc).thisDc).toBe(h.emu.connection.homeDcId)
+      }
+    }, 15_000)
+  })
+
   describe('dropped connections', () => {
     it('GramJS reconnects after the emulator drops the connection, and the calls succeed', async () => {
       h = await start({ dropRate: 0.1 }, 50)
@@ -225,6 +244,20 @@ describe('emulator faults', () => {
       }
       const dropped = Object.values(h.emu.stats().protocol).reduce((a, c) => a + c.droppedConnections, 0)
       expect(dropped).toBeGreaterThan(0)
+    })
+
+    it('a download from a non-home DC survives dropped connections byte-identical', async () => {
+      h = await start({ dropRate: 0.1 }, 50)
+      const home = h.emu.connection.homeDcId
+      const u = h.users.find((x) => x.usernames.length > 0 && x.photos.some((p) => p.dcId !== home))!
+      const k = u.photos.findIndex((p) => p.dcId !== home)
+      const page = await getUserProfilePhotos(h.client, { user_id: `@${u.usernames[0]!}`, offset: k, limit: 1 })
+      const size = page.photos[0]!.at(-1)!
+      const t = u.photos[k]!.sizes.find((s) => s.type === parseProfileFileId(size.file_id).sizeType)!
+      const buf = await downloadFile(h.client, size.file_id, { partSize: 4096 })
+      expect(sha256(buf)).toBe(t.sha256)
+      const far = h.emu.stats().protocol[u.photos[k]!.dcId]!
+      expect(far.droppedConnections).toBeGreaterThan(0)
     })
   })
 })
