@@ -1,4 +1,6 @@
+import { createInterface } from 'node:readline'
 import input from 'input'
+import type { Api, TelegramClient } from 'telegram'
 import type { StringSession } from 'telegram/sessions/index.js'
 import { openClient, saveSession, shutdownClient } from '../client/connect.js'
 import { interactiveLogin, LoginError } from '../client/login.js'
@@ -9,18 +11,71 @@ import { formatOk } from './envelope.js'
 import { EXIT_OK } from './run.js'
 import type { CommandContext } from './run.js'
 
-/** Prompts through the `input` package (inquirer): they read stdin and draw on the terminal. */
+/** The questions login asks, the same on a terminal and over a pipe. */
+const QUESTIONS = {
+  phone: 'Phone number (international format, e.g. +44...):',
+  code: (viaApp: boolean): string => (viaApp ? 'Login code (sent to your Telegram app):' : 'Login code (sent by SMS):'),
+  password: (hint: string | undefined): string => (hint === undefined ? '2FA password:' : `2FA password (hint: ${hint}):`),
+}
+
+/** Prompts through the `input` package (inquirer), for a terminal: they draw on it and mask the password. */
 export const inputPrompts: LoginPrompts = {
-  phone: () => input.text('Phone number (international format, e.g. +44...):'),
-  code: (viaApp) => input.text(viaApp ? 'Login code (sent to your Telegram app):' : 'Login code (sent by SMS):'),
-  password: (hint) => input.password(hint === undefined ? '2FA password:' : `2FA password (hint: ${hint}):`),
+  phone: () => input.text(QUESTIONS.phone),
+  code: (viaApp) => input.text(QUESTIONS.code(viaApp)),
+  password: (hint) => input.password(QUESTIONS.password(hint)),
+}
+
+/** {@link LoginPrompts} that also have a stream to let go of. */
+export interface ClosableLoginPrompts extends LoginPrompts {
+  /** Stops reading `input` (so it no longer keeps the process alive); later questions fail. */
+  close(): void
+}
+
+/**
+ * Prompts for standard input that is not a terminal (`printf '+44...\n12345\nsecret\n' | tg-profile login`): one
+ * line reader over `input` answers the questions in order, lines that arrived before their question included
+ * (inquirer drops those). Each question is written to `output`, the answer is not (nothing is echoed, passwords
+ * included). A question asked once `input` has ended without a line left for it fails with a {@link LoginError}.
+ */
+export function linePrompts(input: NodeJS.ReadableStream, output: { write(chunk: string): unknown }): ClosableLoginPrompts {
+  const lines = createInterface({ input, terminal: false, crlfDelay: Infinity })
+  const queued: string[] = []
+  const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = []
+  let ended = false
+  lines.on('line', (line: string) => {
+    const waiter = waiting.shift()
+    if (waiter === undefined) queued.push(line)
+    else waiter.resolve(line)
+  })
+  lines.on('close', () => {
+    ended = true
+    for (const waiter of waiting.splice(0)) waiter.reject(stdinClosed())
+  })
+  const ask = async (question: string): Promise<string> => {
+    output.write(`${question} `)
+    let answer = queued.shift()
+    if (answer === undefined) {
+      if (ended) throw stdinClosed()
+      answer = await new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }))
+    }
+    // The answer is not echoed (no terminal): end the question's line so the next output starts on its own.
+    output.write('\n')
+    return answer
+  }
+  return {
+    phone: () => ask(QUESTIONS.phone),
+    code: (viaApp) => ask(QUESTIONS.code(viaApp)),
+    password: (hint) => ask(QUESTIONS.password(hint)),
+    close: () => lines.close(),
+  }
 }
 
 /**
  * `tg-profile login [--print-session]`: logs in interactively and saves the session file (0600). With
  * `--print-session` the session string is printed once on stdout — the only place a secret ever reaches stdout.
+ * Without `prompts` the questions go through {@link inputPrompts} on a terminal and {@link linePrompts} otherwise.
  */
-export async function loginCommand(ctx: CommandContext, prompts: LoginPrompts = inputPrompts): Promise<number> {
+export async function loginCommand(ctx: CommandContext, prompts?: LoginPrompts): Promise<number> {
   const opened = await openClient({
     env: ctx.io.env,
     cwd: ctx.io.cwd,
@@ -32,14 +87,12 @@ export async function loginCommand(ctx: CommandContext, prompts: LoginPrompts = 
   const { client } = opened
   // With TG_SESSION set there is no file to save to: --session / TG_SESSION_FILE / the default file is used.
   const sessionFile = opened.sessionFile ?? opened.config.sessionFile
+  const report = (line: string): void => void ctx.io.stderr.write(`${line}\n`)
   try {
-    const watch = watchStdinEnd(prompts, process.stdin)
-    const me = await promptingOnStderr(() =>
-      Promise.race([
-        interactiveLogin(client, watch.prompts, { report: (line) => ctx.io.stderr.write(`${line}\n`) }),
-        watch.ended,
-      ]),
-    ).finally(() => watch.dispose())
+    const me =
+      prompts === undefined && process.stdin.isTTY !== true
+        ? await loginFromLines(client, ctx.io.stderr, report)
+        : await loginOnTerminal(client, prompts ?? inputPrompts, report)
     await saveSession(client, sessionFile)
     const user = toBotApiUser(me)
     ctx.io.stderr.write(`Logged in as ${user.first_name}${user.username ? ` (@${user.username})` : ''}, id ${user.id}; session saved to ${sessionFile}\n`)
@@ -61,6 +114,32 @@ export async function loginCommand(ctx: CommandContext, prompts: LoginPrompts = 
 
 /** Login stopped because standard input ended with a question unanswered. */
 class StdinClosedError extends LoginError {}
+
+function stdinClosed(): StdinClosedError {
+  return new StdinClosedError('login cancelled: standard input closed before the question was answered')
+}
+
+/** Login with answers read line by line from standard input (a pipe or a file), questions on stderr. */
+async function loginFromLines(
+  client: TelegramClient,
+  stderr: { write(chunk: string): unknown },
+  report: (line: string) => void,
+): Promise<Api.User> {
+  const prompts = linePrompts(process.stdin, stderr)
+  try {
+    return await interactiveLogin(client, prompts, { report })
+  } finally {
+    prompts.close()
+  }
+}
+
+/** Login through `prompts` drawing on the terminal (inquirer), kept off stdout, stopped if stdin ends. */
+async function loginOnTerminal(client: TelegramClient, prompts: LoginPrompts, report: (line: string) => void): Promise<Api.User> {
+  const watch = watchStdinEnd(prompts, process.stdin)
+  return promptingOnStderr(() => Promise.race([interactiveLogin(client, watch.prompts, { report }), watch.ended])).finally(
+    () => watch.dispose(),
+  )
+}
 
 /** How long a question may stay unanswered after standard input ended before login gives up (buffered lines first). */
 const STDIN_END_GRACE_MS = 250
@@ -85,7 +164,7 @@ export function watchStdinEnd(
     if (timer !== undefined || pending === 0 || stdin.readableEnded !== true) return
     timer = setTimeout(() => {
       timer = undefined
-      if (pending > 0) fail(new StdinClosedError('login cancelled: standard input closed before the question was answered'))
+      if (pending > 0) fail(stdinClosed())
     }, STDIN_END_GRACE_MS)
   }
   stdin.on('end', check)

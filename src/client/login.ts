@@ -43,6 +43,9 @@ export function loginErrorText(error: unknown): string {
  * Bot-API-style line and the question asked again, up to `maxAttempts` errors in all. Never signs up a new
  * account: a phone without a Telegram account is an error.
  *
+ * A prompt that throws is not counted as a failed attempt: login stops at once with that prompt's error (e.g. the
+ * CLI's {@link LoginError} when standard input closes).
+ *
  * @throws {LoginError} after too many failed attempts or when the phone has no account
  */
 export async function interactiveLogin(
@@ -56,29 +59,44 @@ export async function interactiveLogin(
   if (await client.checkAuthorization()) return (await client.getMe()) as Api.User
   let failures = 0
   let fatal: Error | undefined
-  await client.start({
-    phoneNumber: async () => (await prompts.phone()).trim(),
-    phoneCode: async (viaApp?: boolean) => (await prompts.code(viaApp === true)).trim(),
-    password: async (hint?: string) => {
-      const password = await prompts.password(hint === '' ? undefined : hint)
-      registerSecret(password)
-      return password
-    },
-    firstAndLastNames: async () => {
-      fatal = new LoginError('this phone number has no Telegram account (tg-profile does not sign up new accounts)')
+  // A prompt that fails (stdin closed, cancelled) is not a wrong answer: its error stops the login as it is.
+  const ask = async (question: () => Promise<string>): Promise<string> => {
+    try {
+      return await question()
+    } catch (error) {
+      fatal = error instanceof Error ? error : new LoginError(String(error))
       throw fatal
-    },
-    onError: async (error: Error) => {
-      if (fatal !== undefined) return true
-      failures++
-      report(redact(loginErrorText(error)))
-      if (failures >= maxAttempts) {
-        fatal = new LoginError(`login failed after ${failures} attempts`)
-        return true
-      }
-      return false
-    },
-  })
-  if (fatal !== undefined) throw fatal
+    }
+  }
+  try {
+    await client.start({
+      phoneNumber: async () => (await ask(() => prompts.phone())).trim(),
+      // GramJS swallows an error thrown here and signs in with the previous code; an empty code instead goes
+      // straight to onError, which stops at once once `fatal` is set.
+      phoneCode: async (viaApp?: boolean) => (await ask(() => prompts.code(viaApp === true)).catch(() => '')).trim(),
+      password: async (hint?: string) => {
+        const password = await ask(() => prompts.password(hint === '' ? undefined : hint))
+        registerSecret(password)
+        return password
+      },
+      firstAndLastNames: async () => {
+        fatal = new LoginError('this phone number has no Telegram account (tg-profile does not sign up new accounts)')
+        throw fatal
+      },
+      onError: async (error: Error) => {
+        if (fatal !== undefined) return true
+        failures++
+        report(redact(loginErrorText(error)))
+        if (failures >= maxAttempts) {
+          fatal = new LoginError(`login failed after ${failures} attempts`)
+          return true
+        }
+        return false
+      },
+    })
+  } catch (error) {
+    // Stopping makes GramJS throw its own `AUTH_USER_CANCEL`: the reason it stopped is `fatal`.
+    throw fatal ?? error
+  }
   return (await client.getMe()) as Api.User
 }
