@@ -1,6 +1,7 @@
 /**
- * `tg-profile login` as a real child process, driven through its real prompts (the `input` package) over stdin,
- * against an emulator running in the test process: the account without 2FA, the 2FA account, a wrong code and a
+ * `tg-profile login` as a real child process, answering each question over stdin once it appears on stderr (stdin is
+ * a pipe, so the CLI reads answers line by line rather than through the terminal prompts), against an emulator
+ * running in the test process: the account without 2FA, the 2FA account, a wrong code and a
  * wrong password; then `whoami` with the saved session (no new sign-in), the session file's mode, `--print-session`.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
@@ -76,7 +77,7 @@ describe('tg-profile login through stdin', () => {
     })
     expect(r.code).toBe(0)
     expect(r.stdout).toBe(envelope(twoFa))
-    // The password prompt masks what is typed: neither password ever reaches the terminal.
+    // Answers are never echoed: neither password ever reaches the output.
     expect(r.stderr).not.toContain(twoFa.password)
     expect(r.stderr).not.toContain('not the password')
     expect(r.stderr.match(/PHONE_CODE_INVALID/g)).toHaveLength(1)
@@ -111,7 +112,6 @@ describe('tg-profile login through stdin', () => {
       stdin: [{ waitFor: 'Phone number', send: `${plain.phone}\n` }],
     })
     expect({ code: r.code, signal: r.signal, stdout: r.stdout }).toEqual({ code: 1, signal: null, stdout: '' })
-    // The unanswered prompt's own closing newlines (inquirer, on exit) may follow the error line on stderr.
     expect(r.stderr.trimEnd().endsWith('\ntg-profile: login cancelled: standard input closed before the question was answered')).toBe(true)
     expect(r.stderr.match(/^tg-profile: /gm)).toHaveLength(1)
     expect(r.stderr).not.toMatch(/^\s+at /m)
