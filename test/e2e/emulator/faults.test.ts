@@ -216,7 +216,9 @@ describe('emulator faults', () => {
     it('delivers every answer when rpc_errors and results are ready together (one msg_container)', async () => {
       h = await start({})
       const bad = new Api.InputUser({ userId: bigInt(h.users[0]!.id), accessHash: bigInt(1) })
-      // sent in one container; the four answers are ready in the same tick and leave in one msg_container
+      // sent in one container; the four answers are ready in the same tick and leave in one msg_container. Stock
+      // GramJS stops reading a container at the first rpc_error (the rest never resolve); the library's
+      // src/client/gramjs-container-fix.ts, applied by the emulator glue, makes this pass.
       const settled = await Promise.allSettled([
         h.client.invoke(new Api.users.GetFullUser({ id: bad })),
         h.client.invoke(new Api.help.GetNearestDc()),
@@ -233,7 +235,7 @@ describe('emulator faults', () => {
 
   describe('dropped connections', () => {
     it('GramJS reconnects after the emulator drops the connection, and the calls succeed', async () => {
-      h = await start({ dropRate: 0.1 }, 50)
+      h = await start({ dropRate: 0.2 }, 50)
       const u = h.users.find((x) => x.usernames.length > 0 && x.photos.length > 100)!
       for (let offset = 0; offset < 40; offset += 2) {
         const page = await getUserProfilePhotos(h.client, { user_id: `@${u.usernames[0]!}`, offset, limit: 2 })
@@ -247,7 +249,7 @@ describe('emulator faults', () => {
     })
 
     it('a download from a non-home DC survives dropped connections byte-identical', async () => {
-      h = await start({ dropRate: 0.1 }, 50)
+      h = await start({ dropRate: 0.2 }, 50)
       const home = h.emu.connection.homeDcId
       const u = h.users.find((x) => x.usernames.length > 0 && x.photos.some((p) => p.dcId !== home))!
       const k = u.photos.findIndex((p) => p.dcId !== home)
