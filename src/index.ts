@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 
-// GramJS 2.26 drops every answer that follows an rpc_error in one msg_container (those requests never settle);
-// importing tg-profile patches that before any client connects. Import tg-profile before creating your client.
-import './client/gramjs-container-fix.js'
+// GramJS 2.26 leaves requests unsettled forever in two cases real Telegram triggers (an rpc_error inside a
+// msg_container; transport error -404 for an unknown auth key);
+// importing tg-profile patches both before any client connects. Import tg-profile before creating your client.
+import './client/gramjs-fixes.js'
 
 // Library methods (client first, options last).
 export {

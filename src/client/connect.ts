@@ -16,9 +16,10 @@
 import { TelegramClient } from 'telegram'
 import { Logger } from 'telegram/extensions/index.js'
 import { LogLevel } from 'telegram/extensions/Logger.js'
+import { RPCError } from 'telegram/errors/index.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import '../tl/index.js'
-import './gramjs-container-fix.js'
+import './gramjs-fixes.js'
 import { readConnectionFile } from '../emulator/connection.js'
 import type { EmulatorConnection } from '../emulator/connection.js'
 import { TgProfileError } from '../errors/index.js'
@@ -49,6 +50,11 @@ export interface ConnectOptions extends LoadConfigOptions {
    * session and entity cache live in memory unless `sessionFile` is given explicitly.
    */
   emulatorConnection?: EmulatorConnection
+  /**
+   * Ignore the stored session of an emulator and log in afresh. Set by {@link connect} itself when the emulator no
+   * longer knows the stored session's auth key (it was restarted). Never applies to Telegram. Default false.
+   */
+  freshEmulatorSession?: boolean
 }
 
 /** A connected client, its persistent entity cache, and the way to shut both down. */
@@ -88,16 +94,16 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
   if (options.emulatorConnection !== undefined) {
     const emulator = options.emulatorConnection
     const sessionFile = config.sessionFileSource === 'option' ? config.sessionFile : undefined
-    const session = sessionFile === undefined ? '' : ((await readSessionFile(sessionFile)) ?? '')
-    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(session) })
+    const stored = sessionFile === undefined || options.freshEmulatorSession === true ? undefined : await readSessionFile(sessionFile)
+    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(stored ?? '') })
     return { client, config, emulator, sessionFile }
   }
   if (config.emulatorFile !== undefined) {
     const emulator = await readConnectionFile(config.emulatorFile)
     // The emulator's own session unless --session / TG_SESSION_FILE was given explicitly.
     const sessionFile = config.sessionFileSource === 'default' ? `${config.emulatorFile}.session` : config.sessionFile
-    const session = (await readSessionFile(sessionFile)) ?? ''
-    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(session) })
+    const stored = options.freshEmulatorSession === true ? undefined : await readSessionFile(sessionFile)
+    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(stored ?? '') })
     return { client, config, emulator, sessionFile }
   }
   const { apiId, apiHash } = requireApiCredentials(config)
@@ -113,6 +119,10 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
   }
   const client = new TelegramClient(new PortSafeStringSession(session), apiId, apiHash, params)
   return { client, config, emulator: undefined, sessionFile }
+}
+
+function isAuthKeyUnregistered(error: unknown): boolean {
+  return error instanceof RPCError && error.errorMessage === 'AUTH_KEY_UNREGISTERED'
 }
 
 interface GramjsExportedSenders {
@@ -171,6 +181,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
     await saveSession(client, sessionFile)
   } catch (error) {
     await shutdownClient(client)
+    // An emulator that was restarted has forgotten every auth key: its stored session is useless, log in afresh.
+    if (emulator !== undefined && options.freshEmulatorSession !== true && isAuthKeyUnregistered(error)) {
+      return connect({ ...options, freshEmulatorSession: true })
+    }
     throw error
   }
   // TG_SESSION: the cache still persists beside the configured session file path; an embedded emulator: in memory.

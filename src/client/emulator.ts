@@ -4,7 +4,7 @@
  */
 import bigInt from 'big-integer'
 import { TelegramClient } from 'telegram'
-import './gramjs-container-fix.js'
+import './gramjs-fixes.js'
 import { _serverKeys } from 'telegram/crypto/RSA.js'
 import { ConnectionTCPFull, type Connection } from 'telegram/network/index.js'
 import { StringSession } from 'telegram/sessions/index.js'

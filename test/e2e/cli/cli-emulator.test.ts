@@ -247,6 +247,35 @@ describe('tg-profile against the emulator', () => {
     }
   })
 
+  it('logs in afresh when a restarted emulator no longer knows the stored session (transport -404)', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'tgp-cli-restart-'))
+    const conn = join(own, 'conn.json')
+    const env = { TG_EMULATOR: conn }
+    try {
+      const first = await startEmulator({ seed: 5, users: 2 })
+      try {
+        await first.writeConnectionFile(conn)
+        expect(await runCli(['whoami'], memoryIo(env, own), HANDLERS)).toBe(0)
+      } finally {
+        await first.close()
+      }
+      const stored = await readFile(`${conn}.session`, 'utf8')
+      const second = await startEmulator({ seed: 5, users: 2 })
+      try {
+        await second.writeConnectionFile(conn)
+        const io = memoryIo(env, own)
+        const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('never settled'), 20_000).unref())
+        expect(await Promise.race([runCli(['whoami'], io, HANDLERS), timeout])).toBe(0)
+        expect(io.out()).toContain('"username":"emulator_tester"')
+        expect(await readFile(`${conn}.session`, 'utf8')).not.toBe(stored)
+      } finally {
+        await second.close()
+      }
+    } finally {
+      await rm(own, { recursive: true, force: true })
+    }
+  })
+
   it('tg-profile emulator refuses malformed fault options before starting', async () => {
     for (const args of [['--latency', 'fast'], ['--flood', 'GetUserPhotos=1'], ['--drop-rate', '2'], ['--fileref-ttl', '0']]) {
       const io = memoryIo({}, tmpdir())

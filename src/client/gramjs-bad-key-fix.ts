@@ -1,0 +1,46 @@
+/**
+ * A fix for GramJS 2.26: when the server answers transport error -404 (it does not know the auth key: the key was
+ * dropped, or the session belongs to another server), `MTProtoSender._handleBadAuthKey` stops the receive loop and
+ * only emits an update. Every request already sent or queued on that connection then never settles, and a command
+ * line run simply ends with Node's exit code 13 ("unsettled top-level await") and no message at all.
+ * Here those requests are rejected with 401 `AUTH_KEY_UNREGISTERED`, which the one error table turns into
+ * `401 Unauthorized` ("log in again").
+ *
+ * Like the container fix, this patches the prototype once, on import, before any client connects.
+ */
+import { RPCError } from 'telegram/errors/index.js'
+import { MTProtoSender } from 'telegram/network/index.js'
+
+interface PendingRequest {
+  request: unknown
+  reject(error: unknown): void
+}
+
+interface SenderInternals {
+  _isMainSender: boolean
+  _pendingState: { values(): PendingRequest[]; clear(): void }
+  _sendQueue: { _pendingStates: PendingRequest[]; clear(): void }
+  _handleBadAuthKey(shouldSkipForMain?: boolean): void
+  __tgProfileBadKeyFix?: true
+}
+
+/** The error every request of a connection whose auth key the server rejected is settled with. */
+export function authKeyRejected(request: unknown): RPCError {
+  return new RPCError('AUTH_KEY_UNREGISTERED', request as never, 401)
+}
+
+const proto = MTProtoSender.prototype as unknown as SenderInternals
+if (proto.__tgProfileBadKeyFix !== true) {
+  proto.__tgProfileBadKeyFix = true
+  const original = proto._handleBadAuthKey
+  proto._handleBadAuthKey = function (this: SenderInternals, shouldSkipForMain = false): void {
+    original.call(this, shouldSkipForMain)
+    // AUTH_KEY_UNREGISTERED as an RPC answer on the main connection already rejected its own request; nothing hangs.
+    if (shouldSkipForMain && this._isMainSender) return
+    const pending = [...this._pendingState.values(), ...this._sendQueue._pendingStates]
+    this._pendingState.clear()
+    this._sendQueue._pendingStates = []
+    this._sendQueue.clear()
+    for (const state of pending) state.reject(authKeyRejected(state.request))
+  }
+}
