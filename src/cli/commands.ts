@@ -10,20 +10,13 @@ import { emulatorCommand } from './emulator.js'
 import { loginCommand } from './login.js'
 import { startCommand } from './start.js'
 import { audiosTable, formatTable, photosTable, printResult } from './output.js'
-import { EXIT_OK } from './run.js'
+import { EXIT_OK, connectOptionsOf } from './run.js'
 import { toBotApiUser } from './user.js'
 import type { CommandContext, CommandHandler } from './run.js'
 
 /** Connects as the configured account for one command and always closes (session + entity cache saved). */
 export async function withClient<T>(ctx: CommandContext, body: (c: Connected) => Promise<T>): Promise<T> {
-  const c = await connect({
-    env: ctx.io.env,
-    cwd: ctx.io.cwd,
-    sessionFile: stringOption(ctx.cli.options, 'session'),
-    emulatorFile: stringOption(ctx.cli.options, 'emulator'),
-    verbose: ctx.verbose,
-    logSink: ctx.io.stderr,
-  })
+  const c = await connect(connectOptionsOf(ctx))
   try {
     return await body(c)
   } finally {

@@ -5,10 +5,9 @@ import type { StringSession } from 'telegram/sessions/index.js'
 import { openClient, saveSession, shutdownClient } from '../client/connect.js'
 import { interactiveLogin, LoginError } from '../client/login.js'
 import type { LoginPrompts } from '../client/login.js'
-import { stringOption } from './args.js'
 import { toBotApiUser } from './user.js'
 import { formatOk } from './envelope.js'
-import { EXIT_OK } from './run.js'
+import { EXIT_OK, connectOptionsOf } from './run.js'
 import type { CommandContext } from './run.js'
 
 /** The questions login asks, the same on a terminal and over a pipe. */
@@ -76,14 +75,7 @@ export function linePrompts(input: NodeJS.ReadableStream, output: { write(chunk:
  * Without `prompts` the questions go through {@link inputPrompts} on a terminal and {@link linePrompts} otherwise.
  */
 export async function loginCommand(ctx: CommandContext, prompts?: LoginPrompts): Promise<number> {
-  const opened = await openClient({
-    env: ctx.io.env,
-    cwd: ctx.io.cwd,
-    sessionFile: stringOption(ctx.cli.options, 'session'),
-    emulatorFile: stringOption(ctx.cli.options, 'emulator'),
-    verbose: ctx.verbose,
-    logSink: ctx.io.stderr,
-  })
+  const opened = await openClient(connectOptionsOf(ctx))
   const { client } = opened
   // With TG_SESSION set there is no file to save to: --session / TG_SESSION_FILE / the default file is used.
   const sessionFile = opened.sessionFile ?? opened.config.sessionFile

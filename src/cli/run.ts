@@ -1,7 +1,8 @@
 import { BotApiError, DESCRIPTIONS, NetworkError } from '../errors/index.js'
 import { NotLoggedInError } from '../client/connect.js'
+import type { ConnectOptions } from '../client/connect.js'
 import { redact } from '../client/redact.js'
-import { parseCli, UsageError } from './args.js'
+import { parseCli, stringOption, UsageError } from './args.js'
 import type { CommandName, ParsedCli } from './args.js'
 import { formatError } from './envelope.js'
 import { helpFor } from './help.js'
@@ -28,6 +29,18 @@ export type CommandHandler = (ctx: CommandContext) => Promise<number>
 /** A feature that is not wired yet in this build: exit 2 with a clear line. */
 export class NotAvailableError extends Error {
   override name = 'NotAvailableError'
+}
+
+/** What every command that talks to Telegram (or an emulator) connects with: environment, folder, and the global options. */
+export function connectOptionsOf(ctx: CommandContext): ConnectOptions {
+  return {
+    env: ctx.io.env,
+    cwd: ctx.io.cwd,
+    sessionFile: stringOption(ctx.cli.options, 'session'),
+    emulatorFile: stringOption(ctx.cli.options, 'emulator'),
+    verbose: ctx.verbose,
+    logSink: ctx.io.stderr,
+  }
 }
 
 /**
