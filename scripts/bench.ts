@@ -92,7 +92,9 @@ const WATCHDOG_GRACE_MS = 120_000
 const CHILD = fileURLToPath(new URL('./bench/child.js', import.meta.url))
 
 async function runChild(emu: RunningEmulator, job: Omit<ChildJob, 'type' | 'connection'>): Promise<Measured> {
-  const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  // BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the contenders (NODE_OPTIONS refuses --cpu-prof).
+  const execArgv = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
+  const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...execArgv] })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const messages: unknown[] = []
   let wake: (() => void) | undefined
@@ -170,6 +172,9 @@ function lb(users: readonly BenchUser[], latencyMs: number, bandwidth: number): 
 function contenderRow(name: string, m: Measured, wallNote = ''): string[] {
   const r = m.result
   if (r.error !== undefined) console.log(`${name}: ${r.error}`)
+  if (r.peakHeapUsedBytes !== undefined) {
+    console.log(`${name}: sampled peaks: V8 heap used ${formatBytes(r.peakHeapUsedBytes)}, Buffers ${formatBytes(r.peakArrayBuffersBytes ?? 0)}`)
+  }
   return [
     name,
     formatMs(r.wallMs) + wallNote,

@@ -53,6 +53,9 @@ export interface ChildResult {
   readonly maxRssBytes: number
   /** RSS samples taken during the run, bytes, in order. */
   readonly rssSamples: readonly number[]
+  /** The largest sampled V8 heap in use and ArrayBuffer (Buffer) memory, bytes: what the RSS is made of. */
+  readonly peakHeapUsedBytes?: number
+  readonly peakArrayBuffersBytes?: number
   readonly summary?: ArchiveSummary
   /** Archiver progress events by type (archive only). */
   readonly events?: Readonly<Record<string, number>>
@@ -156,7 +159,14 @@ async function main(): Promise<void> {
   await send({ type: 'ready' })
   await go
   const samples: number[] = []
-  const sampler = setInterval(() => samples.push(process.memoryUsage.rss()), job.sampleMs)
+  let peakHeapUsedBytes = 0
+  let peakArrayBuffersBytes = 0
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage()
+    samples.push(m.rss)
+    peakHeapUsedBytes = Math.max(peakHeapUsedBytes, m.heapUsed)
+    peakArrayBuffersBytes = Math.max(peakArrayBuffersBytes, m.arrayBuffers)
+  }, job.sampleMs)
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   let outcome: Omit<ChildResult, 'type' | 'contender' | 'wallMs' | 'cpuMs' | 'maxRssBytes' | 'rssSamples'>
@@ -180,6 +190,8 @@ async function main(): Promise<void> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     rssSamples: samples,
+    peakHeapUsedBytes,
+    peakArrayBuffersBytes,
   }
   await send(result)
   await cache.close()

@@ -192,7 +192,10 @@ export async function archiveProfiles(
       ...(signal !== undefined ? { signal } : {}),
       timeoutMs: options.rpcTimeoutMs ?? 30_000,
     })
+    // upload.getFile requests in flight at most (`concurrency`), and files being saved at most (twice that: the
+    // other half are writing, fsyncing and renaming while their successors download).
     const downloads = new Limit(concurrency)
+    const saving = new Limit(2 * concurrency)
     const totals = { downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 }
     const userTotals = { done: 0, failed: 0, skipped_duplicates: 0 }
     const seenRefs = new Set<string>()
@@ -232,13 +235,15 @@ export async function archiveProfiles(
         const target = await openAtomicFile(final)
         const hash = createHash('sha256')
         try {
-          await downloadFile(gated, fileId, {
+          // Only the download holds one of the `concurrency` upload.getFile slots; the fsyncs, rename and manifest
+          // append that follow run outside it, so the next file's request is sent meanwhile.
+          await downloads.run(() => downloadFile(gated, fileId, {
             ...(file.bytes > 0 ? { size: file.bytes } : {}),
             onChunk: async (chunk) => {
               hash.update(chunk)
               await target.write(chunk)
             },
-          })
+          }))
           if (file.bytes > 0 && target.bytesWritten !== file.bytes) {
             throw new NetworkError(`short download: ${target.bytesWritten} of ${file.bytes} bytes`)
           }
@@ -427,7 +432,7 @@ export async function archiveProfiles(
           const { kind, id, letter } = parseFileKey(key)
           await m.append({ type: 'back', user_id: uid, kind, ...idField(kind, id), ...(letter !== undefined ? { size: letter } : {}), path: entry.path, noticed_at: now })
         }
-        const results = await Promise.allSettled(fetch.map((file) => downloads.run(() => saveFile(file, counts))))
+        const results = await Promise.allSettled(fetch.map((file) => saving.run(() => saveFile(file, counts))))
         for (const r of results) if (r.status === 'rejected') throw r.reason
         totals.downloaded += counts.downloaded
         totals.adopted += counts.adopted

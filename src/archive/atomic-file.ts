@@ -14,6 +14,38 @@ import { isPartialName, isUserDirName, partialName } from './layout.js'
 
 export { fsyncDir }
 
+/** Folders with a sync running, and the callers that asked for one since it started. */
+const dirSyncs = new Map<string, { resolve: () => void; reject: (error: unknown) => void }[]>()
+
+/**
+ * fsyncs `dir` on behalf of every caller that asks while another fsync of it runs: one fsync that starts after all
+ * their renames covers them (group commit), so files saved together into one folder share one folder fsync.
+ * Resolves once an fsync that started after the call has completed.
+ */
+export function fsyncDirShared(dir: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const queued = dirSyncs.get(dir)
+    if (queued !== undefined) {
+      queued.push({ resolve, reject })
+      return
+    }
+    const waiting = [{ resolve, reject }]
+    dirSyncs.set(dir, waiting)
+    void (async () => {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0)
+        try {
+          await fsyncDir(dir)
+          for (const w of batch) w.resolve()
+        } catch (error) {
+          for (const w of batch) w.reject(error)
+        }
+      }
+      dirSyncs.delete(dir)
+    })()
+  })
+}
+
 /** The steps of {@link AtomicFile.commit}, in order (a test hook can stop between them to simulate a crash). */
 export type CommitStep = 'sync' | 'close' | 'rename' | 'sync-dir'
 
@@ -116,7 +148,7 @@ export async function openAtomicFile(finalPath: string, options: AtomicFileOptio
       await rename(tempPath, finalPath)
       committed = true
       beforeStep('sync-dir')
-      await fsyncDir(dir)
+      await fsyncDirShared(dir)
     },
     async abort(): Promise<void> {
       await close()

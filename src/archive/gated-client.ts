@@ -99,9 +99,14 @@ export class GatedClient implements ProfileClient {
   private readonly pausedUntil = new Map<string, number>()
 
   private send(method: string, request: Api.AnyRequest, dcId: number | undefined): Promise<unknown> {
-    const sendNow = (): Promise<unknown> => {
+    const sendNow = async (): Promise<unknown> => {
       this.rpc[method] = (this.rpc[method] ?? 0) + 1
-      return this.withTimeout(method, dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId))
+      const result = await this.withTimeout(method, dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId))
+      // Let the answers that arrived together with this one be read before the caller sends its next request: when
+      // one of them is a FLOOD_WAIT, the gate closes first (an answer handled in the same tick as a FLOOD_WAIT
+      // otherwise frees a download slot whose next request leaves before the wait is known).
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      return result
     }
     return this.gate.run(method, () => {
       const serial = this.serial.get(method)

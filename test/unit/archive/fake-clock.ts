@@ -1,8 +1,9 @@
 import type { Clock } from '../../../src/archive/clock.js'
 
 /** Lets every pending promise chain and I/O callback run. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
+export async function settle(): Promise<void> {
+  // A few macrotask turns: the gated client itself yields one after each answer.
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve))
 }
 
 /** A clock that only moves when the test says so. */
