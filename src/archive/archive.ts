@@ -29,6 +29,7 @@ import { systemClock, type Clock } from './clock.js'
 import { FloodGate } from './flood-gate.js'
 import { floodSeconds, GatedClient, Limit } from './gated-client.js'
 import '../client/gramjs-fixes.js'
+import { installGramjsSpeedups } from './gramjs-speedups.js'
 import { audioFileName, photoFileName, relativePath } from './layout.js'
 import { acquireArchiveLock } from './lock.js'
 import { Manifest, fileKey } from './manifest.js'
@@ -155,6 +156,7 @@ export async function archiveProfiles(
   users: AsyncIterable<string> | Iterable<string>,
   options: ArchiveOptions,
 ): Promise<ArchiveSummary> {
+  installGramjsSpeedups()
   const clock = options.clock ?? systemClock
   const started = clock.now()
   const out = options.out
