@@ -6,18 +6,39 @@
  *   per 4 bytes; here the AES output's own memory is byte-swapped in place by `Buffer#swap32` (native, no copy).
  * - The TCPFull codec computed the CRC32 of every packet in JavaScript, over a copy of the packet
  *   (`Buffer.concat`); here `zlib.crc32` (native) runs over the header and the body in place.
+ * - AES-256-IGE decryption of every received message ran in JavaScript (`@cryptography/aes`, ~14 ms per MiB on the
+ *   benchmark machine); here it runs in mtcute's WebAssembly build (`@mtcute/wasm`, SIMD when the engine has it,
+ *   ~6 ms per MiB). IGE decryption feeds each block's plaintext into the next block's input, so it cannot be handed
+ *   to OpenSSL as one call the way the emulator's encryption is; WebAssembly is the fastest portable option.
+ *   Encryption (the client's small requests) stays on GramJS's own code.
  *
- * GramJS reads both through its CommonJS module objects at call time, so replacing them takes effect for every
+ * - The socket reader (`PromisedNetSockets`) appended every received chunk to one buffer with `Buffer.concat`
+ *   (under a mutex shared by every socket of the process), and `readExactly` concatenated again after each partial
+ *   read: a 1 MiB answer arriving in 64 KiB chunks was copied over and over while it arrived. Here chunks are kept in
+ *   a list and a read assembles its bytes once (none when one chunk holds them).
+ *
+ * GramJS reads all of these its CommonJS module objects at call time, so replacing them takes effect for every
  * client. {@link installGramjsSpeedups} is idempotent; `archiveProfiles` calls it.
  */
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { crc32 } from 'node:zlib'
+import { SIMD_AVAILABLE, ige256Decrypt, initSync } from '@mtcute/wasm'
 
 const require = createRequire(import.meta.url)
 
 interface HelpersModule {
   convertToLittle: (words: Uint32Array | number[]) => Buffer
   __tgProfileSpeedups?: true
+}
+
+interface IgeCipher {
+  encryptIge(plainText: Buffer): Buffer
+  decryptIge(cipherText: Buffer): Buffer
+}
+
+interface IgeModule {
+  IGE: new (key: Buffer, iv: Buffer) => IgeCipher
 }
 
 interface Reader {
@@ -43,6 +64,9 @@ export function installGramjsSpeedups(): void {
     // output, owned by the caller that immediately drops it).
     return Buffer.from(words.buffer, words.byteOffset, words.byteLength).swap32()
   }
+
+  installWasmIgeDecrypt()
+  installChunkListSocketReader()
 
   const tcpFull = require('telegram/network/connection/TCPFull.js') as { FullPacketCodec: { prototype: FullCodec } }
   const errors = require('telegram/errors/index.js') as {
@@ -76,5 +100,153 @@ export function installGramjsSpeedups(): void {
     const valid = crc32(body, crc32(head))
     if (valid !== checksum) throw new errors.InvalidChecksumError(checksum, valid)
     return body
+  }
+}
+
+/**
+ * Replaces GramJS's `IGE` class (read by `MTProtoState` through the module object at every message) by one whose
+ * `decryptIge` runs in WebAssembly; `encryptIge` is GramJS's own.
+ */
+function installWasmIgeDecrypt(): void {
+  const wasmFile = SIMD_AVAILABLE ? '@mtcute/wasm/mtcute-simd.wasm' : '@mtcute/wasm/mtcute.wasm'
+  initSync(readFileSync(require.resolve(wasmFile)))
+  const igeModule = require('telegram/crypto/IGE.js') as IgeModule
+  const JsIge = igeModule.IGE
+  igeModule.IGE = class WasmDecryptIge implements IgeCipher {
+    readonly #key: Buffer
+    readonly #iv: Buffer
+    constructor(key: Buffer, iv: Buffer) {
+      this.#key = key
+      this.#iv = iv
+    }
+    encryptIge(plainText: Buffer): Buffer {
+      return new JsIge(this.#key, this.#iv).encryptIge(plainText)
+    }
+    decryptIge(cipherText: Buffer): Buffer {
+      // A fresh copy out of the WebAssembly memory: wrapping it costs nothing and nothing else holds it.
+      const plain = ige256Decrypt(cipherText, this.#key, this.#iv)
+      return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
+    }
+  }
+}
+
+interface NetSocketLike {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown
+}
+
+/** The fields of GramJS's `PromisedNetSockets` these methods use, plus the chunk list. */
+interface PromisedSocket {
+  client?: NetSocketLike
+  closed: boolean
+  canRead?: Promise<boolean>
+  resolveRead?: (more: boolean) => void
+  tgProfileChunks?: Buffer[]
+  tgProfileBuffered?: number
+  /** `canRead` is pending (no chunk arrived since it was made). */
+  tgProfileWaiting?: boolean
+}
+
+interface PromisedSocketProto extends PromisedSocket {
+  connect(port: number, ip: string): Promise<unknown>
+  receive(): Promise<void>
+  read(n: number): Promise<Buffer>
+  readExactly(n: number): Promise<Buffer>
+  readAll(): Promise<Buffer>
+}
+
+/** GramJS's message for a read on a closed socket (its own error object is not exported). */
+const SOCKET_CLOSED = 'NetSocket was closed'
+
+function takeBytes(sock: PromisedSocket, n: number): Buffer {
+  const chunks = (sock.tgProfileChunks ??= [])
+  const first = chunks[0]
+  let out: Buffer
+  if (first !== undefined && first.length >= n) {
+    out = first.subarray(0, n)
+    if (first.length === n) chunks.shift()
+    else chunks[0] = first.subarray(n)
+  } else {
+    out = Buffer.allocUnsafe(n)
+    let at = 0
+    while (at < n) {
+      const chunk = chunks[0]!
+      const used = Math.min(chunk.length, n - at)
+      chunk.copy(out, at, 0, used)
+      at += used
+      if (used === chunk.length) chunks.shift()
+      else chunks[0] = chunk.subarray(used)
+    }
+  }
+  sock.tgProfileBuffered = (sock.tgProfileBuffered ?? 0) - n
+  return out
+}
+
+/**
+ * The pending `canRead` that the next chunk resolves (GramJS's close handler resolves it with `false`). Every reader
+ * waiting at the same time shares it: a reader left over from a previous connection must not take the wake-up of
+ * the current one.
+ */
+function waitForData(sock: PromisedSocket): Promise<boolean> {
+  if (sock.tgProfileWaiting !== true || sock.canRead === undefined) {
+    sock.canRead = new Promise<boolean>((resolve) => {
+      sock.resolveRead = resolve
+    })
+    sock.tgProfileWaiting = true
+  }
+  return sock.canRead
+}
+
+function installChunkListSocketReader(): void {
+  const module = require('telegram/extensions/PromisedNetSockets.js') as { PromisedNetSockets: { prototype: PromisedSocketProto } }
+  const proto = module.PromisedNetSockets.prototype
+  const { connect, read, readExactly, readAll } = proto
+  // A socket connected before this was installed fills GramJS's own buffer: it keeps GramJS's own reads.
+  const gramjsBuffered = (sock: PromisedSocket): boolean => sock.tgProfileChunks === undefined
+  proto.connect = function (this: PromisedSocket, port: number, ip: string) {
+    this.tgProfileChunks = []
+    this.tgProfileBuffered = 0
+    // GramJS makes a fresh pending `canRead` inside `connect`, synchronously or after a proxy handshake.
+    this.tgProfileWaiting = false
+    const connected = connect.call(this as PromisedSocketProto, port, ip)
+    // Through a proxy, `canRead` is made after the handshake; until then `closed` is still true and reads throw.
+    this.tgProfileWaiting = true
+    return connected
+  }
+  proto.receive = async function (this: PromisedSocket): Promise<void> {
+    this.client?.on('data', (chunk: Buffer) => {
+      ;(this.tgProfileChunks ??= []).push(chunk)
+      this.tgProfileBuffered = (this.tgProfileBuffered ?? 0) + chunk.length
+      this.tgProfileWaiting = false
+      this.resolveRead?.(true)
+    })
+  }
+  proto.read = async function (this: PromisedSocket, n: number): Promise<Buffer> {
+    if (gramjsBuffered(this)) return read.call(this as PromisedSocketProto, n)
+    if (this.closed) throw new Error(SOCKET_CLOSED)
+    await this.canRead
+    if (this.closed) throw new Error(SOCKET_CLOSED)
+    const out = takeBytes(this, Math.min(n, this.tgProfileBuffered ?? 0))
+    if (this.tgProfileBuffered === 0) void waitForData(this)
+    return out
+  }
+  proto.readExactly = async function (this: PromisedSocket, n: number): Promise<Buffer> {
+    // GramJS gives a negative length (a -404/-429 transport error read as a length) its own handling: keep it.
+    if (gramjsBuffered(this) || !(n > 0)) return readExactly.call(this as PromisedSocketProto, n)
+    for (;;) {
+      if (this.closed) throw new Error(SOCKET_CLOSED)
+      if ((this.tgProfileBuffered ?? 0) >= n) {
+        const out = takeBytes(this, n)
+        if (this.tgProfileBuffered === 0) void waitForData(this)
+        return out
+      }
+      await waitForData(this)
+    }
+  }
+  proto.readAll = async function (this: PromisedSocket): Promise<Buffer> {
+    if (gramjsBuffered(this)) return readAll.call(this as PromisedSocketProto)
+    if (this.closed || !(await this.canRead)) throw new Error(SOCKET_CLOSED)
+    const out = takeBytes(this, this.tgProfileBuffered ?? 0)
+    void waitForData(this)
+    return out
   }
 }

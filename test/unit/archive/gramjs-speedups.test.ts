@@ -1,14 +1,26 @@
 import { createRequire } from 'node:module'
 import { randomBytes } from 'node:crypto'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import 'telegram'
 import { installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
 
 const require = createRequire(import.meta.url)
 const Helpers = require('telegram/Helpers.js') as { convertToLittle: (w: Uint32Array) => Buffer; crc32: (b: Buffer) => number }
-const { IGE } = require('telegram/crypto/IGE.js') as { IGE: new (key: Buffer, iv: Buffer) => { encryptIge(b: Buffer): Buffer; decryptIge(b: Buffer): Buffer } }
+type IgeClass = new (key: Buffer, iv: Buffer) => { encryptIge(b: Buffer): Buffer; decryptIge(b: Buffer): Buffer }
+// Read at call time, like GramJS's MTProtoState does: installGramjsSpeedups replaces the module's class.
+const igeModule = require('telegram/crypto/IGE.js') as { IGE: IgeClass }
+const StockIge = igeModule.IGE
 const { FullPacketCodec } = require('telegram/network/connection/TCPFull.js') as {
   FullPacketCodec: new (c: unknown) => { encodePacket(b: Buffer): Buffer; readPacket(r: { readExactly(n: number): Promise<Buffer> }): Promise<Buffer> }
 }
+
+interface NetReader {
+  connect(port: number, ip: string): Promise<unknown>
+  read(n: number): Promise<Buffer>
+  readExactly(n: number): Promise<Buffer>
+  close(): Promise<void>
+}
+const { PromisedNetSockets } = require('telegram/extensions/PromisedNetSockets.js') as { PromisedNetSockets: new () => NetReader }
 
 function reader(bytes: Buffer): { readExactly(n: number): Promise<Buffer> } {
   let at = 0
@@ -27,13 +39,60 @@ describe('GramJS speedups', () => {
   const plain = randomBytes(64 * 1024)
   const words = new Uint32Array([0x01020304, 0xa0b0c0d0, 0])
   const stockLittle = Helpers.convertToLittle(words.slice())
-  const stockCipher = new IGE(key, iv).encryptIge(plain)
+  const stockCipher = new StockIge(key, iv).encryptIge(plain)
+  const bigPlain = randomBytes(1024 * 1024 + 16 * 7)
+  const bigCipher = new StockIge(key, iv).encryptIge(bigPlain)
   const stockPacket = new FullPacketCodec(undefined).encodePacket(plain)
   const stockCrc = Helpers.crc32(plain)
 
-  beforeAll(() => installGramjsSpeedups())
+  // A socket a client connected before the archiver installed the speedups (the CLI logs in first).
+  const earlyPayload = randomBytes(256 * 1024)
+  let earlyServer: ReturnType<typeof createServer> | undefined
+  let earlySocket: NetReader | undefined
+  let earlyPeer: Socket | undefined
+
+  beforeAll(async () => {
+    earlyServer = createServer((socket) => {
+      earlyPeer = socket
+    })
+    await new Promise<void>((r) => earlyServer!.listen(0, '127.0.0.1', r))
+    earlySocket = new PromisedNetSockets()
+    await earlySocket.connect((earlyServer.address() as AddressInfo).port, '127.0.0.1')
+    installGramjsSpeedups()
+  })
+
+  afterAll(async () => {
+    earlyPeer?.destroy()
+    await earlySocket?.close()
+    await new Promise((r) => earlyServer?.close(r))
+  })
+
+  it('a socket connected before the speedups were installed still reads what arrives', async () => {
+    const reading = earlySocket!.readExactly(earlyPayload.length)
+    earlyPeer!.write(earlyPayload.subarray(0, 1000))
+    await new Promise((r) => setTimeout(r, 5))
+    earlyPeer!.write(earlyPayload.subarray(1000))
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<Buffer>((resolve) => {
+      timer = setTimeout(() => resolve(Buffer.alloc(0)), 5000)
+    })
+    const got = await Promise.race([reading, timeout])
+    clearTimeout(timer)
+    expect(got.equals(earlyPayload)).toBe(true)
+  })
+
+  it('decrypts AES-IGE in WebAssembly to exactly what GramJS decrypts, and encrypts as GramJS does', () => {
+    const IGE = igeModule.IGE
+    expect(IGE).not.toBe(StockIge)
+    expect(new IGE(key, iv).decryptIge(bigCipher).equals(bigPlain)).toBe(true)
+    expect(new IGE(key, iv).decryptIge(bigCipher).equals(new StockIge(key, iv).decryptIge(bigCipher))).toBe(true)
+    expect(new IGE(key, iv).encryptIge(bigPlain).equals(bigCipher)).toBe(true)
+    // A wrong key gives garbage, not the plaintext (the msg_key check after it is what rejects such a message).
+    expect(new IGE(randomBytes(32), iv).decryptIge(bigCipher).equals(bigPlain)).toBe(false)
+  })
 
   it('convertToLittle gives the same big-endian bytes as GramJS, and IGE still round-trips', () => {
+    const IGE = igeModule.IGE
     expect(Helpers.convertToLittle(words.slice())).toEqual(stockLittle)
     expect(Buffer.from(Helpers.convertToLittle(words.slice()))).toEqual(Buffer.from([1, 2, 3, 4, 0xa0, 0xb0, 0xc0, 0xd0, 0, 0, 0, 0]))
     expect(new IGE(key, iv).encryptIge(plain)).toEqual(stockCipher)
@@ -52,5 +111,45 @@ describe('GramJS speedups', () => {
     const bad = Buffer.from(packet)
     bad[20] = bad[20]! ^ 1
     await expect(codec.readPacket(reader(bad))).rejects.toThrow(/checksum/i)
+  })
+
+  it('reads exact lengths across and within socket chunks, partial reads up to the length, and fails once closed', async () => {
+    const payload = randomBytes(3 * 1024 * 1024 + 5)
+    let peer: Socket | undefined
+    const server = createServer((socket) => {
+      peer = socket
+      // Uneven chunks, some spanning the reads' boundaries, written with pauses so reads wait for data.
+      void (async () => {
+        let at = 0
+        let step = 1
+        while (at < payload.length) {
+          const n = Math.min(payload.length - at, (step * 7919) % 70_000 + 1)
+          socket.write(payload.subarray(at, at + n))
+          at += n
+          step += 1
+          if (step % 16 === 0) await new Promise((r) => setTimeout(r, 1))
+        }
+      })()
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const sock = new PromisedNetSockets()
+    await sock.connect((server.address() as AddressInfo).port, '127.0.0.1')
+    const parts: Buffer[] = []
+    parts.push(await sock.readExactly(3))
+    parts.push(await sock.readExactly(1024 * 1024))
+    parts.push(await sock.readExactly(1))
+    const partial = await sock.read(64)
+    expect(partial.length).toBeGreaterThan(0)
+    expect(partial.length).toBeLessThanOrEqual(64)
+    parts.push(partial)
+    const readSoFar = parts.reduce((n, p) => n + p.length, 0)
+    parts.push(await sock.readExactly(payload.length - readSoFar))
+    expect(Buffer.concat(parts).equals(payload)).toBe(true)
+    const pending = sock.readExactly(10)
+    peer?.destroy()
+    await sock.close()
+    await expect(pending).rejects.toThrow('NetSocket was closed')
+    await expect(sock.readExactly(10)).rejects.toThrow('NetSocket was closed')
+    await new Promise((r) => server.close(r))
   })
 })
