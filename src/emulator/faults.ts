@@ -56,8 +56,13 @@ interface Bucket {
   updatedMs: number
   /** The end of the last flood wait issued from this bucket (ms), 0 when none. */
   waitUntilMs: number
-  /** When the running flood wait was first issued (ms), 0 when none. */
+  /**
+   * When the client was first sent an answer of the running flood wait (ms): `Infinity` from the moment it is
+   * decided until one is written to the client's connection, 0 when there was never a wait.
+   */
   waitIssuedMs: number
+  /** Flood waits started from this bucket (a wait's answers belong to one of them). */
+  wait: number
 }
 
 /** Outcome of {@link FloodLimiter.take}. */
@@ -65,10 +70,19 @@ export type FloodVerdict =
   | { readonly ok: true }
   /**
    * `seconds` is the honest wait until a token is available; `duringWait` when an earlier wait was still running;
-   * `sentAfterWait` when, on top of that, the request was sent (by its msg_id) after that wait had been issued: the
-   * client already had the answer telling it to wait, so it should not have sent this one.
+   * `sentAfterWait` when, on top of that, the request was sent (by its msg_id) after an answer of that wait had been
+   * written to the client: the client had been told to wait, so it should not have sent this one. A request sent
+   * between the server's decision and the answer leaving it is one the client could not have held back; it counts
+   * as crossing the wait, like one already in flight. The server calls `delivered` once it has written this
+   * `FLOOD_WAIT` answer to the client's connection.
    */
-  | { readonly ok: false; readonly seconds: number; readonly duringWait: boolean; readonly sentAfterWait: boolean }
+  | {
+      readonly ok: false
+      readonly seconds: number
+      readonly duringWait: boolean
+      readonly sentAfterWait: boolean
+      readonly delivered: () => void
+    }
 
 /**
  * When the client sent a message, in ms since the epoch, from its msg_id (which MTProto defines as about
@@ -118,7 +132,7 @@ export class FloodLimiter {
     const now = this.clock.now()
     let b = this.buckets.get(key)
     if (b === undefined) {
-      b = { tokens: rule.capacity, updatedMs: now, waitUntilMs: 0, waitIssuedMs: 0 }
+      b = { tokens: rule.capacity, updatedMs: now, waitUntilMs: 0, waitIssuedMs: 0, wait: 0 }
       this.buckets.set(key, b)
     }
     b.tokens = Math.min(rule.capacity, b.tokens + ((now - b.updatedMs) / 1000) * rule.refillPerSecond)
@@ -129,8 +143,17 @@ export class FloodLimiter {
       return { ok: true }
     }
     const seconds = Math.max(1, Math.ceil((1 - b.tokens) / rule.refillPerSecond))
-    if (!duringWait) b.waitIssuedMs = now
+    if (!duringWait) {
+      b.wait += 1
+      b.waitIssuedMs = Number.POSITIVE_INFINITY
+    }
     b.waitUntilMs = Math.max(b.waitUntilMs, now + ((1 - b.tokens) / rule.refillPerSecond) * 1000)
-    return { ok: false, seconds, duringWait, sentAfterWait: duringWait && sentMs >= b.waitIssuedMs }
+    const bucket = b
+    const wait = b.wait
+    const delivered = (): void => {
+      // Only for the wait this answer belongs to (a later wait of the same bucket has its own answers).
+      if (bucket.wait === wait) bucket.waitIssuedMs = Math.min(bucket.waitIssuedMs, this.clock.now())
+    }
+    return { ok: false, seconds, duringWait, sentAfterWait: duringWait && sentMs >= b.waitIssuedMs, delivered }
   }
 }

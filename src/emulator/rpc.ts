@@ -17,6 +17,8 @@ export class RpcError extends Error {
     readonly code: number,
     /** The `error_message`, e.g. `USER_ID_INVALID`, `FLOOD_WAIT_30`, `FILE_MIGRATE_4`. */
     readonly errorMessage: string,
+    /** Called once the answer carrying this error has been written to the client's connection. */
+    readonly onWritten?: () => void,
   ) {
     super(`${code} ${errorMessage}`)
   }

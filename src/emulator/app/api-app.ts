@@ -140,7 +140,7 @@ class ApiAppImpl implements ApiApp {
           if (verdict.sentAfterWait) this.collector.duringFloodWait(method)
           else if (verdict.duringWait) this.collector.crossingFloodWait(method)
           this.collector.floodWait(method)
-          throw err(420, `FLOOD_WAIT_${verdict.seconds}`)
+          throw new RpcError(420, `FLOOD_WAIT_${verdict.seconds}`, verdict.delivered)
         }
       }
       const rate = this.faults.internalErrorRate ?? 0
@@ -500,7 +500,8 @@ class ApiAppImpl implements ApiApp {
     return new Api.upload.File({
       type: offset === 0 ? type : new Api.storage.FilePartial(),
       mtime: this.nowSec(),
-      bytes: Buffer.from(chunk),
+      // A view of the world's bytes, never written to: serialized without a copy, copied once when encrypted.
+      bytes: chunk,
     })
   }
 }

@@ -5,7 +5,7 @@
  *
  * Big numbers are native `bigint`; byte strings are `Buffer`s, big-endian where the spec says "big-endian number".
  */
-import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, randomBytes, randomFillSync, randomInt } from 'node:crypto'
 
 export function sha1(...parts: Buffer[]): Buffer {
   const h = createHash('sha1')
@@ -23,6 +23,25 @@ function xor16(a: Buffer, aOff: number, b: Buffer, bOff: number, out: Buffer, ou
   for (let i = 0; i < 16; i++) out[outOff + i] = (a[aOff + i] ?? 0) ^ (b[bOff + i] ?? 0)
 }
 
+/** 32-bit words over `b` when its memory is 4-byte aligned (big buffers always are: they own their memory). */
+function words(b: Buffer): Int32Array | undefined {
+  return b.byteOffset % 4 === 0 ? new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) : undefined
+}
+
+/** out[at + i] = a[at + i] ⊕ b[at - lag + i] for at ≤ i < n; `at` and `lag` multiples of 4, word by word when aligned. */
+function xorLagged(a: Buffer, b: Buffer, out: Buffer, lag: number, at: number): void {
+  const n = a.length
+  const wa = words(a)
+  const wb = words(b)
+  const wo = words(out)
+  if (wa !== undefined && wb !== undefined && wo !== undefined) {
+    const l = lag >>> 2
+    for (let i = at >>> 2; i < wa.length; i++) wo[i] = wa[i]! ^ wb[i - l]!
+  } else {
+    for (let i = at; i < n; i++) out[i] = a[i]! ^ b[i - lag]!
+  }
+}
+
 /**
  * AES-256-IGE encryption; `data` length must be a multiple of 16, `iv` is 32 bytes.
  *
@@ -36,12 +55,14 @@ export function aesIgeEncrypt(data: Buffer, key: Buffer, iv: Buffer): Buffer {
   const pPrime = Buffer.allocUnsafe(n)
   data.copy(pPrime, 0, 0, Math.min(16, n))
   if (n > 16) xor16(data, 16, iv, 16, pPrime, 16)
-  for (let i = 32; i < n; i++) pPrime[i] = data[i]! ^ data[i - 32]!
+  xorLagged(data, data, pPrime, 32, 32)
   const cipher = createCipheriv('aes-256-cbc', key, iv.subarray(0, 16)).setAutoPadding(false)
-  const y = Buffer.concat([cipher.update(pPrime), cipher.final()])
+  const y = cipher.update(pPrime)
+  const rest = cipher.final() // empty: the input is whole blocks and padding is off
+  if (rest.length !== 0) throw new Error('AES-CBC left bytes over a whole-block input')
   // c_i = y_i ⊕ p_{i-1}
   xor16(y, 0, iv, 16, y, 0)
-  for (let i = 16; i < n; i++) y[i] = y[i]! ^ data[i - 16]!
+  xorLagged(y, data, y, 16, 16)
   return y
 }
 
@@ -91,15 +112,29 @@ export function authKeyIdOf(authKey: Buffer): bigint {
  * random padding are appended so the total is a multiple of 16. Returns auth_key_id + msg_key + encrypted data.
  */
 export function encryptMessage(authKey: Buffer, authKeyId: bigint, plaintext: Buffer, x: Direction): Buffer {
-  let padLen = 12 + ((16 - ((plaintext.length + 12) % 16)) % 16)
+  return Buffer.concat(encryptMessageParts(authKey, authKeyId, [plaintext], x))
+}
+
+/**
+ * {@link encryptMessage} for a plaintext given in pieces, returned as two pieces (auth_key_id + msg_key, encrypted
+ * data) for the transport to frame: a megabyte file part is copied once into the padded plaintext, not per layer.
+ */
+export function encryptMessageParts(authKey: Buffer, authKeyId: bigint, plaintext: readonly Buffer[], x: Direction): [Buffer, Buffer] {
+  let length = 0
+  for (const part of plaintext) length += part.length
+  let padLen = 12 + ((16 - ((length + 12) % 16)) % 16)
   // a little extra random padding (still ≤ 1024) hides the exact length
   padLen += 16 * randomInt(0, 4)
-  const withPadding = Buffer.concat([plaintext, randomBytes(padLen)])
+  const withPadding = Buffer.allocUnsafe(length + padLen)
+  let at = 0
+  for (const part of plaintext) at += part.copy(withPadding, at)
+  randomFillSync(withPadding, length, padLen)
   const msgKey = msgKeyFor(authKey, withPadding, x)
   const { key, iv } = aesKeyIv(authKey, msgKey, x)
-  const head = Buffer.alloc(8)
+  const head = Buffer.allocUnsafe(24)
   head.writeBigUInt64LE(authKeyId)
-  return Buffer.concat([head, msgKey, aesIgeEncrypt(withPadding, key, iv)])
+  msgKey.copy(head, 8)
+  return [head, aesIgeEncrypt(withPadding, key, iv)]
 }
 
 /**

@@ -32,7 +32,7 @@ import { Api } from 'telegram'
 import { BinaryReader } from 'telegram/extensions/index.js'
 import { tlobjects } from 'telegram/tl/AllTLObjects.js'
 import { RpcError, type CallContext, type DcAddress, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
-import { decryptMessage, encryptMessage } from './crypto.js'
+import { decryptMessage, encryptMessageParts } from './crypto.js'
 import { Handshake, SALT_LIFETIME_S, type AuthKeyRecord, type AuthKeyStore } from './handshake.js'
 import { ServerMsgIds, msgIdSeconds } from './msg-id.js'
 import { ServerTransport, TRANSPORT_ERROR, TransportViolation } from './transport.js'
@@ -103,7 +103,11 @@ export interface SessionState {
 }
 
 interface Outgoing {
-  readonly body: Buffer
+  /** The message body in pieces (`rpc_result` header, result), joined only when encrypted. */
+  readonly parts: Buffer[]
+  readonly length: number
+  /** Called once the message has been written to the connection. */
+  readonly onWritten: (() => void) | undefined
   readonly contentRelated: boolean
   readonly kind: 'response' | 'other'
 }
@@ -124,15 +128,20 @@ function tlUint(v: number): Buffer {
   return b
 }
 function tlString(s: string): Buffer {
-  const data = Buffer.from(s, 'utf8')
-  const head = data.length < 254 ? Buffer.from([data.length]) : Buffer.concat([Buffer.from([254]), tlUint(data.length).subarray(0, 3)])
-  const total = head.length + data.length
-  return Buffer.concat([head, data, Buffer.alloc((4 - (total % 4)) % 4)])
+  return tlBytesOf(Buffer.from(s, 'utf8'))
 }
 const bigOf = (v: bigint): bigInt.BigInteger => bigInt(v.toString())
 
-/** Serializes what an RPC handler returned. */
-export function serializeAnswer(answer: RpcAnswer): Buffer {
+/**
+ * Serializes what an RPC handler returned. An `upload.file` comes back in pieces around its `bytes`, so a file part
+ * is not copied here (it is copied once, into the encrypted message).
+ */
+export function serializeAnswer(answer: RpcAnswer): Buffer | Buffer[] {
+  if (answer instanceof Api.upload.File) {
+    // upload.file#096a18d5 type:storage.FileType mtime:int bytes:bytes
+    const [bytesHead, data, bytesPad] = tlBytesParts(answer.bytes)
+    return [Buffer.concat([tlUint(UPLOAD_FILE), answer.type.getBytes(), tlInt(answer.mtime), bytesHead]), data, bytesPad]
+  }
   if (typeof answer === 'boolean') return tlUint(answer ? C.boolTrue : C.boolFalse)
   if (Array.isArray(answer)) {
     const items = (answer as readonly unknown[]).map((x) =>
@@ -543,15 +552,17 @@ export class ServerConnection {
     const waitFor = peeled.afterMsgIds.map((id) => s.running.get(id)).filter((p): p is Promise<void> => p !== undefined)
     const run = (async (): Promise<void> => {
       if (waitFor.length > 0) await Promise.all(waitFor)
-      let body: Buffer
+      let body: Buffer | Buffer[]
+      let onWritten: (() => void) | undefined
       try {
         body = serializeAnswer(await this.host.app.call(q as TlRequest, ctx))
       } catch (e) {
         body =
           e instanceof RpcError ? rpcErrorBody(e.code, e.errorMessage) : rpcErrorBody(500, 'INTERNAL_SERVER_ERROR')
+        if (e instanceof RpcError) onWritten = e.onWritten
       }
       s.answered.add(msgId)
-      s.connection?.enqueueRpc(msgId, body)
+      s.connection?.enqueueRpc(msgId, body, onWritten)
     })()
     s.running.set(msgId, run)
     void run.finally(() => s.running.delete(msgId))
@@ -568,22 +579,29 @@ export class ServerConnection {
   }
 
   /** Queues `rpc_result` for a query (compressing large results). */
-  enqueueRpc(reqMsgId: bigint, result: Buffer): void {
-    let payload = result
-    // File parts are already-compressed media; compressing them would only burn CPU on every download.
-    const ctor = result.length >= 4 ? result.readUInt32LE(0) : 0
-    if (result.length > GZIP_THRESHOLD && result.length <= GZIP_MAX && ctor !== UPLOAD_FILE) {
-      const packed = gzipSync(result)
-      const wrapped = Buffer.concat([tlUint(C.gzipPacked), tlBytesOf(packed)])
-      if (wrapped.length < result.length) payload = wrapped
+  enqueueRpc(reqMsgId: bigint, result: Buffer | Buffer[], onWritten?: () => void): void {
+    let payload = Buffer.isBuffer(result) ? [result] : result
+    // File parts (the answer in pieces) are already-compressed media; compressing them would only burn CPU on every
+    // download.
+    if (Buffer.isBuffer(result)) {
+      const ctor = result.length >= 4 ? result.readUInt32LE(0) : 0
+      if (result.length > GZIP_THRESHOLD && result.length <= GZIP_MAX && ctor !== UPLOAD_FILE) {
+        const packed = gzipSync(result)
+        const wrapped = Buffer.concat([tlUint(C.gzipPacked), tlBytesOf(packed)])
+        if (wrapped.length < result.length) payload = [wrapped]
+      }
     }
-    this.enqueue(Buffer.concat([tlUint(C.rpcResult), tlLong(reqMsgId), payload]), true, 'response')
+    this.enqueue([tlUint(C.rpcResult), tlLong(reqMsgId), ...payload], true, 'response', onWritten)
     this.scheduleFlush()
   }
 
-  private enqueue(body: Buffer, contentRelated: boolean, kind: 'response' | 'other'): void {
+  /** Queues a message body, whole or in pieces (joined only when encrypted, a file part being copied once). */
+  private enqueue(body: Buffer | Buffer[], contentRelated: boolean, kind: 'response' | 'other', onWritten?: () => void): void {
     if (this.closed) return
-    this.queue.push({ body, contentRelated, kind })
+    const parts = Buffer.isBuffer(body) ? [body] : body
+    let length = 0
+    for (const part of parts) length += part.length
+    this.queue.push({ parts, length, contentRelated, kind, onWritten })
   }
 
   private scheduleFlush(): void {
@@ -613,20 +631,23 @@ export class ServerConnection {
     }
     const items = this.queue.splice(0)
     if (items.length === 0) return
-    let body: Buffer
+    let body: Buffer[]
+    let bodyLength: number
     let msgId: bigint
     let seq: number
     if (items.length === 1) {
       const it = items[0]!
       msgId = s.msgIds.next(it.kind)
       seq = this.seqNo(it.contentRelated)
-      body = it.body
+      body = it.parts
+      bodyLength = it.length
     } else {
-      const parts: Buffer[] = [tlUint(C.msgContainer), tlUint(items.length)]
+      body = [tlUint(C.msgContainer), tlUint(items.length)]
+      bodyLength = 8
       for (const it of items) {
-        parts.push(tlLong(s.msgIds.next(it.kind)), tlInt(this.seqNo(it.contentRelated)), tlUint(it.body.length), it.body)
+        body.push(tlLong(s.msgIds.next(it.kind)), tlInt(this.seqNo(it.contentRelated)), tlUint(it.length), ...it.parts)
+        bodyLength += 16 + it.length
       }
-      body = Buffer.concat(parts)
       msgId = s.msgIds.next('other')
       seq = this.seqNo(false)
     }
@@ -635,22 +656,27 @@ export class ServerConnection {
       tlLong(s.sessionId),
       tlLong(msgId),
       tlInt(seq),
-      tlUint(body.length),
+      tlUint(bodyLength),
     ])
-    this.write(encryptMessage(record.key, record.state.authKeyId, Buffer.concat([head, body]), 8))
+    this.write(encryptMessageParts(record.key, record.state.authKeyId, [head, ...body], 8))
+    for (const it of items) it.onWritten?.()
   }
 
-  private write(packet: Buffer): void {
+  private write(packet: Buffer | readonly Buffer[]): void {
     if (this.closed) return
     this.socket.write(this.transport.encode(packet))
   }
 }
 
-function tlBytesOf(data: Buffer): Buffer {
+/** TL `bytes` as its length prefix, the data itself and the padding to 4 bytes. */
+function tlBytesParts(data: Buffer): [Buffer, Buffer, Buffer] {
   const head =
     data.length < 254
       ? Buffer.from([data.length])
       : Buffer.from([254, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff])
-  const total = head.length + data.length
-  return Buffer.concat([head, data, Buffer.alloc((4 - (total % 4)) % 4)])
+  return [head, data, Buffer.alloc((4 - ((head.length + data.length) % 4)) % 4)]
+}
+
+function tlBytesOf(data: Buffer): Buffer {
+  return Buffer.concat(tlBytesParts(data))
 }

@@ -181,44 +181,46 @@ export class ServerTransport {
     return p
   }
 
-  /** Frames (and, when obfuscated, encrypts) one outgoing packet. */
-  encode(payload: Buffer): Buffer {
-    let framed: Buffer
+  /**
+   * Frames (and, when obfuscated, encrypts) one outgoing packet, given whole or in pieces (copied once, into the
+   * frame).
+   */
+  encode(payload: Buffer | readonly Buffer[]): Buffer {
+    const parts = Buffer.isBuffer(payload) ? [payload] : payload
+    let length = 0
+    for (const part of parts) length += part.length
+    let head: Buffer
+    let tail = 0
+    let pad: Buffer | undefined
     switch (this.framing) {
       case 'abridged': {
-        const words = payload.length / 4
-        const head =
-          words < 0x7f ? Buffer.from([words]) : Buffer.from([0x7f, words & 0xff, (words >> 8) & 0xff, (words >> 16) & 0xff])
-        framed = Buffer.concat([head, payload])
+        const words = length / 4
+        head = words < 0x7f ? Buffer.from([words]) : Buffer.from([0x7f, words & 0xff, (words >> 8) & 0xff, (words >> 16) & 0xff])
         break
       }
-      case 'intermediate': {
-        const head = Buffer.alloc(4)
-        head.writeUInt32LE(payload.length)
-        framed = Buffer.concat([head, payload])
+      case 'intermediate':
+        head = Buffer.alloc(4)
+        head.writeUInt32LE(length)
         break
-      }
-      case 'padded': {
-        const pad = randomBytes(randomInt(0, 16))
-        const head = Buffer.alloc(4)
-        head.writeUInt32LE(payload.length + pad.length)
-        framed = Buffer.concat([head, payload, pad])
+      case 'padded':
+        pad = randomBytes(randomInt(0, 16))
+        head = Buffer.alloc(4)
+        head.writeUInt32LE(length + pad.length)
         break
-      }
-      case 'full': {
-        const len = payload.length + 12
-        const head = Buffer.alloc(8)
-        head.writeUInt32LE(len, 0)
+      case 'full':
+        head = Buffer.alloc(8)
+        head.writeUInt32LE(length + 12, 0)
         head.writeUInt32LE(this.sendSeq++, 4)
-        const body = Buffer.concat([head, payload])
-        const tail = Buffer.alloc(4)
-        tail.writeUInt32LE(crc32(body))
-        framed = Buffer.concat([body, tail])
+        tail = 4
         break
-      }
       default:
         throw new Error('transport not detected yet')
     }
+    const framed = Buffer.allocUnsafe(head.length + length + (pad?.length ?? 0) + tail)
+    let at = head.copy(framed, 0)
+    for (const part of parts) at += part.copy(framed, at)
+    if (pad !== undefined) at += pad.copy(framed, at)
+    if (tail !== 0) framed.writeUInt32LE(crc32(framed.subarray(0, at)), at)
     return this.cipher ? this.cipher.update(framed) : framed
   }
 

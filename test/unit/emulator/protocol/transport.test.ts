@@ -62,6 +62,10 @@ describe('ServerTransport', () => {
     expect(out.readUInt32LE(0)).toBe(16)
     expect(out.readUInt32LE(4)).toBe(0)
     expect(out.readUInt32LE(12)).toBe(crc32(out.subarray(0, 12)))
+    // A payload in pieces is framed exactly like the same payload whole (next sequence numbers 1 and 2).
+    const pieces = [randomBytes(24), randomBytes(70_000), Buffer.alloc(0), randomBytes(4)]
+    expect(t.encode(pieces)).toEqual(fullPacket(Buffer.concat(pieces), 1))
+    expect(t.encode(Buffer.concat(pieces))).toEqual(fullPacket(Buffer.concat(pieces), 2))
   })
 
   it('detects obfuscated abridged and decrypts both ways', () => {
