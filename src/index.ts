@@ -58,6 +58,7 @@ export type { ProfileClient } from './client/invoke.js'
 
 // The bulk archiver (plan → list → download → manifest; crash-safe and incremental).
 export { archiveProfiles } from './archive/archive.js'
+export { keepYoungGenerationSmall } from './archive/memory.js'
 export type { ArchiveOptions } from './archive/archive.js'
 export type {
   ArchiveEvent,

@@ -6,6 +6,8 @@
  * (the parent snapshots the emulator's counters), waits for `{ type: 'go' }`, runs, answers `{ type: 'result' }`
  * and exits.
  */
+// First, like the tg-profile command line (src/cli/main.ts): V8 settings that must precede the loading of the rest.
+import '../../src/cli/preload.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Api } from 'telegram'

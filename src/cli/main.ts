@@ -2,6 +2,8 @@
 /**
  * The `tg-profile` command line: argv → library calls → Bot API envelopes. See `tg-profile --help`.
  */
+// First: V8 settings that must precede the loading of everything else.
+import './preload.js'
 import { processIo } from './io.js'
 import { runCli } from './run.js'
 import { HANDLERS } from './commands.js'

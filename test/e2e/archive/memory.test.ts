@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+
+// A fresh process each (V8's young generation in a jest worker has already grown): the compiled module from `npm test`'s
+// build, then a burst of short-lived objects, then the young generation's size.
+function newSpaceMiB(callIt: boolean): number {
+  const module = join(process.cwd(), 'dist/src/archive/memory.js')
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8'
+    import { keepYoungGenerationSmall } from ${JSON.stringify(module)}
+    if (${callIt}) keepYoungGenerationSmall()
+    let keep = []
+    for (let i = 0; i < 3e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 1000) keep = [] }
+    const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')
+    process.stdout.write(String(space.space_size / 2 ** 20))
+  `
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))
+}
+
+describe('keepYoungGenerationSmall', () => {
+  it('keeps the young generation from growing under a high allocation rate (V8 grows it otherwise)', () => {
+    const grown = newSpaceMiB(false)
+    const kept = newSpaceMiB(true)
+    expect(kept).toBeLessThanOrEqual(4)
+    expect(grown).toBeGreaterThan(kept)
+  })
+})
