@@ -17,9 +17,14 @@
  *   read: a 1 MiB answer arriving in 64 KiB chunks was copied over and over while it arrived. Here chunks are kept in
  *   a list and a read assembles its bytes once (none when one chunk holds them).
  *
+ * - `MTProtoState.decryptMessageData` checked the msg_key (SHA-256 of part of the auth key and the plaintext) over a
+ *   copy of the whole plaintext (`Buffer.concat`); here the hash is fed both pieces, and the rest of the method is
+ *   GramJS's own, step for step.
+ *
  * GramJS reads all of these its CommonJS module objects at call time, so replacing them takes effect for every
  * client. {@link installGramjsSpeedups} is idempotent; `archiveProfiles` calls it.
  */
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { crc32 } from 'node:zlib'
@@ -67,6 +72,7 @@ export function installGramjsSpeedups(): void {
 
   installWasmIgeDecrypt()
   installChunkListSocketReader()
+  installDecryptWithoutCopy()
 
   const tcpFull = require('telegram/network/connection/TCPFull.js') as { FullPacketCodec: { prototype: FullCodec } }
   const errors = require('telegram/errors/index.js') as {
@@ -123,6 +129,7 @@ function installWasmIgeDecrypt(): void {
       return new JsIge(this.#key, this.#iv).encryptIge(plainText)
     }
     decryptIge(cipherText: Buffer): Buffer {
+      if (cipherText.length % 16 !== 0) return new JsIge(this.#key, this.#iv).decryptIge(cipherText)
       // A fresh copy out of the WebAssembly memory: wrapping it costs nothing and nothing else holds it.
       const plain = ige256Decrypt(cipherText, this.#key, this.#iv)
       return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
@@ -248,5 +255,69 @@ function installChunkListSocketReader(): void {
     const out = takeBytes(this, this.tgProfileBuffered ?? 0)
     void waitForData(this)
     return out
+  }
+}
+
+interface BigIntLike {
+  neq(other: unknown): boolean
+  toString(): string
+}
+
+interface MtProtoState {
+  authKey?: { keyId?: BigIntLike; getKey(): Buffer | undefined }
+  msgIds: string[]
+  securityChecks: boolean
+  _calcKey(authKey: Buffer, msgKey: Buffer, client: boolean): Promise<{ key: Buffer; iv: Buffer }>
+  decryptMessageData(body: Buffer): Promise<unknown>
+}
+
+interface BinaryReaderLike {
+  readLong(): BigIntLike
+  readInt(): number
+  tgReadObject(): unknown
+}
+
+/**
+ * GramJS's `MTProtoState.decryptMessageData` (telegram 2.26), with the msg_key check hashing the auth key's slice and
+ * the plaintext in place instead of over a concatenated copy.
+ */
+function installDecryptWithoutCopy(): void {
+  const stateModule = require('telegram/network/MTProtoState.js') as { MTProtoState: { prototype: MtProtoState } }
+  const helpers = require('telegram/Helpers.js') as { readBigIntFromBuffer(b: Buffer): BigIntLike }
+  const { BinaryReader } = require('telegram/extensions/BinaryReader.js') as { BinaryReader: new (b: Buffer) => BinaryReaderLike }
+  const { TLMessage } = require('telegram/tl/core/TLMessage.js') as { TLMessage: new (id: BigIntLike, seq: number, obj: unknown) => unknown }
+  const igeModule = require('telegram/crypto/IGE.js') as IgeModule
+  const errors = require('telegram/errors/index.js') as {
+    InvalidBufferError: new (body: Buffer) => Error
+    SecurityError: new (message: string) => Error
+  }
+  stateModule.MTProtoState.prototype.decryptMessageData = async function (this: MtProtoState, body: Buffer): Promise<unknown> {
+    if (!this.authKey) throw new Error('Auth key unset')
+    if (body.length < 8) throw new errors.InvalidBufferError(body)
+    const keyId = helpers.readBigIntFromBuffer(body.subarray(0, 8))
+    if (!this.authKey.keyId || keyId.neq(this.authKey.keyId)) {
+      throw new errors.SecurityError('Server replied with an invalid auth key')
+    }
+    const authKey = this.authKey.getKey()
+    if (!authKey) throw new errors.SecurityError('Unset AuthKey')
+    const msgKey = body.subarray(8, 24)
+    const { iv, key } = await this._calcKey(authKey, msgKey, false)
+    const plain = new igeModule.IGE(key, iv).decryptIge(body.subarray(24))
+    // https://core.telegram.org/mtproto/security_guidelines: "checking sha256 hash" (x = 8 for server messages).
+    const ourKey = createHash('sha256').update(authKey.subarray(96, 96 + 32)).update(plain).digest()
+    if (!msgKey.equals(ourKey.subarray(8, 24))) {
+      throw new errors.SecurityError("Received msg_key doesn't match with expected one")
+    }
+    const reader = new BinaryReader(plain)
+    reader.readLong() // salt
+    reader.readLong() // session id (GramJS does not check it)
+    const remoteMsgId = reader.readLong()
+    const idText = remoteMsgId.toString()
+    if (this.msgIds.includes(idText) && this.securityChecks) throw new errors.SecurityError('Duplicate msgIds')
+    if (this.msgIds.length > 500) this.msgIds.shift()
+    this.msgIds.push(idText)
+    const remoteSequence = reader.readInt()
+    reader.readInt() // length of the inner object; the padding after it is never read
+    return new TLMessage(remoteMsgId, remoteSequence, reader.tgReadObject())
   }
 }

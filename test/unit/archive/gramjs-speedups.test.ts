@@ -2,7 +2,9 @@ import { createRequire } from 'node:module'
 import { randomBytes } from 'node:crypto'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import 'telegram'
+import { Api } from 'telegram'
 import { installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
+import { authKeyIdOf, encryptMessage } from '../../../src/emulator/protocol/crypto.js'
 
 const require = createRequire(import.meta.url)
 const Helpers = require('telegram/Helpers.js') as { convertToLittle: (w: Uint32Array) => Buffer; crc32: (b: Buffer) => number }
@@ -21,6 +23,32 @@ interface NetReader {
   close(): Promise<void>
 }
 const { PromisedNetSockets } = require('telegram/extensions/PromisedNetSockets.js') as { PromisedNetSockets: new () => NetReader }
+
+interface TlMessage {
+  msgId: { toString(): string }
+  seqNo: number
+  obj: { getBytes(): Buffer }
+}
+interface State {
+  decryptMessageData(body: Buffer): Promise<TlMessage>
+}
+const { MTProtoState } = require('telegram/network/MTProtoState.js') as {
+  MTProtoState: { new (authKey: unknown, loggers: unknown): State; prototype: State }
+}
+const stockDecrypt = MTProtoState.prototype.decryptMessageData
+const { AuthKey } = require('telegram/crypto/AuthKey.js') as { AuthKey: new () => { setKey(b: Buffer): Promise<void> } }
+
+/** A server → client MTProto 2.0 message (x = 8) carrying `obj`, as the emulator encrypts it. */
+function serverMessage(authKey: Buffer, msgId: bigint, obj: { getBytes(): Buffer }): Buffer {
+  const body = obj.getBytes()
+  const head = Buffer.alloc(32)
+  head.writeBigUInt64LE(0x1122334455667788n, 0) // salt
+  head.writeBigUInt64LE(0x0102030405060708n, 8) // session id
+  head.writeBigUInt64LE(msgId, 16)
+  head.writeInt32LE(3, 24)
+  head.writeInt32LE(body.length, 28)
+  return encryptMessage(authKey, authKeyIdOf(authKey), Buffer.concat([head, body]), 8)
+}
 
 function reader(bytes: Buffer): { readExactly(n: number): Promise<Buffer> } {
   let at = 0
@@ -151,5 +179,30 @@ describe('GramJS speedups', () => {
     await expect(pending).rejects.toThrow('NetSocket was closed')
     await expect(sock.readExactly(10)).rejects.toThrow('NetSocket was closed')
     await new Promise((r) => server.close(r))
+  })
+
+  it('decrypts server messages exactly as GramJS does, and refuses a wrong msg_key and a repeated msg_id', async () => {
+    const rawKey = randomBytes(256)
+    const authKey = new AuthKey()
+    await authKey.setKey(rawKey)
+    expect(MTProtoState.prototype.decryptMessageData).not.toBe(stockDecrypt)
+    const ours = new MTProtoState(authKey, undefined)
+    const stock = new MTProtoState(authKey, undefined)
+    const file = new Api.upload.File({ type: new Api.storage.FilePartial(), mtime: 1_700_000_000, bytes: randomBytes(1024 * 1024) })
+    const msgId = (1_700_000_000n << 32n) | 4n
+    const wire = serverMessage(rawKey, msgId, file)
+    const a = await ours.decryptMessageData(wire)
+    const b = await stockDecrypt.call(stock, wire)
+    expect(a.msgId.toString()).toBe(msgId.toString())
+    expect(a.msgId.toString()).toBe(b.msgId.toString())
+    expect(a.seqNo).toBe(3)
+    expect(a.seqNo).toBe(b.seqNo)
+    expect(a.obj.getBytes().equals(file.getBytes())).toBe(true)
+    expect(a.obj.getBytes().equals(b.obj.getBytes())).toBe(true)
+    await expect(ours.decryptMessageData(wire)).rejects.toThrow('Duplicate msgIds')
+    const tampered = serverMessage(rawKey, msgId + 4n, new Api.NearestDc({ country: 'NL', thisDc: 1, nearestDc: 1 }))
+    tampered[30] = tampered[30]! ^ 1
+    await expect(ours.decryptMessageData(tampered)).rejects.toThrow("Received msg_key doesn't match with expected one")
+    await expect(stockDecrypt.call(stock, tampered)).rejects.toThrow("Received msg_key doesn't match with expected one")
   })
 })
