@@ -28,7 +28,10 @@ export interface DownloadFileOptions {
 
 /** {@link DownloadFileOptions} plus a consumer that receives each part in order instead of a returned Buffer. */
 export interface DownloadFileStreamOptions extends DownloadFileOptions {
-  /** Called with each part, in order; awaited before the next part is requested. */
+  /**
+   * Called with each part, in order; awaited before the next part is requested. The chunk is a fresh copy, the
+   * callback's to keep, change or give away.
+   */
   onChunk: (chunk: Buffer, offset: number) => void | Promise<void>
 }
 
@@ -108,13 +111,15 @@ export async function downloadFile(
     if (!(result instanceof Api.upload.File)) {
       throw new BotApiError(500, 'Internal Server Error: unexpected CDN redirect', { method: 'downloadFile' })
     }
+    // The caller's own copy: theirs to keep, or to release once used (its length is read before they get it).
     const chunk = Buffer.from(result.bytes)
-    if (chunk.length > 0) {
+    const length = chunk.length
+    if (length > 0) {
       if (options.onChunk !== undefined) await options.onChunk(chunk, offset)
       else parts.push(chunk)
     }
-    offset += chunk.length
-    if (chunk.length < partSize) break
+    offset += length
+    if (length < partSize) break
   }
   return options.onChunk !== undefined ? offset : Buffer.concat(parts)
 }

@@ -86,6 +86,26 @@ describe('downloadFile', () => {
     expect(chunks).toEqual([[0, 8192], [8192, 8192], [16384, 8192], [24576, 8192]])
   })
 
+  it('delivers every part to a callback that gives each chunk\'s memory away once used (detaching it)', async () => {
+    const client = new FakeClient()
+    const data = bytes(3 * 65536 + 100)
+    client.account.files.set(`photo:${PHOTO.id}:c`, data)
+    const got: Buffer[] = []
+    const n = await downloadFile(client, photoSizeFileId(PHOTO, 'c'), {
+      partSize: 65536,
+      onChunk: (chunk) => {
+        got.push(Buffer.from(chunk))
+        // The chunk is the caller's own copy: give its memory away (when it owns all of it, i.e. is not pooled).
+        const memory = chunk.buffer as ArrayBuffer
+        if (memory.byteLength === chunk.length) structuredClone(memory, { transfer: [memory] })
+        else chunk.fill(0)
+      },
+    })
+    expect(n).toBe(data.length)
+    expect(Buffer.concat(got).equals(data)).toBe(true)
+    expect(client.callsOf('upload.GetFile')).toHaveLength(4)
+  })
+
   it.each([1000, 4096 * 3, 2 * 1024 * 1024])('refuses part size %i', async (partSize) => {
     const client = new FakeClient()
     await expect(downloadFile(client, photoSizeFileId(PHOTO, 'c'), { partSize })).rejects.toThrow(RangeError)
