@@ -148,6 +148,9 @@ export class GatedClient implements ProfileClient {
     const method = request.className
     for (let attempt = 1; ; attempt++) {
       try {
+        // Connecting to another DC (and importing the authorization there) takes round trips: done before the flood
+        // gate lets the request through, or a request let through before a FLOOD_WAIT would leave after it.
+        if (dcId !== undefined && this.inner.getSender !== undefined) await this.withTimeout(method, this.inner.getSender(dcId))
         return await this.send(method, request, dcId)
       } catch (error) {
         if (this.gate.stopped !== undefined) throw error

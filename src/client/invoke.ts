@@ -13,6 +13,12 @@ export interface ProfileClient {
   invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown>
   /** The session, whose `dcId` is the home DC (GramJS `Session.dcId`). */
   readonly session?: { readonly dcId: number }
+  /**
+   * GramJS `TelegramClient.getSender`: the connection to another DC, connected (and authorized, exporting the
+   * account's authorization once) on first use. Optional; the archiver uses it to have a DC's connection ready before
+   * one of its requests is let through the flood gate, so that a request is sent when it is let through.
+   */
+  getSender?(dcId: number): Promise<unknown>
 }
 
 /** Any TL request object: GramJS's generated requests or the ones registered in `src/tl`. */

@@ -146,4 +146,31 @@ describe('GatedClient', () => {
     expect(gated.floodWaits()).toEqual({ 'upload.GetFile': 2 })
     expect(inner.calls).toHaveLength(9)
   }, 5000)
+
+  it('connects to another DC before the gate lets a request through, so none leaves after a wait that stopped the run', async () => {
+    const clock = new FakeClock()
+    const inner = fakeClient(clock)
+    let connected: (() => void) | undefined
+    const senders: number[] = []
+    const withSender = Object.assign(inner, {
+      getSender: (dcId: number): Promise<unknown> => {
+        senders.push(dcId)
+        return new Promise((resolve) => {
+          connected = () => resolve(undefined)
+        })
+      },
+    })
+    const gate = new FloodGate({ maxWaitSeconds: 1, floodSeconds, clock })
+    const gated = new GatedClient(withSender, gate, { clock, maxRetries: 3, timeoutMs: 10_000 })
+    const home = gated.invoke(request('upload.GetFile'))
+    const other = gated.invoke(request('upload.GetFile'), 4)
+    await settle()
+    expect(senders).toEqual([4])
+    expect(inner.calls.map((c) => c.dcId)).toEqual([undefined]) // DC 4 still connecting: not let through yet
+    inner.calls[0]!.reject(flood(5)) // longer than maxWaitSeconds: the gate stops
+    await expect(home).rejects.toBeInstanceOf(BotApiError)
+    connected?.()
+    await expect(other).rejects.toBeInstanceOf(BotApiError)
+    expect(inner.calls).toHaveLength(1)
+  })
 })
