@@ -70,10 +70,11 @@ export type FloodVerdict =
   | { readonly ok: true }
   /**
    * `seconds` is the honest wait until a token is available; `duringWait` when an earlier wait was still running;
-   * `sentAfterWait` when, on top of that, the request was sent (by its msg_id) after an answer of that wait had been
-   * written to the client: the client had been told to wait, so it should not have sent this one. A request sent
-   * between the server's decision and the answer leaving it is one the client could not have held back; it counts
-   * as crossing the wait, like one already in flight. The server calls `delivered` once it has written this
+   * `sentAfterWait` when, on top of that, the request was sent (by its msg_id) more than
+   * {@link FLOOD_WAIT_READ_GRACE_MS} after an answer of that wait had been written to the client: the client had been
+   * told to wait, so it should not have sent this one. A request sent before that (between the server's decision
+   * and the answer reaching the client) is one the client could not have held back; it counts as crossing the wait,
+   * like one already in flight. The server calls `delivered` once it has written this
    * `FLOOD_WAIT` answer to the client's connection.
    */
   | {
@@ -97,6 +98,14 @@ export function msgIdSentMs(msgId: bigint): number {
   const nanos = Math.min((low >>> 2) / 1e9, 0.999_999_999)
   return (seconds + Math.max(spec, nanos)) * 1000
 }
+
+/**
+ * How long after a `FLOOD_WAIT` answer was written to a client the client may still send requests of that method
+ * without having read it: delivery and the client's processing of the bytes before it (several megabytes of file
+ * parts on a busy connection). msg_ids and the server clock have millisecond resolution on loopback, and a request
+ * sent on another connection in the same few milliseconds as the answer left cannot have been held back.
+ */
+export const FLOOD_WAIT_READ_GRACE_MS = 50
 
 /** Token buckets per (account, method). */
 export class FloodLimiter {
@@ -154,6 +163,7 @@ export class FloodLimiter {
       // Only for the wait this answer belongs to (a later wait of the same bucket has its own answers).
       if (bucket.wait === wait) bucket.waitIssuedMs = Math.min(bucket.waitIssuedMs, this.clock.now())
     }
-    return { ok: false, seconds, duringWait, sentAfterWait: duringWait && sentMs >= b.waitIssuedMs, delivered }
+    const sentAfterWait = duringWait && sentMs >= b.waitIssuedMs + FLOOD_WAIT_READ_GRACE_MS
+    return { ok: false, seconds, duringWait, sentAfterWait, delivered }
   }
 }

@@ -20,15 +20,15 @@ export interface EmulatorStats {
   /** Flood waits issued per method. */
   readonly floodWaitsIssued: Record<string, number>
   /**
-   * Requests of a method **sent** (by their msg_id) after a `FLOOD_WAIT` answer for that method to that account had
-   * been written to the client, and received while the wait was still running: the client had been told to wait and
-   * sent anyway. A well-behaved client keeps this at 0.
+   * Requests of a method **sent** (by their msg_id) more than 50 ms (`FLOOD_WAIT_READ_GRACE_MS`) after a `FLOOD_WAIT`
+   * answer for that method to that account had been written to the client, and received while the wait was still
+   * running: the client had been told to wait and sent anyway. A well-behaved client keeps this at 0.
    */
   readonly requestsDuringFloodWait: Record<string, number>
   /**
-   * Requests received while a flood wait was running but sent before its first answer was written to the client
-   * (already in flight, or sent while the server had decided the wait but not yet told the client; they get their
-   * own FLOOD_WAIT). Not a fault of the client.
+   * Requests received while a flood wait was running but sent before its first answer can have reached the client
+   * (already in flight, sent while the server had decided the wait but not yet told the client, or within 50 ms of
+   * the answer leaving; they get their own FLOOD_WAIT). Not a fault of the client.
    */
   readonly requestsCrossingFloodWait: Record<string, number>
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FloodLimiter, SeededRandom, DEFAULT_RESOLVE_USERNAME_RULE, msgIdSentMs } from '../../../../src/emulator/faults.js'
+import { FloodLimiter, SeededRandom, DEFAULT_RESOLVE_USERNAME_RULE, FLOOD_WAIT_READ_GRACE_MS, msgIdSentMs } from '../../../../src/emulator/faults.js'
 import { StatsCollector, writeStatsFile } from '../../../../src/emulator/stats.js'
 
 describe('FloodLimiter', () => {
@@ -39,8 +39,11 @@ describe('FloodLimiter', () => {
     clock.ms = 100_010
     // sent before the answer left (crossed it in flight): not the client's fault
     expect(limiter.take('u', 'upload.GetFile', 100_004)).toMatchObject({ ok: false, duringWait: true, sentAfterWait: false })
-    // sent after it: the client had been told to wait
-    expect(limiter.take('u', 'upload.GetFile', 100_006)).toMatchObject({ ok: false, duringWait: true, sentAfterWait: true })
+    // sent just after it left, before the client can have read it: not the client's fault either
+    expect(limiter.take('u', 'upload.GetFile', 100_005 + FLOOD_WAIT_READ_GRACE_MS - 1)).toMatchObject({ ok: false, duringWait: true, sentAfterWait: false })
+    clock.ms = 100_100
+    // sent later: the client had been told to wait
+    expect(limiter.take('u', 'upload.GetFile', 100_005 + FLOOD_WAIT_READ_GRACE_MS)).toMatchObject({ ok: false, duringWait: true, sentAfterWait: true })
   })
 
   it('has a strict default budget for contacts.resolveUsername', () => {
