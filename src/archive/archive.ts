@@ -25,7 +25,7 @@ import { iterUserProfilePhotos, type ProfilePhotoItem } from '../methods/iter-us
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import { resolveParsedUser } from '../methods/resolve-user.js'
 import { ensureDir, openAtomicFile, sweepPartialFiles } from './atomic-file.js'
-import { keepYoungGenerationSmall } from './memory.js'
+import { MemoryPacer, keepYoungGenerationSmall } from './memory.js'
 import { systemClock, type Clock } from './clock.js'
 import { FloodGate } from './flood-gate.js'
 import { floodSeconds, GatedClient, Limit } from './gated-client.js'
@@ -67,13 +67,12 @@ export interface ArchiveOptions {
    */
   rpcTimeoutMs?: number
   /**
-   * Keep V8's young generation at its initial size for the rest of the process (`--semi-space-growth-factor=1`, a
-   * process-wide V8 setting): every megabyte file part passes through a few short-lived Buffers, and their memory is
-   * only given back when the small objects around them are collected; a young generation left to grow to its default
-   * 32 MiB lets tens of megabytes of dead parts pile up first. Costs a little CPU (more, smaller collections). Set
-   * `false` in a host process that wants V8's defaults. Default true.
+   * Keep the process's memory flat over a long run (see `src/archive/memory.ts`): V8's young generation is kept at its
+   * current size (`--semi-space-growth-factor=1`) and a full collection is started, without blocking, after every
+   * 24 MiB written, instead of V8's own ~64 MiB of dead Buffers. Both are process-wide V8 settings; costs a few
+   * percent of CPU. Set `false` in a host process that tunes V8 itself. Default true.
    */
-  smallYoungGeneration?: boolean
+  leanMemory?: boolean
 }
 
 interface Source {
@@ -86,6 +85,9 @@ interface Source {
 type Remote = RemoteFile<Source>
 
 const PAGE = 100
+
+/** With `leanMemory`, a full collection is started after every this many bytes written. */
+const LEAN_GC_EVERY_BYTES = 24 * 1024 * 1024
 
 /** The run was stopped by a flood wait above `maxFloodWait`. */
 class RunStopped extends Error {}
@@ -166,7 +168,9 @@ export async function archiveProfiles(
   options: ArchiveOptions,
 ): Promise<ArchiveSummary> {
   installGramjsSpeedups()
-  if (options.smallYoungGeneration ?? true) keepYoungGenerationSmall()
+  const lean = options.leanMemory ?? true
+  if (lean) keepYoungGenerationSmall()
+  const pacer = lean ? new MemoryPacer(LEAN_GC_EVERY_BYTES) : undefined
   const clock = options.clock ?? systemClock
   const started = clock.now()
   const out = options.out
@@ -254,6 +258,7 @@ export async function archiveProfiles(
             onChunk: async (chunk) => {
               hash.update(chunk)
               await target.write(chunk)
+              pacer?.done(chunk.length)
             },
           }))
           if (file.bytes > 0 && target.bytesWritten !== file.bytes) {

@@ -25,3 +25,19 @@ describe('keepYoungGenerationSmall', () => {
     expect(grown).toBeGreaterThan(kept)
   })
 })
+
+describe('gcFunction', () => {
+  it('gets V8\'s gc in a process started without --expose-gc, without adding it to the global object', () => {
+    const module = join(process.cwd(), 'dist/src/archive/memory.js')
+    const script = `
+      import { gcFunction } from ${JSON.stringify(module)}
+      const before = typeof globalThis.gc
+      const gc = gcFunction()
+      gc({ type: 'major', execution: 'async' })
+      gc()
+      process.stdout.write([before, typeof gc, typeof globalThis.gc, gcFunction() === gc].join(' '))
+    `
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(out).toBe('undefined function undefined true')
+  })
+})
