@@ -68,8 +68,8 @@ export interface ArchiveOptions {
   rpcTimeoutMs?: number
   /**
    * Keep the process's memory flat over a long run (see `src/archive/memory.ts`): V8's young generation is kept at its
-   * current size (`--semi-space-growth-factor=1`) and a full collection is started, without blocking, after every
-   * 24 MiB written, instead of V8's own ~64 MiB of dead Buffers. Both are process-wide V8 settings; costs a few
+   * current size (`--semi-space-growth-factor=1`) and a full collection is started, without blocking, when Buffers
+   * exceed 24 MiB (looked at every 8 MiB written), instead of V8's own ~64 MiB of dead Buffers. Both are process-wide V8 settings; costs a few
    * percent of CPU. Set `false` in a host process that tunes V8 itself. Default true.
    */
   leanMemory?: boolean
@@ -86,8 +86,10 @@ type Remote = RemoteFile<Source>
 
 const PAGE = 100
 
-/** With `leanMemory`, a full collection is started after every this many bytes written. */
-const LEAN_GC_EVERY_BYTES = 24 * 1024 * 1024
+/** With `leanMemory`, Buffers are counted after every this many bytes written… */
+const LEAN_CHECK_EVERY_BYTES = 8 * 1024 * 1024
+/** …and a full collection is started when they exceed this. */
+const LEAN_MAX_BUFFERS = 24 * 1024 * 1024
 
 /** The run was stopped by a flood wait above `maxFloodWait`. */
 class RunStopped extends Error {}
@@ -170,7 +172,7 @@ export async function archiveProfiles(
   installGramjsSpeedups()
   const lean = options.leanMemory ?? true
   if (lean) keepYoungGenerationSmall()
-  const pacer = lean ? new MemoryPacer(LEAN_GC_EVERY_BYTES) : undefined
+  const pacer = lean ? new MemoryPacer(LEAN_CHECK_EVERY_BYTES, LEAN_MAX_BUFFERS) : undefined
   const clock = options.clock ?? systemClock
   const started = clock.now()
   const out = options.out

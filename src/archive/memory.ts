@@ -46,22 +46,26 @@ export function gcFunction(): GcFunction {
 }
 
 /**
- * Starts a full collection, without blocking (V8 marks incrementally and concurrently), after every `everyBytes`
- * bytes of parts the caller is done with: the dead parts' memory is given back after about that much, not 64 MiB.
+ * Starts a full collection, without blocking (V8 marks incrementally and concurrently), when more than `maxBuffers`
+ * bytes of Buffers exist, looking after every `checkEveryBytes` of parts the caller is done with: dead parts' memory
+ * is given back after about that much, not 64 MiB. Looking only then, and collecting only when needed, keeps the cost
+ * low when the heap is large (a full collection marks all of it).
  */
 export class MemoryPacer {
   private since = 0
 
   constructor(
-    private readonly everyBytes: number,
+    private readonly checkEveryBytes: number,
+    private readonly maxBuffers: number,
     private readonly gc: GcFunction = gcFunction(),
+    private readonly buffers: () => number = () => process.memoryUsage().arrayBuffers,
   ) {}
 
   /** Counts `bytes` more of parts that are no longer needed; may start a collection. */
   done(bytes: number): void {
     this.since += bytes
-    if (this.since < this.everyBytes) return
+    if (this.since < this.checkEveryBytes) return
     this.since = 0
-    this.gc({ type: 'major', execution: 'async' })
+    if (this.buffers() > this.maxBuffers) this.gc({ type: 'major', execution: 'async' })
   }
 }

@@ -1,15 +1,24 @@
 import { MemoryPacer, type GcFunction } from '../../../src/archive/memory.js'
 
 describe('MemoryPacer', () => {
-  it('starts one asynchronous full collection per `everyBytes` of finished parts', () => {
+  it('looks at the Buffers every `checkEveryBytes` of finished parts and starts a collection when over the limit', () => {
     const calls: Parameters<GcFunction>[0][] = []
-    const pacer = new MemoryPacer(3 * 1024 * 1024, (options) => calls.push(options))
-    for (let i = 0; i < 8; i++) pacer.done(1024 * 1024)
-    expect(calls).toEqual([
-      { type: 'major', execution: 'async' },
-      { type: 'major', execution: 'async' },
-    ])
-    pacer.done(1024 * 1024)
-    expect(calls).toHaveLength(3)
+    let buffers = 10
+    let looks = 0
+    const pacer = new MemoryPacer(3, 20, (options) => calls.push(options), () => {
+      looks++
+      return buffers
+    })
+    for (let i = 0; i < 5; i++) pacer.done(1)
+    expect(looks).toBe(1)
+    expect(calls).toEqual([]) // under the limit: left to V8
+    buffers = 30
+    pacer.done(1)
+    expect(looks).toBe(2)
+    expect(calls).toEqual([{ type: 'major', execution: 'async' }])
+    pacer.done(2)
+    expect(calls).toHaveLength(1)
+    pacer.done(1)
+    expect(calls).toHaveLength(2)
   })
 })
