@@ -68,9 +68,10 @@ export interface ArchiveOptions {
   rpcTimeoutMs?: number
   /**
    * Keep the process's memory flat over a long run (see `src/archive/memory.ts`): V8's young generation is kept at its
-   * current size (`--semi-space-growth-factor=1`) and a full collection is started, without blocking, when Buffers
-   * exceed 24 MiB (looked at every 8 MiB written), instead of V8's own ~64 MiB of dead Buffers. Both are process-wide V8 settings; costs a few
-   * percent of CPU. Set `false` in a host process that tunes V8 itself. Default true.
+   * current size (`--semi-space-growth-factor=1`), and a full collection is started, without blocking, when Buffers
+   * exceed 16 MiB (looked at every 4 MiB written), instead of V8's own ~64 MiB of dead Buffers. Both are process-wide
+   * V8 settings; they cost CPU (about 15% more at 500 users). Set `false` in a host process that tunes V8 itself, or
+   * when CPU matters more than memory. Default true.
    */
   leanMemory?: boolean
 }
@@ -87,9 +88,9 @@ type Remote = RemoteFile<Source>
 const PAGE = 100
 
 /** With `leanMemory`, Buffers are counted after every this many bytes written… */
-const LEAN_CHECK_EVERY_BYTES = 8 * 1024 * 1024
+const LEAN_CHECK_EVERY_BYTES = 4 * 1024 * 1024
 /** …and a full collection is started when they exceed this. */
-const LEAN_MAX_BUFFERS = 24 * 1024 * 1024
+const LEAN_MAX_BUFFERS = 16 * 1024 * 1024
 
 /** The run was stopped by a flood wait above `maxFloodWait`. */
 class RunStopped extends Error {}
