@@ -24,6 +24,7 @@ import {
   type PhotoSize,
 } from '../../../src/index.js'
 import { emulatorTestClient } from './helpers.js'
+import { rejection as anyRejection } from '../../helpers/rejection.js'
 
 const rsaKey = generateRsaKeyPair()
 /** Size letters the Bot API never lists (stripped, path, and the t/p/u/v crops). */
@@ -33,13 +34,9 @@ const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex
 const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0)
 
 async function rejection(p: Promise<unknown>): Promise<BotApiError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof BotApiError) return e
-    throw e
-  }
-  throw new Error('expected a BotApiError, got a result')
+  const e = await anyRejection(p)
+  if (e instanceof BotApiError) return e
+  throw e
 }
 
 describe('core library against the emulator', () => {

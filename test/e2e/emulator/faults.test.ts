@@ -19,6 +19,7 @@ import {
   toBotApiError,
 } from '../../../src/index.js'
 import { emulatorTestClient } from './helpers.js'
+import { rejection } from '../../helpers/rejection.js'
 
 const rsaKey = generateRsaKeyPair()
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
@@ -65,15 +66,6 @@ async function start(options: EmulatorOptions, connectionRetries = 1): Promise<H
       await emu.close()
     },
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a rejection, got a result')
 }
 
 describe('emulator faults', () => {

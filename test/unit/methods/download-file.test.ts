@@ -4,21 +4,13 @@ import { BotApiError } from '../../../src/errors/index.js'
 import { FILE_REFERENCE_HINT, downloadFile, partCount } from '../../../src/methods/download-file.js'
 import { fileIdToLocation } from '../../../src/methods/file-location.js'
 import { FakeClient } from './fake-client.js'
+import { rejection } from '../../helpers/rejection.js'
 
 const PHOTO = { dcId: 4, id: 5438829140112421377n, accessHash: -7012345678901234567n, fileReference: Buffer.from([1, 2, 3]) }
 const DOC = { dcId: 2, id: 5213102278772264052n, accessHash: -4610306729174144868n, fileReference: Buffer.from([9]) }
 
 function bytes(n: number): Buffer {
   return Buffer.from(Array.from({ length: n }, (_, i) => (i * 7) & 0xff))
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('fileIdToLocation', () => {

@@ -11,15 +11,7 @@ import { resolveUser } from '../../../src/methods/resolve-user.js'
 import { toUserProfilePhotos } from '../../../src/botapi/photo.js'
 import { audioDocument, numberedPhoto } from '../botapi/fixtures.js'
 import { FakeClient } from './fake-client.js'
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
+import { rejection } from '../../helpers/rejection.js'
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
