@@ -4,6 +4,7 @@ import { link, open, rename, stat, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { FileHandle } from 'node:fs/promises'
 import type { Connected } from '../client/connect.js'
+import { exists } from '../archive/atomic-file.js'
 import { parseProfileFileId } from '../botapi/file-id.js'
 import type { ParsedFileId } from '../botapi/file-id.js'
 import type { ProfileClient } from '../client/invoke.js'
@@ -75,16 +76,6 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw error
-  }
-}
-
 /**
  * `tg-profile download <file_id> [-o PATH] [--force]`: streams the file into a temporary file beside the target,
  * fsyncs it, then links it to the final name (which fails if the name is taken, so nothing is overwritten) or,
@@ -103,7 +94,7 @@ export async function downloadCommand(
   // Without -o (or with -o DIR) the name is the file id plus the extension found in the content.
   const explicit = output !== undefined && !(await isDirectory(resolve(ctx.io.cwd, output)))
   const dir = output === undefined ? ctx.io.cwd : explicit ? dirname(resolve(ctx.io.cwd, output)) : resolve(ctx.io.cwd, output)
-  if (explicit && !force && (await fileExists(resolve(ctx.io.cwd, output)))) {
+  if (explicit && !force && (await exists(resolve(ctx.io.cwd, output)))) {
     throw new TgProfileError(`${output} already exists (use --force to overwrite)`)
   }
   const tmp = join(dir, `.tg-profile-download.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
