@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
-import { emulatorTestClient } from '../emulator/helpers.js'
+import type { EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import { emulatorTestClient, loginOrClose } from '../emulator/helpers.js'
 import { shutdownClient } from '../../../src/client/connect.js'
 import { generateRsaKeyPair, type RsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type WorldFile } from '../../../src/emulator/index.js'
@@ -29,13 +29,7 @@ export async function startHarness(options: EmulatorOptions): Promise<Harness> {
   // GramJS's ping loop would keep Jest alive up to 10 s after destroy (see emulatorTestClient).
   const client = emulatorTestClient(emu.connection, { connectionRetries: 5 })
   const out = await mkdtemp(join(tmpdir(), 'tgp-archive-'))
-  try {
-    await loginToEmulator(client, emu.connection)
-  } catch (error) {
-    await shutdownClient(client)
-    await emu.close()
-    throw error
-  }
+  await loginOrClose(client, emu)
   return {
     emu,
     client,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { Api, errors } from 'telegram'
 import bigInt from 'big-integer'
-import { loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import type { EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { shutdownClient } from '../../../src/client/connect.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type WorldUser } from '../../../src/emulator/index.js'
@@ -18,7 +18,7 @@ import {
   getUserProfilePhotos,
   toBotApiError,
 } from '../../../src/index.js'
-import { emulatorTestClient } from './helpers.js'
+import { emulatorTestClient, loginOrClose } from './helpers.js'
 import { rejection } from '../../helpers/rejection.js'
 
 const rsaKey = generateRsaKeyPair()
@@ -49,13 +49,7 @@ async function start(options: EmulatorOptions, connectionRetries = 1): Promise<H
     // GramJS would otherwise sleep through short flood waits itself; the library must see them
     floodSleepThreshold: 0,
   })
-  try {
-    await loginToEmulator(client, emu.connection)
-  } catch (error) {
-    await shutdownClient(client)
-    await emu.close()
-    throw error
-  }
+  await loginOrClose(client, emu)
   emu.resetStats() // count from here: login probes (AUTH_KEY_UNREGISTERED before signing in) are not the test's
   return {
     emu,

@@ -1,7 +1,8 @@
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
-import { createEmulatorClient, type EmulatorClientOptions, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import { shutdownClient } from '../../../src/client/connect.js'
+import { createEmulatorClient, loginToEmulator, type EmulatorClientOptions, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
-import type { EmulatorConnection } from '../../../src/emulator/index.js'
+import type { EmulatorConnection, RunningEmulator } from '../../../src/emulator/index.js'
 
 /**
  * A silent GramJS client for `connection` with an in-memory entity cache, whose keep-alive ping loop never starts.
@@ -23,4 +24,15 @@ export function emulatorTestClient(
   internals._loopStarted = true
   attachEntityCache(client, EntityCache.memory())
   return client
+}
+
+/** Logs `client` in to `emu`; when that fails, shuts both down (nothing left to keep Jest alive) and rethrows. */
+export async function loginOrClose(client: EmulatorTelegramClient, emu: RunningEmulator): Promise<void> {
+  try {
+    await loginToEmulator(client, emu.connection)
+  } catch (error) {
+    await shutdownClient(client)
+    await emu.close()
+    throw error
+  }
 }
