@@ -185,6 +185,8 @@ function takeBytes(sock: PromisedSocket, n: number): Buffer {
     }
   }
   sock.tgProfileBuffered = (sock.tgProfileBuffered ?? 0) - n
+  // Drained: the next read waits for the next chunk.
+  if (sock.tgProfileBuffered === 0) void waitForData(sock)
   return out
 }
 
@@ -212,10 +214,9 @@ function installChunkListSocketReader(): void {
   proto.connect = function (this: PromisedSocket, port: number, ip: string) {
     this.tgProfileChunks = []
     this.tgProfileBuffered = 0
-    // GramJS makes a fresh pending `canRead` inside `connect`, synchronously or after a proxy handshake.
-    this.tgProfileWaiting = false
     const connected = connect.call(this as PromisedSocketProto, port, ip)
-    // Through a proxy, `canRead` is made after the handshake; until then `closed` is still true and reads throw.
+    // GramJS has just made a fresh pending `canRead` (through a proxy, only after the handshake; until then `closed`
+    // is still true and reads throw).
     this.tgProfileWaiting = true
     return connected
   }
@@ -232,29 +233,21 @@ function installChunkListSocketReader(): void {
     if (this.closed) throw new Error(SOCKET_CLOSED)
     await this.canRead
     if (this.closed) throw new Error(SOCKET_CLOSED)
-    const out = takeBytes(this, Math.min(n, this.tgProfileBuffered ?? 0))
-    if (this.tgProfileBuffered === 0) void waitForData(this)
-    return out
+    return takeBytes(this, Math.min(n, this.tgProfileBuffered ?? 0))
   }
   proto.readExactly = async function (this: PromisedSocket, n: number): Promise<Buffer> {
     // GramJS gives a negative length (a -404/-429 transport error read as a length) its own handling: keep it.
     if (gramjsBuffered(this) || !(n > 0)) return readExactly.call(this as PromisedSocketProto, n)
     for (;;) {
       if (this.closed) throw new Error(SOCKET_CLOSED)
-      if ((this.tgProfileBuffered ?? 0) >= n) {
-        const out = takeBytes(this, n)
-        if (this.tgProfileBuffered === 0) void waitForData(this)
-        return out
-      }
+      if ((this.tgProfileBuffered ?? 0) >= n) return takeBytes(this, n)
       await waitForData(this)
     }
   }
   proto.readAll = async function (this: PromisedSocket): Promise<Buffer> {
     if (gramjsBuffered(this)) return readAll.call(this as PromisedSocketProto)
     if (this.closed || !(await this.canRead)) throw new Error(SOCKET_CLOSED)
-    const out = takeBytes(this, this.tgProfileBuffered ?? 0)
-    void waitForData(this)
-    return out
+    return takeBytes(this, this.tgProfileBuffered ?? 0)
   }
 }
 
