@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync, watch } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,10 +46,61 @@ describe('acquireArchiveLock', () => {
     expect(await readdir(out)).toEqual([])
   })
 
+  it('is never seen without its content (a concurrent run would take an empty lock for a torn, stale one)', async () => {
+    const contents: string[] = []
+    const watcher = watch(out, (_event, name) => {
+      if (name !== LOCK_FILE) return
+      try {
+        contents.push(readFileSync(join(out, LOCK_FILE), 'utf8'))
+      } catch {
+        // Already released.
+      }
+    })
+    try {
+      for (let i = 0; i < 100; i++) await (await acquireArchiveLock(out)).release()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    } finally {
+      watcher.close()
+    }
+    expect(contents.length).toBeGreaterThan(0)
+    expect(contents.filter((c) => c !== `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`)).toEqual([])
+  })
+
+  it('removes the lock drafts of runs killed before they linked them, and keeps live ones', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid
+    const deadDraft = `${LOCK_FILE}.${dead}.0123456789ab`
+    const liveDraft = `${LOCK_FILE}.${process.ppid}.0123456789ab`
+    await writeFile(join(out, deadDraft), '{}')
+    await writeFile(join(out, liveDraft), '{}')
+    const lock = await acquireArchiveLock(out)
+    expect((await readdir(out)).sort()).toEqual([LOCK_FILE, liveDraft].sort())
+    await lock.release()
+  })
+
   it('creates the archive folder', async () => {
     const nested = join(out, 'a', 'b')
     const lock = await acquireArchiveLock(nested)
     expect(await readdir(nested)).toEqual([LOCK_FILE])
     await lock.release()
+  })
+})
+
+describe('acquireArchiveLock under contention', () => {
+  it('gives the lock to exactly one of many simultaneous callers, every round', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'tgp-lock-race-'))
+    try {
+      for (let round = 0; round < 30; round++) {
+        const results = await Promise.allSettled(Array.from({ length: 6 }, () => acquireArchiveLock(out)))
+        const held = results.filter((r) => r.status === 'fulfilled')
+        expect(held).toHaveLength(1)
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ArchiveLockedError)
+        }
+        await (held[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireArchiveLock>>>).value.release()
+        expect(await readdir(out)).toEqual([])
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true })
+    }
   })
 })
