@@ -24,7 +24,7 @@
 import { randomBytes, createHmac } from 'node:crypto'
 import { Api } from 'telegram'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../tl/index.js'
-import { RpcError, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
+import { RpcError, type AuthKeyState, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
 import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type FaultOptions } from '../faults.js'
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { UserMeta, World } from '../world.js'
@@ -64,6 +64,26 @@ const PUBLIC_METHODS = new Set([
 
 type Handler = (request: TlRequest, ctx: CallContext) => Promise<RpcAnswer> | RpcAnswer
 
+/** `AuthKeyState.data` entry of a key authorized by import: the key of the authorization it was copied from. */
+const ROOT = 'authorizationRoot'
+/** `AuthKeyState.data` entry of a key that exported its authorization: the keys it was imported on. */
+const LINKED = 'linkedKeys'
+
+/** The key whose login `auth` shares (itself unless it was authorized by `auth.importAuthorization`). */
+function authorizationRoot(auth: AuthKeyState): AuthKeyState {
+  return (auth.data.get(ROOT) as AuthKeyState | undefined) ?? auth
+}
+
+/** The keys `root`'s login was imported on. */
+function linkedKeys(root: AuthKeyState): Set<AuthKeyState> {
+  let set = root.data.get(LINKED) as Set<AuthKeyState> | undefined
+  if (set === undefined) {
+    set = new Set()
+    root.data.set(LINKED, set)
+  }
+  return set
+}
+
 function err(code: number, message: string): RpcError {
   return new RpcError(code, message)
 }
@@ -76,7 +96,7 @@ class ApiAppImpl implements ApiApp {
   private readonly random: SeededRandom
   private readonly collector = new StatsCollector()
   private readonly codes = new Map<string, { phone: string; issuedMs: number }>()
-  private readonly exported = new Map<string, { userId: bigint; dcId: number }>()
+  private readonly exported = new Map<string, { userId: bigint; dcId: number; root: AuthKeyState }>()
   private readonly verifiers = new Map<bigint, bigint>()
   private readonly handlers: Record<string, Handler>
 
@@ -100,10 +120,7 @@ class ApiAppImpl implements ApiApp {
       'auth.CheckPassword': (r, ctx) => this.checkPassword(r as Api.auth.CheckPassword, ctx),
       'auth.ExportAuthorization': (r, ctx) => this.exportAuthorization(r as Api.auth.ExportAuthorization, ctx),
       'auth.ImportAuthorization': (r, ctx) => this.importAuthorization(r as Api.auth.ImportAuthorization, ctx),
-      'auth.LogOut': (_r, ctx) => {
-        ctx.auth.userId = undefined
-        return new Api.auth.LoggedOut({})
-      },
+      'auth.LogOut': (_r, ctx) => this.logOut(ctx),
       'users.GetUsers': (r, ctx) => this.getUsers(r as Api.users.GetUsers, ctx),
       'users.GetFullUser': (r, ctx) => this.getFullUser(r as Api.users.GetFullUser, ctx),
       'contacts.ResolveUsername': (r, ctx) => this.resolveUsername(r as Api.contacts.ResolveUsername, ctx),
@@ -312,7 +329,7 @@ class ApiAppImpl implements ApiApp {
     const viewer = this.viewer(ctx)
     if (r.dcId === ctx.dcId || !ctx.dcs.some((dc) => dc.id === r.dcId)) throw err(400, 'DC_ID_INVALID')
     const bytes = randomBytes(32)
-    this.exported.set(bytes.toString('hex'), { userId: viewer.id, dcId: r.dcId })
+    this.exported.set(bytes.toString('hex'), { userId: viewer.id, dcId: r.dcId, root: authorizationRoot(ctx.auth) })
     return new Api.auth.ExportedAuthorization({ id: long(viewer.id), bytes })
   }
 
@@ -324,7 +341,23 @@ class ApiAppImpl implements ApiApp {
     const user = this.world.userById(e.userId)
     if (user === undefined) throw err(400, 'AUTH_BYTES_INVALID')
     ctx.auth.userId = user.id
+    ctx.auth.data.set(ROOT, e.root)
+    linkedKeys(e.root).add(ctx.auth)
     return new Api.auth.Authorization({ user: this.user(user, user) })
+  }
+
+  /**
+   * Ends the authorization: on this key and on every key it was copied to with export/import (or, on such a copy,
+   * on the key it came from and all its copies): Telegram shows and ends them as one session.
+   */
+  private logOut(ctx: CallContext): Api.auth.LoggedOut {
+    const root = authorizationRoot(ctx.auth)
+    for (const key of [root, ...linkedKeys(root)]) {
+      key.userId = undefined
+      key.data.delete(ROOT)
+    }
+    root.data.delete(LINKED)
+    return new Api.auth.LoggedOut({})
   }
 
   // ---- users ---------------------------------------------------------------------------------------------------

@@ -117,6 +117,26 @@ describe('createApiApp', () => {
     expect(await rpcError(app.call(req(imp), ctxOf(authKey(4))))).toBe('400 AUTH_BYTES_INVALID')
   })
 
+  it.each([
+    ['the key it was copied from', 'home'],
+    ['a key it was copied to', 'copy'],
+  ] as const)('ends an authorization and all its copies on other DCs when logging out on %s', async (_label, where) => {
+    const app = createApiApp(world)
+    const home = authKey(1)
+    await login(app, world, home)
+    const copies = [2, 4].map((dcId) => authKey(dcId))
+    for (const copy of copies) {
+      const exported = (await app.call(req(new Api.auth.ExportAuthorization({ dcId: copy.dcId })), ctxOf(home))) as Api.auth.ExportedAuthorization
+      await app.call(req(new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes })), ctxOf(copy))
+    }
+    const other = authKey(1)
+    await login(app, world, other) // another session of the same account stays logged in
+    const self = req(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }))
+    await app.call(req(new Api.auth.LogOut()), ctxOf(where === 'home' ? home : copies[1]!))
+    for (const key of [home, ...copies]) expect(await rpcError(app.call(self, ctxOf(key)))).toBe('401 AUTH_KEY_UNREGISTERED')
+    expect(await app.call(self, ctxOf(other))).toHaveLength(1)
+  })
+
   describe('with a logged-in account', () => {
     let app: ApiApp
     let auth: AuthKeyState
