@@ -253,7 +253,8 @@ async function main(): Promise<void> {
           console.log(`naive / tg-profile: ${formatRatio(naiveFullMs, tg.result.wallMs)}${naive.result.truncated ? ` (naive extrapolated from ${naive.result.usersDone} users by minimal RPCs: ${naiveSubset.rpcs.total} of ${bound.rpcs.total})` : ''}`)
           console.log(`tg-profile / lower bound: ${formatRatio(tg.result.wallMs, bound.wallMs)}`)
           const minimal = { 'contacts.ResolveUsername': bound.rpcs.resolve, 'photos.GetUserPhotos': bound.rpcs.list, 'upload.GetFile': bound.rpcs.getFile }
-          console.log(`wasted RPCs (made − minimal): tg-profile ${tg.rpcs - bound.rpcs.total} (${formatCalls(diffCounts(minimal, tg.calls)) || 'none'}); naive ${naive.rpcs - naiveSubset.rpcs.total} over its ${naive.result.usersDone} users (its downloadMedia takes the largest of sizes + video sizes: one file per photo, 128 KiB parts)`)
+          const authorizations = (tg.calls['auth.ExportAuthorization'] ?? 0) + (tg.calls['auth.ImportAuthorization'] ?? 0)
+          console.log(`wasted RPCs (made − minimal): tg-profile ${tg.rpcs - bound.rpcs.total} (${formatCalls(diffCounts(minimal, tg.calls)) || 'none'}${authorizations > 0 ? `; the auth.* ones copy this fresh login to the other DCs, once: the keys are kept beside the session and later runs make none` : ''}); naive ${naive.rpcs - naiveSubset.rpcs.total} over its ${naive.result.usersDone} users (its downloadMedia takes the largest of sizes + video sizes: one file per photo, 128 KiB parts)`)
           if (tg.result.error !== undefined) console.log(`tg-profile run failed: ${tg.result.error}`)
           report.default = { users: reachable.length, skippedWithoutUsername, lowerBound: bound, naive, naiveSubsetLowerBound: naiveSubset, naiveExtrapolatedMs: naiveFullMs, tgProfile: tg }
         })

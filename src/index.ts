@@ -55,6 +55,7 @@ export {
 } from './client/entity-cache.js'
 export type { CachedUser, EntityCacheOptions } from './client/entity-cache.js'
 export type { ProfileClient } from './client/invoke.js'
+export { MultiDcSession, attachDcKeys, loadDcKeys, saveDcKeys, dcKeysPathFor } from './client/dc-keys.js'
 
 // The bulk archiver (plan → list → download → manifest; crash-safe and incremental).
 export { archiveProfiles } from './archive/archive.js'

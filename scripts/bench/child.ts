@@ -16,6 +16,7 @@ import bigInt from 'big-integer'
 import { archiveProfiles } from '../../src/archive/archive.js'
 import type { ArchiveEvent, ArchiveSummary } from '../../src/archive/types.js'
 import { shutdownClient } from '../../src/client/connect.js'
+import { MultiDcSession, attachDcKeys } from '../../src/client/dc-keys.js'
 import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../src/client/emulator.js'
 import { EntityCache, attachEntityCache } from '../../src/client/entity-cache.js'
 import type { EmulatorConnection } from '../../src/emulator/connection.js'
@@ -153,7 +154,15 @@ async function main(): Promise<void> {
   const job = await nextMessage()
   if (job.type !== 'job') throw new Error('bench child: expected a job first')
   await mkdir(job.out, { recursive: true })
-  const client = createEmulatorClient(job.connection, { baseLogger: new Logger(LogLevel.NONE), connectionRetries: 3 })
+  // The archiver runs as the command line does: a session that can hold the other DCs' keys (in memory here),
+  // watched by attachDcKeys; the naive loop with GramJS's own session.
+  const archive = job.contender === 'archive'
+  const client = createEmulatorClient(job.connection, {
+    baseLogger: new Logger(LogLevel.NONE),
+    connectionRetries: 3,
+    ...(archive ? { session: new MultiDcSession('') } : {}),
+  })
+  if (archive) attachDcKeys(client)
   const cache = job.cachePath !== undefined ? await EntityCache.open(job.cachePath) : EntityCache.memory()
   attachEntityCache(client, cache)
   await loginToEmulator(client, job.connection)

@@ -16,7 +16,6 @@
 import { TelegramClient } from 'telegram'
 import { Logger } from 'telegram/extensions/index.js'
 import { LogLevel } from 'telegram/extensions/Logger.js'
-import { RPCError } from 'telegram/errors/index.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import '../tl/index.js'
 import './gramjs-fixes.js'
@@ -28,7 +27,8 @@ import { createEmulatorClient, loginToEmulator } from './emulator.js'
 import { loadConfig, requireApiCredentials } from './config.js'
 import type { LoadConfigOptions, TgProfileConfig } from './config.js'
 import { redact, registerSecret } from './redact.js'
-import { PortSafeStringSession, readSessionFile, writeSessionFile } from './session.js'
+import { readSessionFile, writeSessionFile } from './session.js'
+import { MultiDcSession, attachDcKeys, dcKeysPathFor, isAuthKeyUnregistered, loadDcKeys, saveDcKeys } from './dc-keys.js'
 
 /** No session, or a session Telegram no longer accepts. */
 export class NotLoggedInError extends TgProfileError {
@@ -66,7 +66,7 @@ export interface Connected {
   emulator: EmulatorConnection | undefined
   /** The session file this connection saves to (`undefined` when the session came from `TG_SESSION`). */
   sessionFile: string | undefined
-  /** Saves the session (if it changed) and the entity cache, and disconnects. Idempotent. */
+  /** Saves the session (if it changed), the other DCs' keys and the entity cache, and disconnects. Idempotent. */
   close(): Promise<void>
 }
 
@@ -95,7 +95,7 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
     const emulator = options.emulatorConnection
     const sessionFile = config.sessionFileSource === 'option' ? config.sessionFile : undefined
     const stored = sessionFile === undefined || options.freshEmulatorSession === true ? undefined : await readSessionFile(sessionFile)
-    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(stored ?? '') })
+    const client = createEmulatorClient(emulator, { ...params, session: new MultiDcSession(stored ?? '') })
     return { client, config, emulator, sessionFile }
   }
   if (config.emulatorFile !== undefined) {
@@ -103,7 +103,7 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
     // The emulator's own session unless --session / TG_SESSION_FILE was given explicitly.
     const sessionFile = config.sessionFileSource === 'default' ? `${config.emulatorFile}.session` : config.sessionFile
     const stored = options.freshEmulatorSession === true ? undefined : await readSessionFile(sessionFile)
-    const client = createEmulatorClient(emulator, { ...params, session: new PortSafeStringSession(stored ?? '') })
+    const client = createEmulatorClient(emulator, { ...params, session: new MultiDcSession(stored ?? '') })
     return { client, config, emulator, sessionFile }
   }
   const { apiId, apiHash } = requireApiCredentials(config)
@@ -117,12 +117,8 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
     session = (await readSessionFile(config.sessionFile)) ?? ''
     sessionFile = config.sessionFile
   }
-  const client = new TelegramClient(new PortSafeStringSession(session), apiId, apiHash, params)
+  const client = new TelegramClient(new MultiDcSession(session), apiId, apiHash, params)
   return { client, config, emulator: undefined, sessionFile }
-}
-
-function isAuthKeyUnregistered(error: unknown): boolean {
-  return error instanceof RPCError && error.errorMessage === 'AUTH_KEY_UNREGISTERED'
 }
 
 interface GramjsExportedSenders {
@@ -161,7 +157,8 @@ export async function saveSession(client: TelegramClient, path: string | undefin
 
 /**
  * Connects, makes sure the account is logged in (automatically on an emulator), and attaches the persistent entity
- * cache stored beside the session file (`<session>.entities.json`).
+ * cache and the other DCs' authorized keys stored beside the session file (`<session>.entities.json`,
+ * `<session>.dc-keys.json`, see `dc-keys.ts`); `close()` saves both.
  *
  * @throws {NotLoggedInError} on real Telegram without an authorized session ("run tg-profile login")
  */
@@ -187,15 +184,26 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
     }
     throw error
   }
-  // TG_SESSION: the cache still persists beside the configured session file path; an embedded emulator: in memory.
-  const cachePath = sessionFile ?? (options.emulatorConnection === undefined ? config.sessionFile : undefined)
-  const cache = cachePath === undefined ? EntityCache.memory() : await EntityCache.open(entityCachePathFor(cachePath))
+  // TG_SESSION: the cache and the other DCs' keys still persist beside the configured session file path; an
+  // embedded emulator: in memory.
+  const besidePath = sessionFile ?? (options.emulatorConnection === undefined ? config.sessionFile : undefined)
+  const dcKeysPath = besidePath === undefined ? undefined : dcKeysPathFor(besidePath)
+  let cache: EntityCache
+  try {
+    if (dcKeysPath !== undefined) await loadDcKeys(dcKeysPath, client.session as MultiDcSession)
+    cache = besidePath === undefined ? EntityCache.memory() : await EntityCache.open(entityCachePathFor(besidePath))
+  } catch (error) {
+    await shutdownClient(client)
+    throw error
+  }
+  attachDcKeys(client)
   attachEntityCache(client, cache)
   let closed: Promise<void> | undefined
   const close = (): Promise<void> => {
     closed ??= (async () => {
       try {
         await saveSession(client, sessionFile)
+        if (dcKeysPath !== undefined) await saveDcKeys(client, dcKeysPath)
         await cache.close()
       } finally {
         await shutdownClient(client)

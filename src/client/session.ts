@@ -30,11 +30,12 @@ export const SESSION_FILE_MODE = 0o600
 export const SESSION_DIR_MODE = 0o700
 
 /**
- * Reads the session string stored at `path`; `undefined` when the file does not exist.
+ * Reads a file only its owner may read (a session, or keys beside it); `undefined` when it does not exist. `what`
+ * names it in errors ("session file").
  *
- * @throws {SessionFileError} when the file is readable by group/others, is not a regular file, or is not a session
+ * @throws {SessionFileError} when the file is readable by group/others or is not a regular file
  */
-export async function readSessionFile(path: string): Promise<string | undefined> {
+export async function readPrivateFile(path: string, what: string): Promise<string | undefined> {
   let stat
   try {
     stat = await lstat(path)
@@ -42,24 +43,31 @@ export async function readSessionFile(path: string): Promise<string | undefined>
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
-  if (!stat.isFile()) throw new SessionFileError(path, `session file ${path} is not a regular file`)
+  if (!stat.isFile()) throw new SessionFileError(path, `${what} ${path} is not a regular file`)
   if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
     throw new SessionFileError(
       path,
-      `session file ${path} is accessible by other users (mode ${(stat.mode & 0o777).toString(8)}); ` +
+      `${what} ${path} is accessible by other users (mode ${(stat.mode & 0o777).toString(8)}); ` +
         `run "chmod 600 ${path}" if that is safe, or log in again`,
     )
   }
   // O_NOFOLLOW: the lstat above and this open see the same file, not a symlink swapped in between.
   const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
-  let text: string
   try {
-    text = await handle.readFile('utf8')
+    return await handle.readFile('utf8')
   } finally {
     await handle.close()
   }
-  const session = text.trim()
-  if (session === '') return undefined
+}
+
+/**
+ * Reads the session string stored at `path`; `undefined` when the file does not exist.
+ *
+ * @throws {SessionFileError} when the file is readable by group/others, is not a regular file, or is not a session
+ */
+export async function readSessionFile(path: string): Promise<string | undefined> {
+  const session = (await readPrivateFile(path, 'session file'))?.trim()
+  if (session === undefined || session === '') return undefined
   if (!/^1[A-Za-z0-9+/=_-]+$/.test(session)) throw new SessionFileError(path, `session file ${path} does not hold a session string`)
   registerSecret(session)
   return session

@@ -1,0 +1,135 @@
+import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { connect, type Connected } from '../../../src/client/connect.js'
+import { dcKeysPathFor } from '../../../src/client/dc-keys.js'
+import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
+import { startEmulator, type RunningEmulator, type WorldUser } from '../../../src/emulator/index.js'
+import { downloadFile } from '../../../src/methods/download-file.js'
+import { getUserProfilePhotos } from '../../../src/methods/index.js'
+
+const rsaKey = generateRsaKeyPair()
+
+describe('authorized keys of other DCs are kept beside the session', () => {
+  let emu: RunningEmulator
+  let dir: string
+  let connFile: string
+  let users: WorldUser[]
+
+  beforeAll(async () => {
+    // seed 4, 10 users (see core-methods): enough photos to reach every DC
+    emu = await startEmulator({ seed: 4, users: 10, rsaKey })
+    dir = await mkdtemp(join(tmpdir(), 'tgp-dckeys-'))
+    connFile = join(dir, 'emulator.json')
+    await emu.writeConnectionFile(connFile)
+    users = [...emu.world.toFile().users].filter((u) => u.account !== true && !u.deactivated && u.usernames.length > 0)
+  })
+
+  afterAll(async () => {
+    await emu.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const sessionFile = (): string => `${connFile}.session`
+  const keysFile = (): string => dcKeysPathFor(sessionFile())
+  const open = (): Promise<Connected> =>
+    connect({ env: { TG_EMULATOR: connFile, HOME: dir }, cwd: dir, dotenvPath: false, connectionRetries: 1 })
+
+  /** Downloads the smallest size of the first photo of each user whose photos live on `dcs`; returns the DCs used. */
+  async function downloadFrom(c: Connected, dcs: readonly number[]): Promise<Set<number>> {
+    const used = new Set<number>()
+    for (const dc of dcs) {
+      const user = users.find((u) => u.photos[0]?.dcId === dc)
+      if (user === undefined) throw new Error(`the seeded world has no first photo on DC ${dc}`)
+      const page = await getUserProfilePhotos(c.client, { user_id: `@${user.usernames[0]!}`, limit: 1 })
+      const size = page.photos[0]![0]!
+      let bytes = 0
+      await downloadFile(c.client, size.file_id, {
+        size: size.file_size,
+        onChunk: (chunk) => {
+          bytes += chunk.length
+        },
+      })
+      expect(bytes).toBe(size.file_size)
+      used.add(dc)
+    }
+    return used
+  }
+
+  const otherDcs = (): number[] => {
+    const home = emu.world.homeDcId
+    return [...new Set(users.map((u) => u.photos[0]?.dcId))].filter((d): d is number => d !== undefined && d !== home).sort()
+  }
+
+  const authCalls = (): Record<string, number> => {
+    const calls = emu.stats().callsPerMethod
+    return { export: calls['auth.ExportAuthorization'] ?? 0, import: calls['auth.ImportAuthorization'] ?? 0 }
+  }
+
+  it('authorizes each other DC once per login, not once per run', async () => {
+    const dcs = otherDcs()
+    expect(dcs.length).toBeGreaterThanOrEqual(2)
+
+    emu.resetStats()
+    const first = await open()
+    try {
+      await downloadFrom(first, dcs)
+    } finally {
+      await first.close()
+    }
+    expect(authCalls()).toEqual({ export: dcs.length, import: dcs.length })
+    expect((await stat(keysFile())).mode & 0o777).toBe(0o600)
+    const stored = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
+    expect(Object.keys(stored.keys).map(Number).sort()).toEqual(dcs)
+    const handshakes = (): number[] => dcs.map((dc) => emu.stats().protocol[dc]!.handshakes)
+    const before = handshakes()
+
+    emu.resetStats()
+    const second = await open()
+    try {
+      await downloadFrom(second, dcs)
+    } finally {
+      await second.close()
+    }
+    expect(authCalls()).toEqual({ export: 0, import: 0 })
+    expect(handshakes()).toEqual(before)
+  })
+
+  it('drops a stored key a DC no longer accepts and authorizes that DC again, the download going through', async () => {
+    const [dc] = otherDcs()
+    const stored = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
+    const key = Buffer.from(stored.keys[String(dc)]!, 'base64')
+    const record = [...emu.servers.authKeys.get(dc!)!.values()].find((r) => r.key.equals(key))
+    expect(record).toBeDefined()
+    record!.state.userId = undefined // the DC forgot the authorization (e.g. Telegram dropped it)
+
+    emu.resetStats()
+    const c = await open()
+    try {
+      await downloadFrom(c, [dc!])
+    } finally {
+      await c.close()
+    }
+    expect(authCalls()).toEqual({ export: 1, import: 1 })
+    expect(emu.stats().rpcErrors).toEqual({ AUTH_KEY_UNREGISTERED: 1 })
+    const now = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
+    expect(now.keys[String(dc)]).not.toBe(stored.keys[String(dc)])
+  })
+
+  it('never uses the keys of another login', async () => {
+    const dcs = otherDcs()
+    const old = JSON.parse(await readFile(keysFile(), 'utf8')) as { home: string }
+    await unlink(sessionFile()) // a new login on the emulator: a new home key
+    emu.resetStats()
+    const c = await open()
+    try {
+      await downloadFrom(c, dcs)
+    } finally {
+      await c.close()
+    }
+    expect(authCalls()).toEqual({ export: dcs.length, import: dcs.length })
+    const now = JSON.parse(await readFile(keysFile(), 'utf8')) as { home: string; keys: Record<string, string> }
+    expect(now.home).not.toBe(old.home)
+    expect(Object.keys(now.keys).map(Number).sort()).toEqual(dcs)
+  })
+})
