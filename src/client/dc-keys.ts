@@ -21,6 +21,7 @@ import bigInt from 'big-integer'
 import { RPCError } from 'telegram/errors/index.js'
 import { AuthKey } from 'telegram/crypto/AuthKey.js'
 import type { Api } from 'telegram'
+import { rejectPendingRequests } from './gramjs-bad-key-fix.js'
 import { registerSecret } from './redact.js'
 import { PortSafeStringSession, readPrivateFile } from './session.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
@@ -135,17 +136,41 @@ interface DcKeyState {
 
 const states = new WeakMap<object, DcKeyState>()
 
+/** The GramJS `MTProtoSender` internals used here. */
+interface GramjsSender {
+  authKey?: AuthKey
+  _authenticated?: boolean
+  disconnect(): Promise<void>
+}
+
 /** The GramJS client internals used here. */
 interface GramjsClient {
   session: unknown
   invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown>
-  _exportedSenderPromises?: Map<number, Promise<{ authKey?: AuthKey; _authenticated?: boolean } | undefined>>
-  _cleanupExportedSender?(dcId: number): Promise<void>
+  _exportedSenderPromises?: Map<number, Promise<GramjsSender | undefined>>
+  _exportedSenderReleaseTimeouts?: Map<number, NodeJS.Timeout>
 }
 
 /** A 401 `AUTH_KEY_UNREGISTERED` from GramJS: the key is not (or no longer) logged in on that DC. */
 export function isAuthKeyUnregistered(error: unknown): boolean {
   return error instanceof RPCError && error.errorMessage === 'AUTH_KEY_UNREGISTERED'
+}
+
+/**
+ * Takes DC `dcId`'s connection out of use, so the next request there opens and authorizes a new one. Unlike GramJS's
+ * `_cleanupExportedSender`, the requests still in flight on it are settled (401, as the DC would answer them) instead
+ * of being left without an answer when it disconnects; their callers send them again.
+ */
+async function retireSender(gramjs: GramjsClient, dcId: number): Promise<void> {
+  const promise = gramjs._exportedSenderPromises?.get(dcId)
+  gramjs._exportedSenderPromises?.delete(dcId)
+  const timer = gramjs._exportedSenderReleaseTimeouts?.get(dcId)
+  if (timer !== undefined) clearTimeout(timer)
+  gramjs._exportedSenderReleaseTimeouts?.delete(dcId)
+  const sender = await promise?.catch(() => undefined)
+  if (sender === undefined) return
+  rejectPendingRequests(sender)
+  await sender.disconnect().catch(() => undefined)
 }
 
 /**
@@ -172,7 +197,7 @@ export function attachDcKeys(client: object): void {
       state.restored.delete(dcId)
       state.proven.delete(dcId)
       session.setAuthKey(undefined, dcId)
-      running = gramjs._cleanupExportedSender?.(dcId).catch(() => undefined) ?? Promise.resolve()
+      running = retireSender(gramjs, dcId)
       state.dropping.set(dcId, running)
     }
     return running

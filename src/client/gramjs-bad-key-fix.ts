@@ -29,6 +29,19 @@ export function authKeyRejected(request: unknown): RPCError {
   return new RPCError('AUTH_KEY_UNREGISTERED', request as never, 401)
 }
 
+/**
+ * Settles every request sent or queued on `sender` (a GramJS `MTProtoSender`) with 401 `AUTH_KEY_UNREGISTERED`:
+ * GramJS never settles them once it stops reading that connection.
+ */
+export function rejectPendingRequests(sender: unknown): void {
+  const internals = sender as SenderInternals
+  const pending = [...internals._pendingState.values(), ...internals._sendQueue._pendingStates]
+  internals._pendingState.clear()
+  internals._sendQueue._pendingStates = []
+  internals._sendQueue.clear()
+  for (const state of pending) state.reject(authKeyRejected(state.request))
+}
+
 const proto = MTProtoSender.prototype as unknown as SenderInternals
 if (proto.__tgProfileBadKeyFix !== true) {
   proto.__tgProfileBadKeyFix = true
@@ -37,10 +50,6 @@ if (proto.__tgProfileBadKeyFix !== true) {
     original.call(this, shouldSkipForMain)
     // AUTH_KEY_UNREGISTERED as an RPC answer on the main connection already rejected its own request; nothing hangs.
     if (shouldSkipForMain && this._isMainSender) return
-    const pending = [...this._pendingState.values(), ...this._sendQueue._pendingStates]
-    this._pendingState.clear()
-    this._sendQueue._pendingStates = []
-    this._sendQueue.clear()
-    for (const state of pending) state.reject(authKeyRejected(state.request))
+    rejectPendingRequests(this)
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { archiveProfiles } from '../../../src/archive/archive.js'
 import { connect, type Connected } from '../../../src/client/connect.js'
 import { dcKeysPathFor } from '../../../src/client/dc-keys.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
@@ -114,6 +115,41 @@ describe('authorized keys of other DCs are kept beside the session', () => {
     expect(emu.stats().rpcErrors).toEqual({ AUTH_KEY_UNREGISTERED: 1 })
     const now = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
     expect(now.keys[String(dc)]).not.toBe(stored.keys[String(dc)])
+  })
+
+  it('lets an archive run finish when every DC has dropped its stored key, with many downloads in flight on them', async () => {
+    const warm = await open()
+    try {
+      await downloadFrom(warm, otherDcs())
+    } finally {
+      await warm.close()
+    }
+    const stored = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
+    for (const [dc, b64] of Object.entries(stored.keys)) {
+      const key = Buffer.from(b64, 'base64')
+      for (const record of emu.servers.authKeys.get(Number(dc))!.values()) if (record.key.equals(key)) record.state.userId = undefined
+    }
+    const out = join(dir, 'archive')
+    emu.resetStats()
+    const c = await open()
+    const few = users.filter((u) => u.photos.length <= 10)
+    const touched = new Set(few.flatMap((u) => u.photos.map((p) => p.dcId)).filter((dc) => stored.keys[String(dc)] !== undefined))
+    expect(touched.size).toBeGreaterThanOrEqual(2)
+    let summary
+    try {
+      summary = await archiveProfiles(c.client, few.map((u) => `@${u.usernames[0]!}`), { out })
+    } finally {
+      await c.close()
+    }
+    expect(summary.ok).toBe(true)
+    expect(summary.users).toMatchObject({ done: few.length, failed: 0 })
+    // the requests in flight on a refused key were answered and sent again at once, none left to time out and retry
+    expect(summary.retries).toBe(0)
+    expect(summary.rpc['upload.GetFile']).toBe(summary.files.downloaded)
+    // every DC refused its first requests; each was authorized again once and the refused requests sent again
+    expect(emu.stats().rpcErrors.AUTH_KEY_UNREGISTERED).toBeGreaterThanOrEqual(touched.size)
+    expect(authCalls()).toEqual({ export: touched.size, import: touched.size })
+    await rm(out, { recursive: true, force: true })
   })
 
   it('never uses the keys of another login', async () => {
