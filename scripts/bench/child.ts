@@ -8,6 +8,7 @@
  */
 // First, like the tg-profile command line (src/cli/main.ts): V8 settings that must precede the loading of the rest.
 import '../../src/cli/preload.js'
+import { appendFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Api } from 'telegram'
@@ -66,6 +67,9 @@ export interface ChildResult {
 }
 
 type FromParent = ChildJob | { readonly type: 'go' }
+
+/** Files saved so far by the archive contender (read by the memory log). */
+let filesSaved = 0
 
 function nextMessage(): Promise<FromParent> {
   return new Promise((resolve) => process.once('message', (m) => resolve(m as FromParent)))
@@ -130,6 +134,7 @@ async function runArchive(
   const trace = process.env.BENCH_TRACE !== undefined && process.env.BENCH_TRACE !== ''
   const onEvent = (event: ArchiveEvent): void => {
     events[event.type] = (events[event.type] ?? 0) + 1
+    if (event.type === 'file-saved') filesSaved++
     if (trace && event.type !== 'file-saved' && event.type !== 'user-start') {
       process.stderr.write(`[bench child] ${JSON.stringify(event)}\n`)
     }
@@ -172,14 +177,21 @@ async function main(): Promise<void> {
   const samples: number[] = []
   let peakHeapUsedBytes = 0
   let peakArrayBuffersBytes = 0
+  // BENCH_MEMORY_LOG=FILE appends one line per sample: seconds, files saved, rss, heapUsed, heapTotal, external,
+  // arrayBuffers (bytes, tab-separated), to see what grows with the files archived.
+  const memoryLog = process.env.BENCH_MEMORY_LOG
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
   const sampler = setInterval(() => {
     const m = process.memoryUsage()
     samples.push(m.rss)
+    if (memoryLog !== undefined && memoryLog !== '') {
+      const seconds = ((performance.now() - t0) / 1000).toFixed(1)
+      appendFileSync(memoryLog, `${seconds}\t${filesSaved}\t${m.rss}\t${m.heapUsed}\t${m.heapTotal}\t${m.external}\t${m.arrayBuffers}\n`)
+    }
     peakHeapUsedBytes = Math.max(peakHeapUsedBytes, m.heapUsed)
     peakArrayBuffersBytes = Math.max(peakArrayBuffersBytes, m.arrayBuffers)
   }, job.sampleMs)
-  const cpu0 = process.cpuUsage()
-  const t0 = performance.now()
   let outcome: Omit<ChildResult, 'type' | 'contender' | 'wallMs' | 'cpuMs' | 'maxRssBytes' | 'rssSamples'>
   try {
     outcome =
