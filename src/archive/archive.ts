@@ -293,6 +293,9 @@ export async function archiveProfiles(
     const archiveUser = async (ref: string, parsed: ParsedUser): Promise<void> => {
       emit({ type: 'user-start', user: ref })
       let userId: number | undefined
+      // The user whose manifest entries this call planned with: released when it ends, done or not (seenIds keeps
+      // the run from planning that user again), so the index holds the users in progress, not every user archived.
+      let planned: number | undefined
       try {
         const resolved = await resolveParsedUser(gated, parsed, { cache, method: 'archive' })
         const inputUser = resolved.inputUser
@@ -305,6 +308,7 @@ export async function archiveProfiles(
         }
         seenIds.add(idText)
         const uid = userId
+        planned = uid
 
         // Listing: every photo, ⌈n/100⌉ calls.
         const photos: ProfilePhotoItem[] = []
@@ -468,6 +472,8 @@ export async function archiveProfiles(
         userTotals.failed++
         await m.append({ type: 'user-failed', user: ref, ...(userId !== undefined ? { user_id: userId } : {}), error: json, at: Math.floor(clock.now() / 1000) })
         emit({ type: 'user-failed', user: ref, ...(userId !== undefined ? { user_id: userId } : {}), error: json })
+      } finally {
+        if (planned !== undefined) m.release(planned)
       }
     }
 

@@ -101,6 +101,22 @@ export class Manifest {
   }
 
   /**
+   * Drops the user's entries from the in-memory index (the file keeps every record): for a caller that will not ask
+   * about the user again, so that a long run's memory does not grow with the files it archived. {@link user} then
+   * answers from what was appended since, until the manifest is opened again.
+   */
+  release(userId: number): void {
+    this.users.delete(userId)
+  }
+
+  /** How much the in-memory index holds: users, and file entries over all of them. */
+  get indexed(): { readonly users: number; readonly files: number } {
+    let files = 0
+    for (const user of this.users.values()) files += user.files.size
+    return { users: this.users.size, files }
+  }
+
+  /**
    * Appends a record; resolves once it is on disk (written and fsynced), after which the index reflects it.
    * Callers append a `file` record only after the file itself is durable under its final name.
    */

@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { EntityCache } from '../../../src/client/entity-cache.js'
 import { archiveProfiles } from '../../../src/archive/archive.js'
 import { ArchiveLockedError } from '../../../src/archive/lock.js'
+import { Manifest } from '../../../src/archive/manifest.js'
+import { jest } from '@jest/globals'
 import type { ArchiveEvent } from '../../../src/archive/types.js'
 import { smallUsers, archivableUsers, checkArchive, expectedFiles, listFiles, readManifest, startHarness, type Harness } from './helpers.js'
 
@@ -152,6 +154,39 @@ describe('archiveProfiles against the emulator', () => {
     expect(second.ok).toBe(true)
     const records = await checkArchive(h.out, h.truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users))
+  })
+
+  it('keeps only the users in progress in its in-memory manifest index, then none', async () => {
+    h = await startHarness({ users: 20, seed: 7 })
+    const users = smallUsers(h.truth, 12)
+    expect(users.length).toBe(12)
+    const opened: Manifest[] = []
+    const open = Manifest.open.bind(Manifest)
+    const spy = jest.spyOn(Manifest, 'open').mockImplementation(async (dir) => {
+      const m = await open(dir)
+      opened.push(m)
+      return m
+    })
+    try {
+      let mostUsers = 0
+      const summary = await archiveProfiles(h.client, users, {
+        out: h.out,
+        cache: EntityCache.memory(),
+        concurrency: 3,
+        onEvent: (e) => {
+          // Told before the user that is done is released: it and at most two others in progress.
+          if (e.type === 'user-done') mostUsers = Math.max(mostUsers, opened[0]!.indexed.users)
+        },
+      })
+      expect(summary.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0 })
+      expect(summary.files.downloaded).toBe(expectedFiles(h.truth, users).size)
+      expect(opened).toHaveLength(1)
+      expect(mostUsers).toBeGreaterThanOrEqual(1)
+      expect(mostUsers).toBeLessThanOrEqual(3)
+      expect(opened[0]!.indexed).toEqual({ users: 0, files: 0 })
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('refuses a second concurrent run on the same folder', async () => {

@@ -71,6 +71,22 @@ describe('Manifest', () => {
     await again.close()
   })
 
+  it('releases a user from the in-memory index and keeps the user\'s records in the file', async () => {
+    const m = await Manifest.open(out)
+    await Promise.all([m.append(photo(42, '7', 'c', 1000)), m.append(photo(42, '8', 'c', 2000)), m.append(photo(43, '9', 'a', 300))])
+    expect(m.indexed).toEqual({ users: 2, files: 3 })
+    m.release(42)
+    expect(m.indexed).toEqual({ users: 1, files: 1 })
+    expect(m.user(42).files.size).toBe(0)
+    expect([...m.user(43).files.keys()]).toEqual(['photo:9:a'])
+    await m.close()
+
+    const again = await Manifest.open(out)
+    expect(again.indexed).toEqual({ users: 2, files: 3 })
+    expect([...again.user(42).files.keys()]).toEqual(['photo:7:c', 'photo:8:c'])
+    await again.close()
+  })
+
   it('tracks gone and back marks', async () => {
     const m = await Manifest.open(out)
     await m.append(photo(42, '7', 'c', 1000))
