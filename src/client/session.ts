@@ -93,9 +93,28 @@ export async function removeSessionFile(path: string): Promise<void> {
  * A GramJS `StringSession` that can hold any TCP port. GramJS writes the port as a *signed* 16-bit integer, so
  * saving a session for a server on a port above 32767 (any ephemeral loopback port, e.g. the emulator's) throws
  * `ERR_OUT_OF_RANGE`. This class saves such ports in two's complement and reads them back unsigned; the string
- * format is unchanged and ports ≤ 32767 (Telegram's 443/80) encode exactly as GramJS does.
+ * format is unchanged and ports ≤ 32767 (Telegram's 443/80) encode exactly as GramJS does. It also keeps one entity
+ * row per peer (see {@link PortSafeStringSession.processEntities}).
  */
 export class PortSafeStringSession extends StringSession {
+  /** The entity row of each peer, by marked id (see {@link processEntities}). */
+  private readonly rowOf = new Map<string, unknown>()
+
+  /**
+   * GramJS's session remembers the peers of every answer (`client.getInputEntity` looks there), adding a row per
+   * peer per answer even when it knows the peer: a bulk run kept several rows for each user it met, for the whole
+   * run. Here a peer has one row, the newest.
+   */
+  override processEntities(tlo: unknown): void {
+    for (const row of this._entitiesToRows(tlo)) {
+      const id = String(row[0])
+      const old = this.rowOf.get(id)
+      if (old !== undefined) this._entities.delete(old)
+      this._entities.add(row)
+      this.rowOf.set(id, row)
+    }
+  }
+
   constructor(session?: string) {
     super(session)
     if (this._port !== undefined && this._port < 0) this._port += 0x10000

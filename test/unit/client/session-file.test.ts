@@ -121,4 +121,21 @@ describe('PortSafeStringSession', () => {
     expect(safe.save()).toBe(plain.save())
     expect(new PortSafeStringSession(plain.save()).port).toBe(443)
   })
+  it('keeps one entity row per peer, the newest, however many answers carried it', async () => {
+    const { Api } = await import('telegram')
+    const bigInt = (await import('big-integer')).default
+    const { PortSafeStringSession } = await import('../../../src/client/session.js')
+    const session = new PortSafeStringSession('')
+    const user = (id: number, username: string): InstanceType<typeof Api.User> =>
+      new Api.User({ id: bigInt(id), accessHash: bigInt(id * 7), username, firstName: username })
+    for (let i = 0; i < 5; i++) session.processEntities({ users: [user(10, 'old_name'), user(11, `other${i}`)] })
+    session.processEntities({ users: [user(10, 'new_name')] })
+    const rows = [...(session as unknown as { _entities: Set<unknown[]> })._entities]
+    expect(rows.map((r) => [String(r[0]), r[2]])).toEqual([
+      ['11', 'other4'],
+      ['10', 'new_name'],
+    ])
+    const input = await session.getInputEntity('new_name')
+    expect(String((input as InstanceType<typeof Api.InputPeerUser>).userId)).toBe('10')
+  })
 })
