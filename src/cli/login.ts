@@ -3,6 +3,7 @@ import input from 'input'
 import type { Api, TelegramClient } from 'telegram'
 import type { StringSession } from 'telegram/sessions/index.js'
 import { openClient, saveSession, shutdownClient } from '../client/connect.js'
+import { forgetDcKeys } from '../client/dc-keys.js'
 import { interactiveLogin, LoginError } from '../client/login.js'
 import type { LoginPrompts } from '../client/login.js'
 import { toBotApiUser } from './user.js'
@@ -86,6 +87,8 @@ export async function loginCommand(ctx: CommandContext, prompts?: LoginPrompts):
         ? await loginFromLines(client, ctx.io.stderr, report)
         : await loginOnTerminal(client, prompts ?? inputPrompts, report)
     await saveSession(client, sessionFile)
+    // Keys other DCs authorized for an earlier login of this session file must not serve this one.
+    await forgetDcKeys(sessionFile)
     const user = toBotApiUser(me)
     ctx.io.stderr.write(`Logged in as ${user.first_name}${user.username ? ` (@${user.username})` : ''}, id ${user.id}; session saved to ${sessionFile}\n`)
     if (ctx.cli.options['print-session'] === true) {

@@ -184,10 +184,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
     }
     throw error
   }
-  // TG_SESSION: the cache and the other DCs' keys still persist beside the configured session file path; an
-  // embedded emulator: in memory.
+  // TG_SESSION: the cache still persists beside the configured session file path, the other DCs' keys (secrets the
+  // user chose not to keep in a file) stay in memory; an embedded emulator: both in memory.
   const besidePath = sessionFile ?? (options.emulatorConnection === undefined ? config.sessionFile : undefined)
-  const dcKeysPath = besidePath === undefined ? undefined : dcKeysPathFor(besidePath)
+  const dcKeysPath = sessionFile === undefined ? undefined : dcKeysPathFor(sessionFile)
   let cache: EntityCache
   try {
     if (dcKeysPath !== undefined) await loadDcKeys(dcKeysPath, client.session as MultiDcSession)

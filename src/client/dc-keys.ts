@@ -9,21 +9,22 @@
  *
  * - {@link MultiDcSession} hands GramJS a stored key when it opens a connection to another DC, and GramJS then uses
  *   it as authorized (no export/import);
- * - {@link attachDcKeys} notes which DCs answered a request, so only keys proven to work are stored, and recovers
- *   from a stored key the DC no longer accepts (401 `AUTH_KEY_UNREGISTERED`): it drops the key and sends the request
- *   once more on a fresh, freshly authorized connection;
+ * - {@link attachDcKeys} notes which keys answered a request, so only keys proven to work are stored, and recovers
+ *   from a key the DC does not accept (401 `AUTH_KEY_UNREGISTERED`): it drops the key and sends the request once
+ *   more on a new, freshly authorized connection;
  * - {@link saveDcKeys} writes them (0600, atomically) when they changed.
  *
- * The file is bound to the home auth key: a different login (a new session) ignores and then replaces it, so a key
- * authorized for one account is never used by another. These keys are as secret as the session itself.
+ * The file is bound to the home auth key: a session with another key ignores and then replaces it, and
+ * `tg-profile login` removes it ({@link forgetDcKeys}), so a key authorized for one login is never used by another.
+ * These keys are as secret as the session itself; with `TG_SESSION` (no session file) they are kept in memory only.
  */
 import bigInt from 'big-integer'
 import { RPCError } from 'telegram/errors/index.js'
 import { AuthKey } from 'telegram/crypto/AuthKey.js'
 import type { Api } from 'telegram'
-import { rejectPendingRequests } from './gramjs-bad-key-fix.js'
+import { authKeyRejected, rejectPendingRequests } from './gramjs-bad-key-fix.js'
 import { registerSecret } from './redact.js'
-import { PortSafeStringSession, readPrivateFile } from './session.js'
+import { PortSafeStringSession, readPrivateFile, removeSessionFile } from './session.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 
 /** The file name suffix used by {@link dcKeysPathFor}. */
@@ -32,6 +33,11 @@ export const DC_KEYS_SUFFIX = '.dc-keys.json'
 /** The conventional path beside a session file: `<session>.dc-keys.json`. */
 export function dcKeysPathFor(sessionPath: string): string {
   return sessionPath + DC_KEYS_SUFFIX
+}
+
+/** Removes the keys stored beside the session file `sessionPath` (a new login starts without them); absent is fine. */
+export function forgetDcKeys(sessionPath: string): Promise<void> {
+  return removeSessionFile(dcKeysPathFor(sessionPath))
 }
 
 const FILE_VERSION = 1
@@ -126,12 +132,12 @@ export async function loadDcKeys(path: string, session: MultiDcSession): Promise
 /** What {@link attachDcKeys} tracks for one client. */
 interface DcKeyState {
   readonly session: MultiDcSession
-  /** DCs whose current key answered a request in this process. */
-  readonly proven: Set<number>
-  /** DCs whose key came from the file and has not been dropped. */
-  readonly restored: Set<number>
-  /** A running drop of a DC's stored key, shared by every request that failed with it. */
-  readonly dropping: Map<number, Promise<void>>
+  /** The key that answered a request on each other DC in this process (saved if still in use at the end). */
+  readonly proven: Map<number, AuthKey>
+  /** How many times each DC's connection was retired: a request that failed on an older one is just sent again. */
+  readonly generation: Map<number, number>
+  /** The running retirement of each DC's connection, awaited by every request that failed on it. */
+  readonly retiring: Map<number, Promise<void>>
 }
 
 const states = new WeakMap<object, DcKeyState>()
@@ -139,7 +145,8 @@ const states = new WeakMap<object, DcKeyState>()
 /** The GramJS `MTProtoSender` internals used here. */
 interface GramjsSender {
   authKey?: AuthKey
-  _authenticated?: boolean
+  dcId?: number
+  addStateToQueue(state: { request: unknown; reject(error: unknown): void }): void
   disconnect(): Promise<void>
 }
 
@@ -147,6 +154,8 @@ interface GramjsSender {
 interface GramjsClient {
   session: unknown
   invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown>
+  invokeWithSender?(request: Api.AnyRequest, sender: GramjsSender): Promise<unknown>
+  getSender?(dcId: number): Promise<GramjsSender>
   _exportedSenderPromises?: Map<number, Promise<GramjsSender | undefined>>
   _exportedSenderReleaseTimeouts?: Map<number, NodeJS.Timeout>
 }
@@ -158,8 +167,9 @@ export function isAuthKeyUnregistered(error: unknown): boolean {
 
 /**
  * Takes DC `dcId`'s connection out of use, so the next request there opens and authorizes a new one. Unlike GramJS's
- * `_cleanupExportedSender`, the requests still in flight on it are settled (401, as the DC would answer them) instead
- * of being left without an answer when it disconnects; their callers send them again.
+ * `_cleanupExportedSender`, the requests in flight on it, and any still about to be queued on it, are settled (401, as
+ * the DC would answer them) instead of being left without an answer when it disconnects; their callers send them
+ * again.
  */
 async function retireSender(gramjs: GramjsClient, dcId: number): Promise<void> {
   const promise = gramjs._exportedSenderPromises?.get(dcId)
@@ -169,72 +179,80 @@ async function retireSender(gramjs: GramjsClient, dcId: number): Promise<void> {
   gramjs._exportedSenderReleaseTimeouts?.delete(dcId)
   const sender = await promise?.catch(() => undefined)
   if (sender === undefined) return
+  sender.addStateToQueue = (state): void => state.reject(authKeyRejected(state.request))
   rejectPendingRequests(sender)
   await sender.disconnect().catch(() => undefined)
 }
 
 /**
- * Watches `client`'s requests to other DCs (its session must be a {@link MultiDcSession}): a DC that answers is
- * proven; a request refused with 401 `AUTH_KEY_UNREGISTERED` on a stored key drops that key (GramJS does not: it
- * keeps using the refused key) and is sent once more, on a new connection authorized by export/import.
+ * Watches `client`'s requests to other DCs (`invoke` with a DC id, and `invokeWithSender`, which GramJS's own
+ * downloads use); its session must be a {@link MultiDcSession}.
+ *
+ * - A request answered notes the key of that DC's connection as proven (only proven keys are saved).
+ * - A request refused with 401 `AUTH_KEY_UNREGISTERED` (a stored key the DC no longer accepts, or a key GramJS took
+ *   for authorized after a failed import) retires that connection and drops the DC's stored key, then is sent once
+ *   more, on a new connection authorized by export/import. GramJS itself keeps using the refused key.
  */
 export function attachDcKeys(client: object): void {
   const gramjs = client as GramjsClient
   if (!(gramjs.session instanceof MultiDcSession)) throw new TypeError('attachDcKeys: the client session must be a MultiDcSession')
   if (states.has(client)) return
   const session = gramjs.session
-  const state: DcKeyState = {
-    session,
-    proven: new Set(),
-    restored: new Set(session.otherDcKeys.keys()),
-    dropping: new Map(),
-  }
+  const state: DcKeyState = { session, proven: new Map(), generation: new Map(), retiring: new Map() }
   states.set(client, state)
-  const invoke = gramjs.invoke.bind(client)
-  const drop = (dcId: number): Promise<void> => {
-    let running = state.dropping.get(dcId)
-    if (running === undefined) {
-      state.restored.delete(dcId)
-      state.proven.delete(dcId)
-      session.setAuthKey(undefined, dcId)
-      running = retireSender(gramjs, dcId)
-      state.dropping.set(dcId, running)
-    }
-    return running
-  }
-  gramjs.invoke = async (request: Api.AnyRequest, dcId?: number): Promise<unknown> => {
-    const other = dcId !== undefined && dcId !== session.dcId
-    const withStoredKey = other && state.restored.has(dcId)
+
+  const currentSender = async (dcId: number): Promise<GramjsSender | undefined> =>
+    gramjs._exportedSenderPromises?.get(dcId)?.catch(() => undefined)
+
+  const guarded = async (dcId: number, send: () => Promise<unknown>, again: () => Promise<unknown>): Promise<unknown> => {
+    const generation = state.generation.get(dcId) ?? 0
     try {
-      const result = await invoke(request, dcId)
-      if (other) state.proven.add(dcId)
+      const result = await send()
+      const key = (await currentSender(dcId))?.authKey
+      if (key !== undefined && (state.generation.get(dcId) ?? 0) === generation) state.proven.set(dcId, key)
       return result
     } catch (error) {
-      if (!withStoredKey || !isAuthKeyUnregistered(error)) throw error
-      await drop(dcId)
-      const result = await invoke(request, dcId)
-      state.proven.add(dcId)
-      return result
+      if (!isAuthKeyUnregistered(error)) throw error
+      if ((state.generation.get(dcId) ?? 0) === generation) {
+        state.generation.set(dcId, generation + 1)
+        state.proven.delete(dcId)
+        session.setAuthKey(undefined, dcId)
+        state.retiring.set(dcId, retireSender(gramjs, dcId))
+      }
+      await state.retiring.get(dcId)
+      return again()
+    }
+  }
+
+  const invoke = gramjs.invoke.bind(client)
+  gramjs.invoke = (request: Api.AnyRequest, dcId?: number): Promise<unknown> => {
+    if (dcId === undefined || dcId === session.dcId) return invoke(request, dcId)
+    return guarded(dcId, () => invoke(request, dcId), () => invoke(request, dcId))
+  }
+  const invokeWithSender = gramjs.invokeWithSender?.bind(client)
+  const getSender = gramjs.getSender?.bind(client)
+  if (invokeWithSender !== undefined && getSender !== undefined) {
+    gramjs.invokeWithSender = (request: Api.AnyRequest, sender: GramjsSender): Promise<unknown> => {
+      const dcId = sender.dcId
+      if (dcId === undefined || dcId === session.dcId) return invokeWithSender(request, sender)
+      return guarded(dcId, () => invokeWithSender(request, sender), async () => invokeWithSender(request, await getSender(dcId)))
     }
   }
 }
 
 /**
- * The authorized keys of `client`'s other DCs worth keeping: the stored ones still in use and the ones that answered
- * a request in this process.
+ * The authorized keys of `client`'s other DCs worth keeping: for each DC, the key its connection uses now if that key
+ * answered a request in this process, else the stored key if it was not refused.
  */
 export async function provenDcKeys(client: object): Promise<Map<number, AuthKey>> {
   const state = states.get(client)
   const out = new Map<number, AuthKey>()
   if (state === undefined) return out
-  for (const dcId of state.restored) {
-    const key = state.session.otherDcKeys.get(dcId)
-    if (key !== undefined) out.set(dcId, key)
-  }
+  for (const [dcId, key] of state.session.otherDcKeys) out.set(dcId, key)
   const senders = (client as GramjsClient)._exportedSenderPromises
-  for (const dcId of state.proven) {
+  for (const [dcId, key] of state.proven) {
     const sender = await senders?.get(dcId)?.catch(() => undefined)
-    if (sender?._authenticated === true && sender.authKey?.getKey() !== undefined) out.set(dcId, sender.authKey)
+    if (sender?.authKey === key && key.getKey() !== undefined) out.set(dcId, key)
   }
   return out
 }

@@ -1,7 +1,7 @@
 /**
  * The CLI commands end to end, in-process, against a real emulator over loopback TCP (no mocks).
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HANDLERS } from '../../../src/cli/commands.js'
@@ -151,8 +151,11 @@ describe('tg-profile against the emulator', () => {
     }
     const handler: CommandHandler = (ctx) => loginCommand(ctx, prompts)
     const io = memoryIo({ TG_EMULATOR: connFile }, dir)
+    // other DCs' keys of an earlier login of this session file
+    await writeFile(join(dir, 'twofa.session.dc-keys.json'), '{"version":1,"home":"1","keys":{}}\n', { mode: 0o600 })
     const code = await runCli(['login', '--session', 'twofa.session', '--print-session'], io, { login: handler })
     expect(code).toBe(0)
+    expect((await readdir(dir)).includes('twofa.session.dc-keys.json')).toBe(false)
     expect(asked).toEqual(['phone', 'code', 'code', 'password', 'password'])
     expect(io.err()).toContain('Error 400: Bad Request: PHONE_CODE_INVALID\n')
     expect(io.err()).toContain('Error 400: Bad Request: PASSWORD_HASH_INVALID\n')

@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises'
+import bigInt from 'big-integer'
+import { Api } from 'telegram'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { archiveProfiles } from '../../../src/archive/archive.js'
@@ -67,6 +69,27 @@ describe('authorized keys of other DCs are kept beside the session', () => {
     return { export: calls['auth.ExportAuthorization'] ?? 0, import: calls['auth.ImportAuthorization'] ?? 0 }
   }
 
+  type KeysFile = { home: string; keys: Record<string, string> }
+  const readKeys = async (): Promise<KeysFile> => JSON.parse(await readFile(keysFile(), 'utf8')) as KeysFile
+
+  /** One run that downloads from every other DC, leaving their keys stored. */
+  async function warm(): Promise<KeysFile> {
+    const c = await open()
+    try {
+      await downloadFrom(c, otherDcs())
+    } finally {
+      await c.close()
+    }
+    return readKeys()
+  }
+
+  /** The DC forgets the login on `key` (as Telegram may drop an authorization): its requests get 401. */
+  function refuse(dc: number, key: Buffer): void {
+    const record = [...emu.servers.authKeys.get(dc)!.values()].find((r) => r.key.equals(key))
+    expect(record).toBeDefined()
+    record!.state.userId = undefined
+  }
+
   it('authorizes each other DC once per login, not once per run', async () => {
     const dcs = otherDcs()
     expect(dcs.length).toBeGreaterThanOrEqual(2)
@@ -98,11 +121,8 @@ describe('authorized keys of other DCs are kept beside the session', () => {
 
   it('drops a stored key a DC no longer accepts and authorizes that DC again, the download going through', async () => {
     const [dc] = otherDcs()
-    const stored = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
-    const key = Buffer.from(stored.keys[String(dc)]!, 'base64')
-    const record = [...emu.servers.authKeys.get(dc!)!.values()].find((r) => r.key.equals(key))
-    expect(record).toBeDefined()
-    record!.state.userId = undefined // the DC forgot the authorization (e.g. Telegram dropped it)
+    const stored = await warm()
+    refuse(dc!, Buffer.from(stored.keys[String(dc)]!, 'base64'))
 
     emu.resetStats()
     const c = await open()
@@ -113,22 +133,42 @@ describe('authorized keys of other DCs are kept beside the session', () => {
     }
     expect(authCalls()).toEqual({ export: 1, import: 1 })
     expect(emu.stats().rpcErrors).toEqual({ AUTH_KEY_UNREGISTERED: 1 })
-    const now = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
+    const now = await readKeys()
     expect(now.keys[String(dc)]).not.toBe(stored.keys[String(dc)])
   })
 
-  it('lets an archive run finish when every DC has dropped its stored key, with many downloads in flight on them', async () => {
-    const warm = await open()
+  it('recovers the same way through GramJS\'s own downloadMedia, and from a key authorized earlier in the same run', async () => {
+    const [dc] = otherDcs()
+    const stored = await warm()
+    refuse(dc!, Buffer.from(stored.keys[String(dc)]!, 'base64'))
+    const user = users.find((u) => u.photos[0]?.dcId === dc)!
+    emu.resetStats()
+    const c = await open()
     try {
-      await downloadFrom(warm, otherDcs())
+      const media = async (): Promise<void> => {
+        const resolved = await c.client.invoke(new Api.contacts.ResolveUsername({ username: user.usernames[0]! }))
+        const found = resolved.users[0] as Api.User
+        const userId = new Api.InputUser({ userId: found.id, accessHash: found.accessHash! })
+        const page = await c.client.invoke(new Api.photos.GetUserPhotos({ userId, offset: 0, maxId: bigInt.zero, limit: 1 }))
+        const data = await c.client.downloadMedia(new Api.MessageMediaPhoto({ photo: page.photos[0]! }))
+        expect(Buffer.isBuffer(data) && data.length > 0).toBe(true)
+      }
+      await media()
+      expect(authCalls()).toEqual({ export: 1, import: 1 })
+      // the key authorized a moment ago is refused too: dropped, authorized afresh, the download goes through
+      const sender = await (c.client as unknown as { getSender(dc: number): Promise<{ authKey: { getKey(): Buffer } }> }).getSender(dc!)
+      refuse(dc!, sender.authKey.getKey())
+      await media()
+      expect(authCalls()).toEqual({ export: 2, import: 2 })
     } finally {
-      await warm.close()
+      await c.close()
     }
-    const stored = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
-    for (const [dc, b64] of Object.entries(stored.keys)) {
-      const key = Buffer.from(b64, 'base64')
-      for (const record of emu.servers.authKeys.get(Number(dc))!.values()) if (record.key.equals(key)) record.state.userId = undefined
-    }
+    expect(emu.stats().rpcErrors).toEqual({ AUTH_KEY_UNREGISTERED: 2 })
+  })
+
+  it('lets an archive run finish when every DC has dropped its stored key, with many downloads in flight on them', async () => {
+    const stored = await warm()
+    for (const [dc, b64] of Object.entries(stored.keys)) refuse(Number(dc), Buffer.from(b64, 'base64'))
     const out = join(dir, 'archive')
     emu.resetStats()
     const c = await open()
@@ -154,7 +194,7 @@ describe('authorized keys of other DCs are kept beside the session', () => {
 
   it('never uses the keys of another login', async () => {
     const dcs = otherDcs()
-    const old = JSON.parse(await readFile(keysFile(), 'utf8')) as { home: string }
+    const old = await warm()
     await unlink(sessionFile()) // a new login on the emulator: a new home key
     emu.resetStats()
     const c = await open()
@@ -164,7 +204,7 @@ describe('authorized keys of other DCs are kept beside the session', () => {
       await c.close()
     }
     expect(authCalls()).toEqual({ export: dcs.length, import: dcs.length })
-    const now = JSON.parse(await readFile(keysFile(), 'utf8')) as { home: string; keys: Record<string, string> }
+    const now = await readKeys()
     expect(now.home).not.toBe(old.home)
     expect(Object.keys(now.keys).map(Number).sort()).toEqual(dcs)
   })
