@@ -1,9 +1,10 @@
 /**
- * The run lock: one archiver per `out` folder. The lock file holds the owner's pid; a lock whose owner is gone
- * (a run killed with -9 cannot remove it) is taken over, a live one is refused.
+ * The run lock: one archiver per `out` folder. The lock file holds the owner's pid, host and a random token; a lock
+ * whose owner is gone (a run killed with -9 cannot remove it) is taken over, a live one is refused. A run removes
+ * only a lock that still holds its own token (or the stale one it judged), never one another run placed meanwhile.
  */
 import { randomBytes } from 'node:crypto'
-import { link, lstat, open, readdir, unlink } from 'node:fs/promises'
+import { link, open, readdir, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { TgProfileError } from '../errors/index.js'
@@ -43,8 +44,17 @@ interface LockContent {
   host: string
 }
 
-/** The lock file's owner (`lock` undefined when unreadable or torn) and inode; undefined when there is none. */
-async function readOwner(path: string): Promise<{ lock: LockContent | undefined; ino: number } | undefined> {
+/** What the lock file holds now: its text, its owner (undefined when unreadable or torn) and its age. */
+interface LockState {
+  readonly text: string
+  readonly owner: LockContent | undefined
+  readonly ageMs: number
+}
+
+/** An unreadable lock younger than this may be one still being written (see {@link placeLock}): it is waited for. */
+const TORN_GRACE_MS = 10_000
+
+async function readLock(path: string): Promise<LockState | undefined> {
   let handle
   try {
     handle = await open(path, 'r')
@@ -53,28 +63,67 @@ async function readOwner(path: string): Promise<{ lock: LockContent | undefined;
     throw error
   }
   try {
-    const { ino } = await handle.stat()
+    const { mtimeMs } = await handle.stat()
+    const text = await handle.readFile('utf8')
+    let owner: LockContent | undefined
     try {
-      const value = JSON.parse(await handle.readFile('utf8')) as Partial<LockContent>
-      if (typeof value.pid === 'number' && typeof value.host === 'string') {
-        return { lock: { pid: value.pid, host: value.host }, ino }
-      }
+      const value = JSON.parse(text) as Partial<LockContent>
+      if (typeof value.pid === 'number' && typeof value.host === 'string') owner = { pid: value.pid, host: value.host }
     } catch {
-      // Torn (written by a run that died mid-write before locks were linked into place) or damaged: stale.
+      // Torn (its writer died mid-write) or damaged.
     }
-    return { lock: undefined, ino }
+    return { text, owner, ageMs: Date.now() - mtimeMs }
   } finally {
     await handle.close()
   }
 }
 
-/** Removes `path` if it is still the file whose inode is `ino` (another run may have replaced it meanwhile). */
-async function unlinkIfSame(path: string, ino: number): Promise<void> {
+/**
+ * Removes the lock at `path` if it still holds `text` (each lock holds a random token, so another run's lock placed
+ * meanwhile is never removed; the re-read and the unlink are not one step, a window of microseconds).
+ */
+async function unlinkIfUnchanged(path: string, text: string): Promise<void> {
+  if ((await readLock(path))?.text !== text) return
+  await unlink(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e
+  })
+}
+
+/** link(2) is not supported here (FAT, exFAT, some network and FUSE file systems). */
+function noHardLinks(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS'
+}
+
+/**
+ * Puts `content` at `path`, failing with EEXIST when something is there. The content is written in full under a name
+ * of its own and hard-linked into place, so the lock is never seen without its content (a concurrent run would take
+ * an empty one for a torn, stale lock). Where hard links are not supported the lock is created in place and written
+ * at once; an unreadable lock younger than {@link TORN_GRACE_MS} is then waited for rather than taken over.
+ */
+async function placeLock(path: string, content: string): Promise<void> {
+  const draft = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
+  await writeNew(draft, content)
   try {
-    if ((await lstat(path)).ino !== ino) return
-    await unlink(path)
+    await link(draft, path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    if (!noHardLinks(error)) throw error
+    await writeNew(path, content)
+  } finally {
+    await unlink(draft).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e
+    })
+  }
+}
+
+/** Creates `path` (EEXIST if it exists) with `content`, synced. */
+async function writeNew(path: string, content: string): Promise<void> {
+  const handle = await open(path, 'wx', 0o644)
+  try {
+    await handle.writeFile(content)
+    await handle.sync()
+  } finally {
+    await handle.close()
   }
 }
 
@@ -90,47 +139,34 @@ async function removeDeadDrafts(out: string): Promise<void> {
 }
 
 /**
- * Takes the lock of `out` (creating the folder). A stale lock (owner not running on this host, or unreadable) is
- * replaced.
- *
- * The lock is written in full under a name of its own and then hard-linked to the lock name (link(2) fails when the
- * name is taken), so a lock file is never seen half-written: a concurrent run reading it finds a live owner, not an
- * empty file it would take for a torn, stale one.
+ * Takes the lock of `out` (creating the folder). A stale lock (owner not running on this host, or unreadable for
+ * longer than {@link TORN_GRACE_MS}) is replaced; see {@link placeLock} for how a lock is put in place.
  *
  * @throws ArchiveLockedError when a live process holds it
  */
 export async function acquireArchiveLock(out: string): Promise<ArchiveLock> {
   await ensureDir(out)
   const path = join(out, LOCK_FILE)
-  const content = `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`
-  const draft = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
-  const handle = await open(draft, 'wx', 0o644)
-  try {
+  const content = `${JSON.stringify({ pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex') })}\n`
+  for (let takeovers = 0; ; ) {
     try {
-      await handle.writeFile(content)
-      await handle.sync()
-    } finally {
-      await handle.close()
+      await placeLock(path, content)
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await link(draft, path)
-        break
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw error
-        const owner = await readOwner(path)
-        if (owner?.lock?.pid === process.pid) throw new ArchiveLockedError(path, process.pid)
-        if (owner !== undefined && owner.lock !== undefined) {
-          const { pid, host } = owner.lock
-          if (host !== hostname() || alive(pid)) throw new ArchiveLockedError(path, pid)
-        }
-        if (owner !== undefined) await unlinkIfSame(path, owner.ino)
-      }
+    const lock = await readLock(path)
+    if (lock === undefined) continue // released meanwhile
+    const owner = lock.owner
+    if (owner !== undefined && (owner.pid === process.pid || owner.host !== hostname() || alive(owner.pid))) {
+      throw new ArchiveLockedError(path, owner.pid)
     }
-  } finally {
-    await unlink(draft).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e
-    })
+    if (owner === undefined && lock.ageMs < TORN_GRACE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      continue
+    }
+    if (++takeovers > 3) throw new Error(`could not take over the stale archive lock ${path}`)
+    await unlinkIfUnchanged(path, lock.text)
   }
   await fsyncDir(out)
   await removeDeadDrafts(out)
@@ -140,9 +176,8 @@ export async function acquireArchiveLock(out: string): Promise<ArchiveLock> {
     async release(): Promise<void> {
       if (released) return
       released = true
-      await unlink(path).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e
-      })
+      // Only our own lock: one that replaced it (it was judged stale, wrongly) is left to its owner.
+      await unlinkIfUnchanged(path, content)
     },
   }
 }

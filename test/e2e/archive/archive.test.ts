@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile, writeFile, readdir } from 'node:fs/promise
 import { join } from 'node:path'
 import { EntityCache } from '../../../src/client/entity-cache.js'
 import { archiveProfiles } from '../../../src/archive/archive.js'
-import { ArchiveLockedError } from '../../../src/archive/lock.js'
+import { ArchiveLockedError, acquireArchiveLock } from '../../../src/archive/lock.js'
 import { Manifest } from '../../../src/archive/manifest.js'
 import { jest } from '@jest/globals'
 import type { ArchiveEvent } from '../../../src/archive/types.js'
@@ -189,20 +189,15 @@ describe('archiveProfiles against the emulator', () => {
     }
   })
 
-  it('refuses a second concurrent run on the same folder', async () => {
+  it('refuses a run on a folder another live run holds, and runs once it is released', async () => {
     h = await startHarness({ users: 4, seed: 2 })
     const users = archivableUsers(h.truth).slice(0, 1)
-    // Either call may take the lock first; exactly one runs, the other is refused.
-    const runs = await Promise.allSettled([
-      archiveProfiles(h.client, users, { out: h.out }),
-      archiveProfiles(h.client, users, { out: h.out }),
-    ])
-    const done = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
-    const refused = runs.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
-    expect(done).toHaveLength(1)
-    expect(done[0]?.ok).toBe(true)
-    expect(refused).toHaveLength(1)
-    expect(refused[0]).toBeInstanceOf(ArchiveLockedError)
+    const held = await acquireArchiveLock(h.out)
+    h.emu.resetStats()
+    await expect(archiveProfiles(h.client, users, { out: h.out })).rejects.toThrow(ArchiveLockedError)
+    expect(h.emu.stats().callsPerMethod).toEqual({})
+    await held.release()
+    expect((await archiveProfiles(h.client, users, { out: h.out })).ok).toBe(true)
     expect((await readdir(h.out)).includes('.tg-profile-archive.lock')).toBe(false)
   })
 })

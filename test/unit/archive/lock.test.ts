@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, watch } from 'node:fs'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { acquireArchiveLock, ArchiveLockedError } from '../../../src/archive/lock.js'
@@ -17,7 +17,7 @@ describe('acquireArchiveLock', () => {
 
   it('writes the owner pid and removes the lock on release', async () => {
     const lock = await acquireArchiveLock(out)
-    expect(JSON.parse(await readFile(join(out, LOCK_FILE), 'utf8'))).toEqual({ pid: process.pid, host: hostname() })
+    expect(JSON.parse(await readFile(join(out, LOCK_FILE), 'utf8'))).toEqual({ pid: process.pid, host: hostname(), token: expect.stringMatching(/^[0-9a-f]{24}$/) })
     await lock.release()
     await lock.release()
     expect(await readdir(out)).toEqual([])
@@ -41,9 +41,26 @@ describe('acquireArchiveLock', () => {
 
   it('takes over a torn lock file', async () => {
     await writeFile(join(out, LOCK_FILE), '{"pid":12')
+    const old = new Date(Date.now() - 60_000)
+    await utimes(join(out, LOCK_FILE), old, old)
     const lock = await acquireArchiveLock(out)
     await lock.release()
     expect(await readdir(out)).toEqual([])
+  })
+
+  it('waits for a young unreadable lock (one still being written) instead of taking it over', async () => {
+    // On a file system without hard links a lock is created and then written: another run can see it empty.
+    await writeFile(join(out, LOCK_FILE), '')
+    setTimeout(() => void writeFile(join(out, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname() })), 300)
+    await expect(acquireArchiveLock(out)).rejects.toThrow(`another archive run (pid ${process.ppid}) is using this folder`)
+  })
+
+  it('releases only its own lock, never one that replaced it', async () => {
+    const lock = await acquireArchiveLock(out)
+    const other = `${JSON.stringify({ pid: process.ppid, host: hostname(), token: 'f'.repeat(24) })}\n`
+    await writeFile(join(out, LOCK_FILE), other)
+    await lock.release()
+    expect(await readFile(join(out, LOCK_FILE), 'utf8')).toBe(other)
   })
 
   it('is never seen without its content (a concurrent run would take an empty lock for a torn, stale one)', async () => {
@@ -63,7 +80,14 @@ describe('acquireArchiveLock', () => {
       watcher.close()
     }
     expect(contents.length).toBeGreaterThan(0)
-    expect(contents.filter((c) => c !== `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`)).toEqual([])
+    const unreadable = contents.filter((c) => {
+      try {
+        return (JSON.parse(c) as { pid?: unknown }).pid !== process.pid
+      } catch {
+        return true
+      }
+    })
+    expect(unreadable).toEqual([])
   })
 
   it('removes the lock drafts of runs killed before they linked them, and keeps live ones', async () => {
