@@ -20,6 +20,10 @@
  * - Login codes expire after 5 minutes (`PHONE_CODE_EXPIRED`); each `phone_code_hash` works for one sign-in.
  * - Every test account lives on the world's home DC: `auth.sendCode`/`auth.signIn` elsewhere answer
  *   303 `PHONE_MIGRATE_X`.
+ * - An authorization copied to another DC (`auth.exportAuthorization` + `auth.importAuthorization`) is part of the
+ *   login it came from, as Telegram lists them as one session: `auth.logOut` on any of its keys ends it on all of
+ *   them, and bytes exported before the login ended no longer import (`AUTH_BYTES_INVALID`). A key that signs in or
+ *   imports again leaves the login it was part of.
  */
 import { randomBytes, createHmac } from 'node:crypto'
 import { Api } from 'telegram'
@@ -82,6 +86,14 @@ function linkedKeys(root: AuthKeyState): Set<AuthKeyState> {
     root.data.set(LINKED, set)
   }
   return set
+}
+
+/** Takes `auth` out of the login it was imported from, if any. */
+function detach(auth: AuthKeyState): void {
+  const root = auth.data.get(ROOT) as AuthKeyState | undefined
+  if (root === undefined) return
+  linkedKeys(root).delete(auth)
+  auth.data.delete(ROOT)
 }
 
 function err(code: number, message: string): RpcError {
@@ -245,6 +257,7 @@ class ApiAppImpl implements ApiApp {
       ctx.auth.data.set('pendingPasswordUser', user.id)
       throw err(401, 'SESSION_PASSWORD_NEEDED')
     }
+    detach(ctx.auth)
     ctx.auth.userId = user.id
     return new Api.auth.Authorization({ user: this.user(user, user) })
   }
@@ -321,6 +334,7 @@ class ApiAppImpl implements ApiApp {
     }
     ctx.auth.data.delete('srp')
     ctx.auth.data.delete('pendingPasswordUser')
+    detach(ctx.auth)
     ctx.auth.userId = user.id
     return new Api.auth.Authorization({ user: this.user(user, user) })
   }
@@ -336,10 +350,13 @@ class ApiAppImpl implements ApiApp {
   private importAuthorization(r: Api.auth.ImportAuthorization, ctx: CallContext): Api.auth.Authorization {
     const key = r.bytes.toString('hex')
     const e = this.exported.get(key)
-    if (e === undefined || e.userId !== toBigint(r.id) || e.dcId !== ctx.dcId) throw err(400, 'AUTH_BYTES_INVALID')
+    if (e === undefined || e.userId !== toBigint(r.id) || e.dcId !== ctx.dcId || e.root.userId !== e.userId) {
+      throw err(400, 'AUTH_BYTES_INVALID')
+    }
     this.exported.delete(key)
     const user = this.world.userById(e.userId)
     if (user === undefined) throw err(400, 'AUTH_BYTES_INVALID')
+    detach(ctx.auth)
     ctx.auth.userId = user.id
     ctx.auth.data.set(ROOT, e.root)
     linkedKeys(e.root).add(ctx.auth)

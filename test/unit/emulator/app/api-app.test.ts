@@ -137,6 +137,28 @@ describe('createApiApp', () => {
     expect(await app.call(self, ctxOf(other))).toHaveLength(1)
   })
 
+  it('refuses bytes exported before the login ended, and keeps a key that moved to another login', async () => {
+    const app = createApiApp(world)
+    const first = authKey(1)
+    const second = authKey(1)
+    await login(app, world, first)
+    await login(app, world, second)
+    const exportFrom = async (home: AuthKeyState): Promise<Api.auth.ImportAuthorization> => {
+      const e = (await app.call(req(new Api.auth.ExportAuthorization({ dcId: 4 })), ctxOf(home))) as Api.auth.ExportedAuthorization
+      return new Api.auth.ImportAuthorization({ id: e.id, bytes: e.bytes })
+    }
+    const copy = authKey(4)
+    await app.call(req(await exportFrom(first)), ctxOf(copy))
+    await app.call(req(await exportFrom(second)), ctxOf(copy)) // the same key now carries the second login
+    const unused = await exportFrom(first)
+    await app.call(req(new Api.auth.LogOut()), ctxOf(first))
+    const self = req(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }))
+    expect(await app.call(self, ctxOf(copy))).toHaveLength(1)
+    expect(await rpcError(app.call(req(unused), ctxOf(authKey(4))))).toBe('400 AUTH_BYTES_INVALID')
+    await app.call(req(new Api.auth.LogOut()), ctxOf(second))
+    expect(await rpcError(app.call(self, ctxOf(copy)))).toBe('401 AUTH_KEY_UNREGISTERED')
+  })
+
   describe('with a logged-in account', () => {
     let app: ApiApp
     let auth: AuthKeyState
