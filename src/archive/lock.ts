@@ -4,7 +4,7 @@
  * only a lock that still holds its own token (or the stale one it judged), never one another run placed meanwhile.
  */
 import { randomBytes } from 'node:crypto'
-import { link, open, readdir, unlink } from 'node:fs/promises'
+import { link, open, readdir, stat, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { TgProfileError } from '../errors/index.js'
@@ -132,7 +132,14 @@ async function removeDeadDrafts(out: string): Promise<void> {
   for (const name of await readdir(out)) {
     const match = /^(.+)\.(\d+)\.[0-9a-f]{12}$/.exec(name)
     if (match === null || match[1] !== LOCK_FILE || alive(Number(match[2]))) continue
-    await unlink(join(out, name)).catch((e: NodeJS.ErrnoException) => {
+    const path = join(out, name)
+    // A draft lives for milliseconds: a young one may be a live run's on another host sharing this folder.
+    const young = await stat(path).then(
+      (s) => Date.now() - s.mtimeMs < TORN_GRACE_MS,
+      () => false,
+    )
+    if (young) continue
+    await unlink(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e
     })
   }

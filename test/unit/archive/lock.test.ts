@@ -94,10 +94,12 @@ describe('acquireArchiveLock', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid
     const deadDraft = `${LOCK_FILE}.${dead}.0123456789ab`
     const liveDraft = `${LOCK_FILE}.${process.ppid}.0123456789ab`
-    await writeFile(join(out, deadDraft), '{}')
-    await writeFile(join(out, liveDraft), '{}')
+    const youngDraft = `${LOCK_FILE}.${dead}.ba9876543210` // a run on another host may be using it right now
+    for (const name of [deadDraft, liveDraft, youngDraft]) await writeFile(join(out, name), '{}')
+    const old = new Date(Date.now() - 60_000)
+    for (const name of [deadDraft, liveDraft]) await utimes(join(out, name), old, old)
     const lock = await acquireArchiveLock(out)
-    expect((await readdir(out)).sort()).toEqual([LOCK_FILE, liveDraft].sort())
+    expect((await readdir(out)).sort()).toEqual([LOCK_FILE, liveDraft, youngDraft].sort())
     await lock.release()
   })
 
