@@ -3,94 +3,71 @@
  * tg-profile login`), against an emulator running in the test process: stdin is a pipe, not a terminal, so the
  * answers are read line by line in order, the questions still appear on stderr, and no password is ever echoed.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startEmulator, type EmulatorAccount, type RunningEmulator } from '../../../src/emulator/index.js'
+import { loginTestbed } from './login-testbed.js'
 import { runMain } from './spawn.js'
 
 describe('tg-profile login with all answers piped at once', () => {
-  let emu: RunningEmulator
-  let dir: string
-  let connFile: string
-  let plain: EmulatorAccount
-  let twoFa: EmulatorAccount
-
-  beforeAll(async () => {
-    emu = await startEmulator({ seed: 11, users: 5 })
-    dir = await mkdtemp(join(tmpdir(), 'tgp-login-piped-'))
-    connFile = join(dir, 'emulator.json')
-    await emu.writeConnectionFile(connFile)
-    plain = emu.connection.accounts.find((a) => a.password === undefined)!
-    twoFa = emu.connection.accounts.find((a) => a.password !== undefined)!
-  })
-
-  afterAll(async () => {
-    await emu.close()
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  const sessionEnv = (name: string): Record<string, string> => ({ TG_EMULATOR: connFile, TG_SESSION_FILE: join(dir, name) })
-  const envelope = (a: EmulatorAccount): string =>
-    `{"ok":true,"result":{"id":${a.userId},"is_bot":false,"first_name":${JSON.stringify(a.firstName)},"username":"${a.username}"}}\n`
-  const calls = (method: string): number => emu.stats().callsPerMethod[method] ?? 0
+  const t = loginTestbed(11, 'tgp-login-piped-')
+  const calls = (method: string): number => t.emu.stats().callsPerMethod[method] ?? 0
 
   it('logs in the 2FA account from phone, code and password piped in one write, echoing no password', async () => {
     const signIns = calls('auth.SignIn')
     const checks = calls('auth.CheckPassword')
     const r = await runMain(['login'], {
-      cwd: dir,
-      env: sessionEnv('2fa.session'),
-      stdin: `${twoFa.phone}\n${twoFa.code}\n${twoFa.password}\n`,
+      cwd: t.dir,
+      env: t.sessionEnv('2fa.session'),
+      stdin: `${t.twoFa.phone}\n${t.twoFa.code}\n${t.twoFa.password}\n`,
     })
-    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: envelope(twoFa) })
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: t.envelope(t.twoFa) })
     expect(r.stderr).toContain('Phone number')
     expect(r.stderr).toContain('Login code')
     expect(r.stderr).toContain('2FA password')
-    expect(r.stderr).not.toContain(twoFa.password!)
+    expect(r.stderr).not.toContain(t.twoFa.password!)
     expect(r.stderr).not.toMatch(/Error \d{3}/)
     expect(r.stderr.endsWith(
-      `Logged in as ${twoFa.firstName} (@${twoFa.username}), id ${twoFa.userId}; session saved to ${join(dir, '2fa.session')}\n`,
+      `Logged in as ${t.twoFa.firstName} (@${t.twoFa.username}), id ${t.twoFa.userId}; session saved to ${join(t.dir, '2fa.session')}\n`,
     )).toBe(true)
     expect(calls('auth.SignIn') - signIns).toBe(1)
     expect(calls('auth.CheckPassword') - checks).toBe(1)
-    expect((await stat(join(dir, '2fa.session'))).mode & 0o777).toBe(0o600)
+    expect((await stat(join(t.dir, '2fa.session'))).mode & 0o777).toBe(0o600)
   })
 
   it('logs in the account without 2FA from phone and code piped in one write, never asking for a password', async () => {
     const r = await runMain(['login'], {
-      cwd: dir,
-      env: sessionEnv('plain.session'),
-      stdin: `${plain.phone}\n${plain.code}\n`,
+      cwd: t.dir,
+      env: t.sessionEnv('plain.session'),
+      stdin: `${t.plain.phone}\n${t.plain.code}\n`,
     })
-    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: envelope(plain) })
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: t.envelope(t.plain) })
     expect(r.stderr).toContain('Login code')
     expect(r.stderr).not.toContain('2FA password')
-    expect((await stat(join(dir, 'plain.session'))).mode & 0o777).toBe(0o600)
+    expect((await stat(join(t.dir, 'plain.session'))).mode & 0o777).toBe(0o600)
   })
 
   it('takes the piped lines in order: a wrong code and a wrong password are reported once each, then the next lines log in', async () => {
     const r = await runMain(['login'], {
-      cwd: dir,
-      env: sessionEnv('retry.session'),
-      stdin: `${twoFa.phone}\n00000\n${twoFa.code}\nnot the password\n${twoFa.password}\n`,
+      cwd: t.dir,
+      env: t.sessionEnv('retry.session'),
+      stdin: `${t.twoFa.phone}\n00000\n${t.twoFa.code}\nnot the password\n${t.twoFa.password}\n`,
     })
-    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: envelope(twoFa) })
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: t.envelope(t.twoFa) })
     expect(r.stderr.match(/Error 400: Bad Request: PHONE_CODE_INVALID\n/g)).toHaveLength(1)
     expect(r.stderr.match(/Error 400: Bad Request: PASSWORD_HASH_INVALID\n/g)).toHaveLength(1)
-    expect(r.stderr).not.toContain(twoFa.password!)
+    expect(r.stderr).not.toContain(t.twoFa.password!)
     expect(r.stderr).not.toContain('not the password')
   })
 
   it('stops with exit 1 and one error line, saving nothing, when the piped answers run out before the password', async () => {
     const r = await runMain(['login'], {
-      cwd: dir,
-      env: sessionEnv('short.session'),
-      stdin: `${twoFa.phone}\n${twoFa.code}\n`,
+      cwd: t.dir,
+      env: t.sessionEnv('short.session'),
+      stdin: `${t.twoFa.phone}\n${t.twoFa.code}\n`,
     })
     expect({ code: r.code, signal: r.signal, stdout: r.stdout }).toEqual({ code: 1, signal: null, stdout: '' })
     expect(r.stderr.trimEnd().endsWith('\ntg-profile: login cancelled: standard input closed before the question was answered')).toBe(true)
     expect(r.stderr.match(/^tg-profile: /gm)).toHaveLength(1)
-    await expect(stat(join(dir, 'short.session'))).rejects.toThrow(/ENOENT/)
+    await expect(stat(join(t.dir, 'short.session'))).rejects.toThrow(/ENOENT/)
   })
 })
