@@ -313,6 +313,7 @@ export async function archiveProfiles(
         // Listing: every photo, ⌈n/100⌉ calls.
         const photos: ProfilePhotoItem[] = []
         for await (const item of iterUserProfilePhotos(gated, idText, { cache })) photos.push(item)
+        pacer?.heapCheck()
         const pageOf = new Map<string, number>()
         photos.forEach((p, i) => pageOf.set(p.photo_id, Math.floor(i / PAGE) * PAGE))
 

@@ -11,7 +11,7 @@
  * {@link keepYoungGenerationSmall} and {@link MemoryPacer} answer one each; `archiveProfiles` uses both unless told
  * not to (`leanMemory: false`), the command line sets the first before loading anything else.
  */
-import { setFlagsFromString } from 'node:v8'
+import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
 /**
@@ -53,13 +53,32 @@ export function gcFunction(): GcFunction {
  */
 export class MemoryPacer {
   private since = 0
+  /** The least V8 heap in use seen by {@link heapCheck} since its last collection: about what is live. */
+  private heapLow: number | undefined
 
   constructor(
     private readonly checkEveryBytes: number,
     private readonly maxBuffers: number,
     private readonly gc: GcFunction = gcFunction(),
     private readonly buffers: () => number = () => process.memoryUsage().arrayBuffers,
+    /** How far the heap in use may grow above {@link heapLow} before {@link heapCheck} starts a collection. */
+    private readonly heapGrowth: number = 32 * 1024 * 1024,
+    private readonly heapUsed: () => number = () => getHeapStatistics().used_heap_size,
   ) {}
+
+  /**
+   * Looks at V8's heap after work that leaves garbage there but no Buffers (a user's listing: a re-run of an unchanged
+   * archive does nothing else). Objects that outlive V8's small young generation go to the old one, which V8 lets
+   * grow far before collecting it (a 417-user re-run reached 85 MiB in use over 28 MiB live); a full collection is
+   * started, without blocking, once the heap in use exceeds the least seen since the last one by `heapGrowth`.
+   */
+  heapCheck(): void {
+    const used = this.heapUsed()
+    if (this.heapLow === undefined || used < this.heapLow) this.heapLow = used
+    if (used - this.heapLow <= this.heapGrowth) return
+    this.gc({ type: 'major', execution: 'async' })
+    this.heapLow = undefined
+  }
 
   /** Counts `bytes` more of parts that are no longer needed; may start a collection. */
   done(bytes: number): void {

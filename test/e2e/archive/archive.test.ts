@@ -4,6 +4,7 @@ import { EntityCache } from '../../../src/client/entity-cache.js'
 import { archiveProfiles } from '../../../src/archive/archive.js'
 import { ArchiveLockedError, acquireArchiveLock } from '../../../src/archive/lock.js'
 import { Manifest } from '../../../src/archive/manifest.js'
+import { MemoryPacer } from '../../../src/archive/memory.js'
 import { jest } from '@jest/globals'
 import type { ArchiveEvent } from '../../../src/archive/types.js'
 import { smallUsers, archivableUsers, checkArchive, expectedFiles, listFiles, readManifest, startHarness, type Harness } from './helpers.js'
@@ -186,6 +187,21 @@ describe('archiveProfiles against the emulator', () => {
       expect(opened[0]!.indexed).toEqual({ users: 0, files: 0 })
     } finally {
       spy.mockRestore()
+    }
+  })
+
+  it('looks at the V8 heap after each user it lists, so a re-run that only lists still collects its garbage', async () => {
+    h = await startHarness({ users: 6, seed: 3 })
+    const users = smallUsers(h.truth, 4)
+    const looks = jest.spyOn(MemoryPacer.prototype, 'heapCheck')
+    try {
+      await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory() })
+      expect(looks).toHaveBeenCalledTimes(users.length)
+      looks.mockClear()
+      await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), leanMemory: false })
+      expect(looks).not.toHaveBeenCalled()
+    } finally {
+      looks.mockRestore()
     }
   })
 
