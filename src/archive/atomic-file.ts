@@ -9,7 +9,7 @@
 import type { Dirent } from 'node:fs'
 import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { fsyncDir } from '../util/atomic-write.js'
+import { fsyncDir, removeIfExists } from '../util/atomic-write.js'
 import { isPartialName, isUserDirName, partialName } from './layout.js'
 
 export { fsyncDir }
@@ -153,11 +153,7 @@ export async function openAtomicFile(finalPath: string, options: AtomicFileOptio
     async abort(): Promise<void> {
       await close()
       if (committed) return
-      try {
-        await unlink(tempPath)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      }
+      await removeIfExists(tempPath)
     },
   }
 }

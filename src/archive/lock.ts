@@ -4,12 +4,13 @@
  * only a lock that still holds its own token (or the stale one it judged), never one another run placed meanwhile.
  */
 import { randomBytes } from 'node:crypto'
-import { link, open, readdir, stat, unlink } from 'node:fs/promises'
+import { link, open, readdir, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { TgProfileError } from '../errors/index.js'
 import { ensureDir, fsyncDir } from './atomic-file.js'
 import { LOCK_FILE } from './layout.js'
+import { removeIfExists } from '../util/atomic-write.js'
 
 /** Another live run holds the lock of this `out` folder. */
 export class ArchiveLockedError extends TgProfileError {
@@ -84,9 +85,7 @@ async function readLock(path: string): Promise<LockState | undefined> {
  */
 async function unlinkIfUnchanged(path: string, text: string): Promise<void> {
   if ((await readLock(path))?.text !== text) return
-  await unlink(path).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e
-  })
+  await removeIfExists(path)
 }
 
 /** link(2) is not supported here (FAT, exFAT, some network and FUSE file systems). */
@@ -110,9 +109,7 @@ async function placeLock(path: string, content: string): Promise<void> {
     if (!noHardLinks(error)) throw error
     await writeNew(path, content)
   } finally {
-    await unlink(draft).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e
-    })
+    await removeIfExists(draft)
   }
 }
 
@@ -139,9 +136,7 @@ async function removeDeadDrafts(out: string): Promise<void> {
       () => false,
     )
     if (young) continue
-    await unlink(path).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e
-    })
+    await removeIfExists(path)
   }
 }
 

@@ -24,8 +24,8 @@ import { AuthKey } from 'telegram/crypto/AuthKey.js'
 import type { Api } from 'telegram'
 import { authKeyRejected, rejectPendingRequests } from './gramjs-bad-key-fix.js'
 import { registerSecret } from './redact.js'
-import { PortSafeStringSession, readPrivateFile, removeSessionFile } from './session.js'
-import { writeFileAtomic } from '../util/atomic-write.js'
+import { PortSafeStringSession, readPrivateFile } from './session.js'
+import { removeIfExists, writeFileAtomic } from '../util/atomic-write.js'
 
 /** The file name suffix used by {@link dcKeysPathFor}. */
 export const DC_KEYS_SUFFIX = '.dc-keys.json'
@@ -37,7 +37,7 @@ export function dcKeysPathFor(sessionPath: string): string {
 
 /** Removes the keys stored beside the session file `sessionPath` (a new login starts without them); absent is fine. */
 export function forgetDcKeys(sessionPath: string): Promise<void> {
-  return removeSessionFile(dcKeysPathFor(sessionPath))
+  return removeIfExists(dcKeysPathFor(sessionPath))
 }
 
 const FILE_VERSION = 1

@@ -7,7 +7,7 @@
  * may already have copied; the user decides (and should consider the session compromised).
  */
 import { constants } from 'node:fs'
-import { lstat, open, unlink } from 'node:fs/promises'
+import { lstat, open } from 'node:fs/promises'
 import { StringSession } from 'telegram/sessions/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { registerSecret } from './redact.js'
@@ -80,13 +80,6 @@ export async function readSessionFile(path: string): Promise<string | undefined>
 export async function writeSessionFile(path: string, session: string): Promise<void> {
   registerSecret(session)
   await writeFileAtomic(path, `${session}\n`, { mode: SESSION_FILE_MODE, dirMode: SESSION_DIR_MODE })
-}
-
-/** Removes the session file (logout); absent is fine. */
-export async function removeSessionFile(path: string): Promise<void> {
-  await unlink(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error
-  })
 }
 
 /**

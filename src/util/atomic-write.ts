@@ -8,6 +8,15 @@ import { constants } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
+/** Removes the file at `path`; one that is already gone is fine. */
+export async function removeIfExists(path: string): Promise<void> {
+  try {
+    await unlink(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+}
+
 /** fsyncs a directory so a rename or creation inside it survives a power loss. */
 export async function fsyncDir(dir: string): Promise<void> {
   let handle: FileHandle | undefined
