@@ -75,14 +75,19 @@ describe('authorized keys of other DCs are kept beside the session', () => {
   type KeysFile = { home: string; keys: Record<string, string> }
   const readKeys = async (): Promise<KeysFile> => JSON.parse(await readFile(keysFile(), 'utf8')) as KeysFile
 
-  /** One run that downloads from every other DC, leaving their keys stored. */
-  async function warm(): Promise<KeysFile> {
+  /** One run (connect, download from each of `dcs`, close), as a process of the command line would make. */
+  async function runOnce(dcs: readonly number[]): Promise<void> {
     const c = await open()
     try {
-      await downloadFrom(c, otherDcs())
+      await downloadFrom(c, dcs)
     } finally {
       await c.close()
     }
+  }
+
+  /** One run that downloads from every other DC, leaving their keys stored. */
+  async function warm(): Promise<KeysFile> {
+    await runOnce(otherDcs())
     return readKeys()
   }
 
@@ -98,26 +103,16 @@ describe('authorized keys of other DCs are kept beside the session', () => {
     expect(dcs.length).toBeGreaterThanOrEqual(2)
 
     emu.resetStats()
-    const first = await open()
-    try {
-      await downloadFrom(first, dcs)
-    } finally {
-      await first.close()
-    }
+    await runOnce(dcs)
     expect(authCalls()).toEqual({ export: dcs.length, import: dcs.length })
     expect((await stat(keysFile())).mode & 0o777).toBe(0o600)
-    const stored = JSON.parse(await readFile(keysFile(), 'utf8')) as { keys: Record<string, string> }
+    const stored = await readKeys()
     expect(Object.keys(stored.keys).map(Number).sort()).toEqual(dcs)
     const handshakes = (): number[] => dcs.map((dc) => emu.stats().protocol[dc]!.handshakes)
     const before = handshakes()
 
     emu.resetStats()
-    const second = await open()
-    try {
-      await downloadFrom(second, dcs)
-    } finally {
-      await second.close()
-    }
+    await runOnce(dcs)
     expect(authCalls()).toEqual({ export: 0, import: 0 })
     expect(handshakes()).toEqual(before)
   })
@@ -128,12 +123,7 @@ describe('authorized keys of other DCs are kept beside the session', () => {
     refuse(dc!, Buffer.from(stored.keys[String(dc)]!, 'base64'))
 
     emu.resetStats()
-    const c = await open()
-    try {
-      await downloadFrom(c, [dc!])
-    } finally {
-      await c.close()
-    }
+    await runOnce([dc!])
     expect(authCalls()).toEqual({ export: 1, import: 1 })
     expect(emu.stats().rpcErrors).toEqual({ AUTH_KEY_UNREGISTERED: 1 })
     const now = await readKeys()
@@ -200,12 +190,7 @@ describe('authorized keys of other DCs are kept beside the session', () => {
     const old = await warm()
     await unlink(sessionFile()) // a new login on the emulator: a new home key
     emu.resetStats()
-    const c = await open()
-    try {
-      await downloadFrom(c, dcs)
-    } finally {
-      await c.close()
-    }
+    await runOnce(dcs)
     expect(authCalls()).toEqual({ export: dcs.length, import: dcs.length })
     const now = await readKeys()
     expect(now.home).not.toBe(old.home)
