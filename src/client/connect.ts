@@ -28,7 +28,7 @@ import { loadConfig, requireApiCredentials } from './config.js'
 import type { LoadConfigOptions, TgProfileConfig } from './config.js'
 import { redact, registerSecret } from './redact.js'
 import { readSessionFile, writeSessionFile } from './session.js'
-import { MultiDcSession, attachDcKeys, dcKeysPathFor, isAuthKeyUnregistered, loadDcKeys, saveDcKeys } from './dc-keys.js'
+import { MultiDcSession, attachDcKeys, dcKeysPathFor, isAuthKeyUnregistered, loadDcKeys, saveDcKeys, type GramjsClient } from './dc-keys.js'
 
 /** No session, or a session Telegram no longer accepts. */
 export class NotLoggedInError extends TgProfileError {
@@ -121,18 +121,13 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
   return { client, config, emulator: undefined, sessionFile }
 }
 
-interface GramjsExportedSenders {
-  _exportedSenderPromises?: Map<number, Promise<{ disconnect(): Promise<void> } | undefined>>
-  _exportedSenderReleaseTimeouts?: Map<number, NodeJS.Timeout>
-}
-
 /**
  * `client.destroy()`, plus what GramJS 2.26 forgets: it walks its per-DC sender and release-timer *Maps* with
  * `Object.values` (always empty), so the connections to other DCs (downloads) stay open and a 30 s release timer
  * keeps the process alive. We clear those timers and disconnect those senders ourselves.
  */
 export async function shutdownClient(client: TelegramClient): Promise<void> {
-  const internals = client as unknown as GramjsExportedSenders
+  const internals = client as unknown as GramjsClient
   for (const timer of internals._exportedSenderReleaseTimeouts?.values() ?? []) clearTimeout(timer)
   internals._exportedSenderReleaseTimeouts?.clear()
   const senders = [...(internals._exportedSenderPromises?.values() ?? [])]

@@ -143,15 +143,15 @@ interface DcKeyState {
 const states = new WeakMap<object, DcKeyState>()
 
 /** The GramJS `MTProtoSender` internals used here. */
-interface GramjsSender {
+export interface GramjsSender {
   authKey?: AuthKey
   dcId?: number
   addStateToQueue(state: { request: unknown; reject(error: unknown): void }): void
   disconnect(): Promise<void>
 }
 
-/** The GramJS client internals used here. */
-interface GramjsClient {
+/** The GramJS `TelegramClient` internals used here and by `shutdownClient` (its connections to other DCs). */
+export interface GramjsClient {
   session: unknown
   invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown>
   invokeWithSender?(request: Api.AnyRequest, sender: GramjsSender): Promise<unknown>
