@@ -20,6 +20,9 @@
  * - `MTProtoState.decryptMessageData` checked the msg_key (SHA-256 of part of the auth key and the plaintext) over a
  *   copy of the whole plaintext (`Buffer.concat`); here the hash is fed both pieces, and the rest of the method is
  *   GramJS's own, step for step.
+ * - A received message was decrypted into a new Buffer beside the received one, so every 1 MiB file part took two
+ *   1 MiB allocations while both lived; here the plaintext is written over the ciphertext (GramJS reads a received
+ *   packet only to decrypt it), and a part's `bytes` are a view of the one Buffer the socket reader assembled.
  *
  * GramJS reads all of these its CommonJS module objects at call time, so replacing them takes effect for every
  * client. {@link installGramjsSpeedups} is idempotent; `archiveProfiles` calls it.
@@ -28,7 +31,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { crc32 } from 'node:zlib'
-import { SIMD_AVAILABLE, ige256Decrypt, initSync } from '@mtcute/wasm'
+import { SIMD_AVAILABLE, __getWasm, ige256Decrypt, initSync } from '@mtcute/wasm'
 
 const require = createRequire(import.meta.url)
 
@@ -135,6 +138,30 @@ function installWasmIgeDecrypt(): void {
       return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
     }
   }
+}
+
+/**
+ * AES-256-IGE decryption of `data` (a multiple of 16 bytes) written over `data` itself, in mtcute's WebAssembly: the
+ * same steps as its `ige256Decrypt` (which returns the plaintext in a new array), with the result copied back into
+ * the caller's memory instead. IGE reads each previous ciphertext block, so input and output are distinct regions of
+ * the WebAssembly memory.
+ */
+export function decryptIgeInPlace(data: Buffer, key: Buffer, iv: Buffer): Buffer {
+  const wasm = __getWasm()
+  const input = wasm.__malloc(data.length * 2)
+  const output = input + data.length
+  try {
+    // After the allocation: it may have grown the memory, which detaches views made before.
+    const memory = new Uint8Array(wasm.memory.buffer)
+    memory.set(data, input)
+    memory.set(key, wasm.__get_shared_key_buffer())
+    memory.set(iv, wasm.__get_shared_iv_buffer())
+    wasm.ige256_decrypt(input, data.length, output)
+    data.set(memory.subarray(output, output + data.length))
+  } finally {
+    wasm.__free(input)
+  }
+  return data
 }
 
 interface NetSocketLike {
@@ -271,8 +298,9 @@ interface BinaryReaderLike {
 }
 
 /**
- * GramJS's `MTProtoState.decryptMessageData` (telegram 2.26), with the msg_key check hashing the auth key's slice and
- * the plaintext in place instead of over a concatenated copy.
+ * GramJS's `MTProtoState.decryptMessageData` (telegram 2.26), decrypting over the received bytes (`body` holds the
+ * plaintext afterwards), with the msg_key check hashing the auth key's slice and the plaintext in place instead of
+ * over a concatenated copy.
  */
 function installDecryptWithoutCopy(): void {
   const stateModule = require('telegram/network/MTProtoState.js') as { MTProtoState: { prototype: MtProtoState } }
@@ -295,7 +323,9 @@ function installDecryptWithoutCopy(): void {
     if (!authKey) throw new errors.SecurityError('Unset AuthKey')
     const msgKey = body.subarray(8, 24)
     const { iv, key } = await this._calcKey(authKey, msgKey, false)
-    const plain = new igeModule.IGE(key, iv).decryptIge(body.subarray(24))
+    const cipherText = body.subarray(24)
+    const plain =
+      cipherText.length % 16 === 0 ? decryptIgeInPlace(cipherText, key, iv) : new igeModule.IGE(key, iv).decryptIge(cipherText)
     // https://core.telegram.org/mtproto/security_guidelines: "checking sha256 hash" (x = 8 for server messages).
     const ourKey = createHash('sha256').update(authKey.subarray(96, 96 + 32)).update(plain).digest()
     if (!msgKey.equals(ourKey.subarray(8, 24))) {

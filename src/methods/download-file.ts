@@ -29,8 +29,9 @@ export interface DownloadFileOptions {
 /** {@link DownloadFileOptions} plus a consumer that receives each part in order instead of a returned Buffer. */
 export interface DownloadFileStreamOptions extends DownloadFileOptions {
   /**
-   * Called with each part, in order; awaited before the next part is requested. The chunk is a fresh copy, the
-   * callback's to keep, change or give away.
+   * Called with each part, in order; awaited before the next part is requested. The chunk is the callback's to keep
+   * or change: nothing else reads its bytes. Like any Buffer it may be a view of a larger `ArrayBuffer` (the received
+   * message it was parsed from); give that memory away (transfer it) only when the chunk covers all of it.
    */
   onChunk: (chunk: Buffer, offset: number) => void | Promise<void>
 }
@@ -63,6 +64,16 @@ function translate(error: unknown): BotApiError | Error {
     })
   }
   return e
+}
+
+/**
+ * A part's bytes as the caller's own chunk. GramJS parses them as a view of the received message, which nothing reads
+ * once parsed, so the view is handed over as it is (a copy per part is a second 1 MiB allocation while the first
+ * lives); only a view that keeps far more memory alive than itself (a message that carried other answers too, or a
+ * small part of a shared pool) is copied, so that keeping the chunk keeps only its own bytes.
+ */
+function ownChunk(bytes: Buffer): Buffer {
+  return bytes.byteLength * 2 >= bytes.buffer.byteLength ? bytes : Buffer.from(bytes)
 }
 
 /**
@@ -111,8 +122,7 @@ export async function downloadFile(
     if (!(result instanceof Api.upload.File)) {
       throw new BotApiError(500, 'Internal Server Error: unexpected CDN redirect', { method: 'downloadFile' })
     }
-    // The caller's own copy: theirs to keep, or to release once used (its length is read before they get it).
-    const chunk = Buffer.from(result.bytes)
+    const chunk = ownChunk(result.bytes)
     const length = chunk.length
     if (length > 0) {
       if (options.onChunk !== undefined) await options.onChunk(chunk, offset)

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import 'telegram'
 import { Api } from 'telegram'
-import { installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
+import { decryptIgeInPlace, installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
 import { authKeyIdOf, encryptMessage } from '../../../src/emulator/protocol/crypto.js'
 
 const require = createRequire(import.meta.url)
@@ -119,6 +119,15 @@ describe('GramJS speedups', () => {
     expect(new IGE(randomBytes(32), iv).decryptIge(bigCipher).equals(bigPlain)).toBe(false)
   })
 
+  it('decrypts AES-IGE over the given bytes, leaving the bytes around them alone', () => {
+    const packet = Buffer.concat([Buffer.from('head'), bigCipher, Buffer.from('tail')])
+    const view = packet.subarray(4, 4 + bigCipher.length)
+    expect(decryptIgeInPlace(view, key, iv)).toBe(view)
+    expect(view.equals(bigPlain)).toBe(true)
+    expect(packet.subarray(0, 4).toString()).toBe('head')
+    expect(packet.subarray(4 + bigCipher.length).toString()).toBe('tail')
+  })
+
   it('convertToLittle gives the same big-endian bytes as GramJS, and IGE still round-trips', () => {
     const IGE = igeModule.IGE
     expect(Helpers.convertToLittle(words.slice())).toEqual(stockLittle)
@@ -191,15 +200,22 @@ describe('GramJS speedups', () => {
     const file = new Api.upload.File({ type: new Api.storage.FilePartial(), mtime: 1_700_000_000, bytes: randomBytes(1024 * 1024) })
     const msgId = (1_700_000_000n << 32n) | 4n
     const wire = serverMessage(rawKey, msgId, file)
-    const a = await ours.decryptMessageData(wire)
-    const b = await stockDecrypt.call(stock, wire)
+    // Ours decrypts over the received bytes: each gets its own copy of the packet.
+    const received = Buffer.from(wire)
+    const a = await ours.decryptMessageData(received)
+    const b = await stockDecrypt.call(stock, Buffer.from(wire))
     expect(a.msgId.toString()).toBe(msgId.toString())
     expect(a.msgId.toString()).toBe(b.msgId.toString())
     expect(a.seqNo).toBe(3)
     expect(a.seqNo).toBe(b.seqNo)
     expect(a.obj.getBytes().equals(file.getBytes())).toBe(true)
     expect(a.obj.getBytes().equals(b.obj.getBytes())).toBe(true)
-    await expect(ours.decryptMessageData(wire)).rejects.toThrow('Duplicate msgIds')
+    // The part's bytes are a view of the received packet, now plaintext: no second 1 MiB Buffer was made for it.
+    const partBytes = (a.obj as unknown as { bytes: Buffer }).bytes
+    expect(partBytes.buffer).toBe(received.buffer)
+    expect(partBytes.equals(file.bytes)).toBe(true)
+    expect((b.obj as unknown as { bytes: Buffer }).bytes.buffer).not.toBe(received.buffer)
+    await expect(ours.decryptMessageData(Buffer.from(wire))).rejects.toThrow('Duplicate msgIds')
     const tampered = serverMessage(rawKey, msgId + 4n, new Api.NearestDc({ country: 'NL', thisDc: 1, nearestDc: 1 }))
     tampered[30] = tampered[30]! ^ 1
     await expect(ours.decryptMessageData(tampered)).rejects.toThrow("Received msg_key doesn't match with expected one")

@@ -87,7 +87,7 @@ describe('downloadFile', () => {
       partSize: 65536,
       onChunk: (chunk) => {
         got.push(Buffer.from(chunk))
-        // The chunk is the caller's own copy: give its memory away (when it owns all of it, i.e. is not pooled).
+        // The chunk is the caller's own: give its memory away when it covers all of it (not pooled, not a view).
         const memory = chunk.buffer as ArrayBuffer
         if (memory.byteLength === chunk.length) structuredClone(memory, { transfer: [memory] })
         else chunk.fill(0)
@@ -96,6 +96,18 @@ describe('downloadFile', () => {
     expect(n).toBe(data.length)
     expect(Buffer.concat(got).equals(data)).toBe(true)
     expect(client.callsOf('upload.GetFile')).toHaveLength(4)
+  })
+
+  it('hands over a part that is most of the memory it views as it is, and copies one that is a small view', async () => {
+    const client = new FakeClient()
+    // FakeClient answers with views of this Buffer, as GramJS answers with views of the received message.
+    const data = bytes(65536 + 100)
+    client.account.files.set(`photo:${PHOTO.id}:c`, data)
+    const memories: ArrayBufferLike[] = []
+    await downloadFile(client, photoSizeFileId(PHOTO, 'c'), { partSize: 65536, onChunk: (chunk) => void memories.push(chunk.buffer) })
+    expect(memories).toHaveLength(2)
+    expect(memories[0]).toBe(data.buffer)
+    expect(memories[1]).not.toBe(data.buffer)
   })
 
   it.each([1000, 4096 * 3, 2 * 1024 * 1024])('refuses part size %i', async (partSize) => {
