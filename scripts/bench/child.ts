@@ -8,7 +8,7 @@
  */
 // First, like the tg-profile command line (src/cli/main.ts): V8 settings that must precede the loading of the rest.
 import '../../src/cli/preload.js'
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Api } from 'telegram'
@@ -178,7 +178,8 @@ async function main(): Promise<void> {
   let peakHeapUsedBytes = 0
   let peakArrayBuffersBytes = 0
   // BENCH_MEMORY_LOG=FILE appends one line per sample: seconds, files saved, rss, heapUsed, heapTotal, external,
-  // arrayBuffers (bytes, tab-separated), to see what grows with the files archived.
+  // arrayBuffers, and on Linux the kernel's peak RSS so far (VmHWM) (bytes, tab-separated), to see what grows with
+  // the files archived and when the peak was reached.
   const memoryLog = process.env.BENCH_MEMORY_LOG
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
     samples.push(m.rss)
     if (memoryLog !== undefined && memoryLog !== '') {
       const seconds = ((performance.now() - t0) / 1000).toFixed(1)
-      appendFileSync(memoryLog, `${seconds}\t${filesSaved}\t${m.rss}\t${m.heapUsed}\t${m.heapTotal}\t${m.external}\t${m.arrayBuffers}\n`)
+      appendFileSync(memoryLog, `${seconds}\t${filesSaved}\t${m.rss}\t${m.heapUsed}\t${m.heapTotal}\t${m.external}\t${m.arrayBuffers}\t${kernelPeakRss()}\n`)
     }
     peakHeapUsedBytes = Math.max(peakHeapUsedBytes, m.heapUsed)
     peakArrayBuffersBytes = Math.max(peakArrayBuffersBytes, m.arrayBuffers)
@@ -220,6 +221,16 @@ async function main(): Promise<void> {
   await cache.close()
   await shutdownClient(client)
   process.exit(0)
+}
+
+/** The kernel's peak RSS of this process so far (VmHWM, bytes), or 0 where /proc is not there. */
+function kernelPeakRss(): number {
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1]
+    return kib === undefined ? 0 : Number(kib) * 1024
+  } catch {
+    return 0
+  }
 }
 
 main().catch((e: unknown) => {
