@@ -29,6 +29,7 @@ import type { LoadConfigOptions, TgProfileConfig } from './config.js'
 import { redact, registerSecret } from './redact.js'
 import { readSessionFile, writeSessionFile } from './session.js'
 import { MultiDcSession, attachDcKeys, dcKeysPathFor, isAuthKeyUnregistered, loadDcKeys, saveDcKeys, type GramjsClient } from './dc-keys.js'
+import { installGramjsSpeedups } from '../archive/gramjs-speedups.js'
 
 /** No session, or a session Telegram no longer accepts. */
 export class NotLoggedInError extends TgProfileError {
@@ -85,6 +86,8 @@ export function gramjsLogger(verbose: boolean, sink: { write(chunk: string): unk
  * Does not require authorization.
  */
 export async function openClient(options: ConnectOptions = {}): Promise<Omit<Connected, 'close' | 'cache'>> {
+  // Before the client's first socket: a socket opened earlier keeps GramJS's own receive path.
+  installGramjsSpeedups()
   const config = loadConfig(options)
   const params = {
     baseLogger: gramjsLogger(options.verbose === true, options.logSink),

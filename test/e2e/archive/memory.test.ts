@@ -41,3 +41,36 @@ describe('gcFunction', () => {
     expect(out).toBe('undefined function undefined true')
   })
 })
+
+describe('GramJS speedups before the first connection', () => {
+  // A fresh process each: whether the receive path is replaced before anything could connect, by the command line's
+  // preload and by openClient (a socket opened earlier keeps GramJS's own reader, which copies what it receives over
+  // and over).
+  function installedAfter(script: string): string {
+    const helpers = JSON.stringify(join(process.cwd(), 'node_modules/telegram/Helpers.js'))
+    const probe = `
+      import { createRequire } from 'node:module'
+      const installed = () => createRequire(import.meta.url)(${helpers}).__tgProfileSpeedups === true
+      const before = installed()
+      ${script}
+      process.stdout.write([before, installed()].join(' '))
+    `
+    return execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', cwd: process.cwd() })
+  }
+
+  it('the command line installs them as it starts', () => {
+    const preload = JSON.stringify(join(process.cwd(), 'dist/src/cli/preload.js'))
+    expect(installedAfter(`await import(${preload})`)).toBe('false true')
+  })
+
+  it('openClient installs them before it returns a client (not yet connected)', () => {
+    const connect = JSON.stringify(join(process.cwd(), 'dist/src/client/connect.js'))
+    const env = JSON.stringify({ TG_API_ID: '12345', TG_API_HASH: '0123456789abcdef0123456789abcdef', TG_SESSION: '' })
+    const script = `
+      const { openClient } = await import(${connect})
+      const opened = await openClient({ env: ${env}, dotenvPath: false, cwd: process.cwd() })
+      if (opened.client.connected) throw new Error('connected')
+    `
+    expect(installedAfter(script)).toBe('false true')
+  })
+})
