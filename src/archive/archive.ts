@@ -25,7 +25,8 @@ import { iterUserProfilePhotos, type ProfilePhotoItem } from '../methods/iter-us
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import { resolveParsedUser } from '../methods/resolve-user.js'
 import { ensureDir, openAtomicFile, sweepPartialFiles } from './atomic-file.js'
-import { MemoryPacer, keepYoungGenerationSmall } from './memory.js'
+import { MemoryPacer, gcFunction, keepYoungGenerationSmall } from './memory.js'
+import { packetMemory } from './packet-memory.js'
 import { systemClock, type Clock } from './clock.js'
 import { FloodGate } from './flood-gate.js'
 import { floodSeconds, GatedClient, Limit } from './gated-client.js'
@@ -173,7 +174,10 @@ export async function archiveProfiles(
   installGramjsSpeedups()
   const lean = options.leanMemory ?? true
   if (lean) keepYoungGenerationSmall()
-  const pacer = lean ? new MemoryPacer(LEAN_CHECK_EVERY_BYTES, LEAN_MAX_BUFFERS) : undefined
+  // Released packet memory waiting for reuse is not garbage: only the Buffers beyond it count.
+  const pacer = lean
+    ? new MemoryPacer(LEAN_CHECK_EVERY_BYTES, LEAN_MAX_BUFFERS, gcFunction(), () => process.memoryUsage().arrayBuffers - packetMemory.freeBytes)
+    : undefined
   const clock = options.clock ?? systemClock
   const started = clock.now()
   const out = options.out
@@ -262,6 +266,8 @@ export async function archiveProfiles(
               hash.update(chunk)
               await target.write(chunk)
               pacer?.done(chunk.length)
+              // Written and hashed: the packet it arrived in receives a later part.
+              packetMemory.release(chunk)
             },
           }))
           if (file.bytes > 0 && target.bytesWritten !== file.bytes) {

@@ -30,8 +30,10 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { Socket } from 'node:net'
 import { crc32 } from 'node:zlib'
 import { SIMD_AVAILABLE, __getWasm, ige256Decrypt, initSync } from '@mtcute/wasm'
+import { BLOCK_SIZE, ReceiveQueue, packetMemory } from './packet-memory.js'
 
 const require = createRequire(import.meta.url)
 
@@ -74,7 +76,7 @@ export function installGramjsSpeedups(): void {
   }
 
   installWasmIgeDecrypt()
-  installChunkListSocketReader()
+  installPooledSocketReader()
   installDecryptWithoutCopy()
 
   const tcpFull = require('telegram/network/connection/TCPFull.js') as { FullPacketCodec: { prototype: FullCodec } }
@@ -166,23 +168,32 @@ export function decryptIgeInPlace(data: Buffer, key: Buffer, iv: Buffer): Buffer
 
 interface NetSocketLike {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown
+  on(event: 'error' | 'close', listener: (error?: Error) => void): unknown
+  connect(port: number, host: string, listener: () => void): unknown
+  readonly destroyed: boolean
 }
 
-/** The fields of GramJS's `PromisedNetSockets` these methods use, plus the chunk list. */
+/** The fields of GramJS's `PromisedNetSockets` these methods use, plus the receive queue. */
 interface PromisedSocket {
   client?: NetSocketLike
+  proxy?: unknown
+  stream?: Buffer
   closed: boolean
   canRead?: Promise<boolean>
   resolveRead?: (more: boolean) => void
-  tgProfileChunks?: Buffer[]
-  tgProfileBuffered?: number
-  /** `canRead` is pending (no chunk arrived since it was made). */
+  /** Received bytes not yet read (absent on a socket GramJS's own reader fills). */
+  tgProfileQueue?: ReceiveQueue
+  /** A `readExactly` waiting for more bytes: what arrives is copied straight into its packet. */
+  tgProfileFilling?: { packet: Buffer; filled: number }
+  /** Counts connections of this socket object: a read of an earlier connection must not take the current one's. */
+  tgProfileConnection?: number
+  /** `canRead` is pending (no bytes arrived since it was made). */
   tgProfileWaiting?: boolean
+  receive(): Promise<void>
 }
 
 interface PromisedSocketProto extends PromisedSocket {
   connect(port: number, ip: string): Promise<unknown>
-  receive(): Promise<void>
   read(n: number): Promise<Buffer>
   readExactly(n: number): Promise<Buffer>
   readAll(): Promise<Buffer>
@@ -191,36 +202,31 @@ interface PromisedSocketProto extends PromisedSocket {
 /** GramJS's message for a read on a closed socket (its own error object is not exported). */
 const SOCKET_CLOSED = 'NetSocket was closed'
 
-function takeBytes(sock: PromisedSocket, n: number): Buffer {
-  const chunks = (sock.tgProfileChunks ??= [])
-  const first = chunks[0]
-  let out: Buffer
-  if (first !== undefined && first.length >= n) {
-    out = first.subarray(0, n)
-    if (first.length === n) chunks.shift()
-    else chunks[0] = first.subarray(n)
-  } else {
-    out = Buffer.allocUnsafe(n)
-    let at = 0
-    while (at < n) {
-      const chunk = chunks[0]!
-      const used = Math.min(chunk.length, n - at)
-      chunk.copy(out, at, 0, used)
-      at += used
-      if (used === chunk.length) chunks.shift()
-      else chunks[0] = chunk.subarray(used)
-    }
+/** Bytes arrived on `sock`: into the waiting `readExactly`'s packet first, the rest into the queue. */
+function received(sock: PromisedSocket, data: Uint8Array): void {
+  let rest = data
+  const filling = sock.tgProfileFilling
+  if (filling !== undefined && filling.filled < filling.packet.length) {
+    const n = Math.min(filling.packet.length - filling.filled, data.length)
+    filling.packet.set(data.subarray(0, n), filling.filled)
+    filling.filled += n
+    rest = data.subarray(n)
   }
-  sock.tgProfileBuffered = (sock.tgProfileBuffered ?? 0) - n
-  // Drained: the next read waits for the next chunk.
-  if (sock.tgProfileBuffered === 0) void waitForData(sock)
+  if (rest.length > 0) sock.tgProfileQueue?.append(rest)
+  sock.tgProfileWaiting = false
+  sock.resolveRead?.(true)
+}
+
+/** Up to `n` waiting bytes of `sock` (at least one is waiting), in a Buffer of their own. */
+function takeWaiting(queue: ReceiveQueue, n: number): Buffer {
+  const out = packetMemory.packet(Math.min(n, queue.length))
+  queue.takeInto(out, 0, out.length)
   return out
 }
 
 /**
- * The pending `canRead` that the next chunk resolves (GramJS's close handler resolves it with `false`). Every reader
- * waiting at the same time shares it: a reader left over from a previous connection must not take the wake-up of
- * the current one.
+ * The pending `canRead` that the next bytes resolve (GramJS's close handler resolves it with `false`). Every reader
+ * waiting at the same time shares it.
  */
 function waitForData(sock: PromisedSocket): Promise<boolean> {
   if (sock.tgProfileWaiting !== true || sock.canRead === undefined) {
@@ -232,49 +238,100 @@ function waitForData(sock: PromisedSocket): Promise<boolean> {
   return sock.canRead
 }
 
-function installChunkListSocketReader(): void {
+/** Throws GramJS's closed-socket error when `sock` closed, or reconnected since a read of `connection` began. */
+function checkOpen(sock: PromisedSocket, connection: number | undefined): void {
+  if (sock.closed || sock.tgProfileConnection !== connection) throw new Error(SOCKET_CLOSED)
+}
+
+/**
+ * GramJS's socket reader, with received bytes kept in reused blocks ({@link ReceiveQueue}) and each read assembled
+ * once into a Buffer of its own, pooled for packets of file-part size ({@link packetMemory}). Without a proxy the
+ * socket reads into one fixed buffer (Node's `onread`), so a read allocates nothing; through a SOCKS proxy GramJS
+ * connects and its `data` chunks are copied into the queue.
+ */
+function installPooledSocketReader(): void {
   const module = require('telegram/extensions/PromisedNetSockets.js') as { PromisedNetSockets: { prototype: PromisedSocketProto } }
   const proto = module.PromisedNetSockets.prototype
   const { connect, read, readExactly, readAll } = proto
   // A socket connected before this was installed fills GramJS's own buffer: it keeps GramJS's own reads.
-  const gramjsBuffered = (sock: PromisedSocket): boolean => sock.tgProfileChunks === undefined
-  proto.connect = function (this: PromisedSocket, port: number, ip: string) {
-    this.tgProfileChunks = []
-    this.tgProfileBuffered = 0
-    const connected = connect.call(this as PromisedSocketProto, port, ip)
-    // GramJS has just made a fresh pending `canRead` (through a proxy, only after the handshake; until then `closed`
-    // is still true and reads throw).
+  const gramjsBuffered = (sock: PromisedSocket): boolean => sock.tgProfileQueue === undefined
+  proto.connect = function (this: PromisedSocketProto, port: number, ip: string) {
+    this.tgProfileConnection = (this.tgProfileConnection ?? 0) + 1
+    ;(this.tgProfileQueue ??= new ReceiveQueue(packetMemory)).clear()
+    this.tgProfileFilling = undefined
+    if (this.proxy !== undefined) {
+      const connected = connect.call(this, port, ip)
+      // GramJS has just made a fresh pending `canRead` (only after the proxy handshake; until then `closed` is
+      // still true and reads throw).
+      this.tgProfileWaiting = true
+      return connected
+    }
+    // GramJS's own steps without a proxy, the socket made with a read buffer of its own.
+    const readBuffer = Buffer.allocUnsafeSlow(BLOCK_SIZE)
+    // Node reads `onread` from the constructor's options too (its types list it under connect's only).
+    const options = {
+      onread: { buffer: readBuffer, callback: (n: number, buffer: Uint8Array) => void received(this, buffer.subarray(0, n)) },
+    }
+    const client = new Socket(options as ConstructorParameters<typeof Socket>[0]) as unknown as NetSocketLike
+    this.stream = Buffer.alloc(0)
+    this.client = client
+    this.canRead = new Promise<boolean>((resolve) => {
+      this.resolveRead = resolve
+    })
     this.tgProfileWaiting = true
-    return connected
-  }
-  proto.receive = async function (this: PromisedSocket): Promise<void> {
-    this.client?.on('data', (chunk: Buffer) => {
-      ;(this.tgProfileChunks ??= []).push(chunk)
-      this.tgProfileBuffered = (this.tgProfileBuffered ?? 0) + chunk.length
-      this.tgProfileWaiting = false
-      this.resolveRead?.(true)
+    this.closed = false
+    return new Promise((resolve, reject) => {
+      client.connect(port, ip, () => {
+        void this.receive()
+        resolve(this)
+      })
+      client.on('error', reject)
+      client.on('close', () => {
+        if (this.client?.destroyed === true) {
+          this.resolveRead?.(false)
+          this.closed = true
+        }
+      })
     })
   }
-  proto.read = async function (this: PromisedSocket, n: number): Promise<Buffer> {
-    if (gramjsBuffered(this)) return read.call(this as PromisedSocketProto, n)
-    if (this.closed) throw new Error(SOCKET_CLOSED)
-    await this.canRead
-    if (this.closed) throw new Error(SOCKET_CLOSED)
-    return takeBytes(this, Math.min(n, this.tgProfileBuffered ?? 0))
+  proto.receive = async function (this: PromisedSocket): Promise<void> {
+    // Only a proxied socket emits `data` (one made with `onread` hands its bytes to `received` directly).
+    this.client?.on('data', (chunk: Buffer) => received(this, chunk))
   }
-  proto.readExactly = async function (this: PromisedSocket, n: number): Promise<Buffer> {
-    // GramJS gives a negative length (a -404/-429 transport error read as a length) its own handling: keep it.
-    if (gramjsBuffered(this) || !(n > 0)) return readExactly.call(this as PromisedSocketProto, n)
+  proto.read = async function (this: PromisedSocketProto, n: number): Promise<Buffer> {
+    if (gramjsBuffered(this)) return read.call(this, n)
+    const connection = this.tgProfileConnection
     for (;;) {
-      if (this.closed) throw new Error(SOCKET_CLOSED)
-      if ((this.tgProfileBuffered ?? 0) >= n) return takeBytes(this, n)
+      checkOpen(this, connection)
+      if (this.tgProfileQueue!.length > 0) return takeWaiting(this.tgProfileQueue!, n)
       await waitForData(this)
     }
   }
-  proto.readAll = async function (this: PromisedSocket): Promise<Buffer> {
-    if (gramjsBuffered(this)) return readAll.call(this as PromisedSocketProto)
-    if (this.closed || !(await this.canRead)) throw new Error(SOCKET_CLOSED)
-    return takeBytes(this, this.tgProfileBuffered ?? 0)
+  proto.readExactly = async function (this: PromisedSocketProto, n: number): Promise<Buffer> {
+    // GramJS gives a negative length (a -404/-429 transport error read as a length) its own handling: keep it.
+    if (gramjsBuffered(this) || !(n > 0)) return readExactly.call(this, n)
+    const connection = this.tgProfileConnection
+    checkOpen(this, connection)
+    const queue = this.tgProfileQueue!
+    const packet = packetMemory.packet(n)
+    const waiting = Math.min(n, queue.length)
+    queue.takeInto(packet, 0, waiting)
+    if (waiting === n) return packet
+    const filling = { packet, filled: waiting }
+    this.tgProfileFilling = filling
+    try {
+      for (;;) {
+        await waitForData(this)
+        checkOpen(this, connection)
+        if (filling.filled === n) return packet
+      }
+    } finally {
+      if (this.tgProfileFilling === filling) this.tgProfileFilling = undefined
+    }
+  }
+  proto.readAll = async function (this: PromisedSocketProto): Promise<Buffer> {
+    if (gramjsBuffered(this)) return readAll.call(this)
+    return this.read(Number.MAX_SAFE_INTEGER)
   }
 }
 
@@ -295,6 +352,36 @@ interface BinaryReaderLike {
   readLong(): BigIntLike
   readInt(): number
   tgReadObject(): unknown
+}
+
+/** `rpc_result#f35c6d01 req_msg_id:long result:Object = RpcResult` (https://core.telegram.org/mtproto/service_messages). */
+const RPC_RESULT = 0xf35c6d01
+/** `msg_container#73f1f8dc messages:vector<%Message> = MessageContainer`. */
+const MSG_CONTAINER = 0x73f1f8dc
+/** `msgs_ack#62d6b459 msg_ids:Vector<long> = MsgsAck`. */
+const MSGS_ACK = 0x62d6b459
+
+/**
+ * Whether a decrypted message (header at 0, object at 32) carries one answer and nothing else that GramJS parses into
+ * views of its bytes: a lone rpc_result, or a container of one rpc_result and acknowledgements (numbers only).
+ */
+function holdsOneAnswer(plain: Buffer): boolean {
+  if (plain.length < 36) return false
+  const top = plain.readUInt32LE(32)
+  if (top === RPC_RESULT) return true
+  if (top !== MSG_CONTAINER || plain.length < 40) return false
+  const count = plain.readUInt32LE(36)
+  let at = 40
+  let answers = 0
+  for (let i = 0; i < count; i++) {
+    // msg_id:long seqno:int bytes:int body
+    if (at + 20 > plain.length) return false
+    const inner = plain.readUInt32LE(at + 16)
+    if (inner === RPC_RESULT) answers++
+    else if (inner !== MSGS_ACK) return false
+    at += 16 + plain.readUInt32LE(at + 12)
+  }
+  return answers === 1
 }
 
 /**
@@ -341,6 +428,7 @@ function installDecryptWithoutCopy(): void {
     this.msgIds.push(idText)
     const remoteSequence = reader.readInt()
     reader.readInt() // length of the inner object; the padding after it is never read
+    if (holdsOneAnswer(plain)) packetMemory.markSingleAnswer(plain)
     return new TLMessage(remoteMsgId, remoteSequence, reader.tgReadObject())
   }
 }

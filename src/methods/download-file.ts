@@ -3,6 +3,7 @@ import bigInt from 'big-integer'
 import { homeDcId, invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, toBotApiError } from '../errors/index.js'
+import { packetMemory } from '../archive/packet-memory.js'
 import { fileIdToLocation } from './file-location.js'
 
 /** The largest `upload.getFile` part: 1 MiB. */
@@ -69,11 +70,12 @@ function translate(error: unknown): BotApiError | Error {
 /**
  * A part's bytes as the caller's own chunk. GramJS parses them as a view of the received message, which nothing reads
  * once parsed, so the view is handed over as it is (a copy per part is a second 1 MiB allocation while the first
- * lives); only a view that keeps far more memory alive than itself (a message that carried other answers too, or a
- * small part of a shared pool) is copied, so that keeping the chunk keeps only its own bytes.
+ * lives): when the message held only this answer, or the view is most of its memory. Only a view that keeps far more
+ * memory alive than itself (a message that carried other answers too, a small part of a shared pool) is copied, so
+ * that keeping the chunk keeps only its own bytes.
  */
 function ownChunk(bytes: Buffer): Buffer {
-  return bytes.byteLength * 2 >= bytes.buffer.byteLength ? bytes : Buffer.from(bytes)
+  return bytes.byteLength * 2 >= bytes.buffer.byteLength || packetMemory.holdsSingleAnswer(bytes) ? bytes : Buffer.from(bytes)
 }
 
 /**

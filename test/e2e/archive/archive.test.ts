@@ -5,6 +5,7 @@ import { archiveProfiles } from '../../../src/archive/archive.js'
 import { ArchiveLockedError, acquireArchiveLock } from '../../../src/archive/lock.js'
 import { Manifest } from '../../../src/archive/manifest.js'
 import { MemoryPacer } from '../../../src/archive/memory.js'
+import { packetMemory } from '../../../src/archive/packet-memory.js'
 import { jest } from '@jest/globals'
 import type { ArchiveEvent } from '../../../src/archive/types.js'
 import { smallUsers, archivableUsers, checkArchive, expectedFiles, listFiles, readManifest, startHarness, type Harness } from './helpers.js'
@@ -115,8 +116,14 @@ describe('archiveProfiles against the emulator', () => {
     )
     expect(withAudios.length).toBeGreaterThan(0)
     const users = withAudios.slice(0, 2).map((u) => `@${u.usernames[0]}`)
+    const released = packetMemory.stats.released
+    h.emu.resetStats()
     const run = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), sizes: 'all', audios: true })
     expect(run.ok).toBe(true)
+    // Each part received in pooled memory went back to the pool once written (small parts are plain Buffers).
+    const parts = h.emu.stats().callsPerMethod['upload.GetFile'] ?? 0
+    expect(packetMemory.stats.released - released).toBeGreaterThan(0)
+    expect(packetMemory.stats.released - released).toBeLessThanOrEqual(parts)
     const records = await checkArchive(h.out, truth)
     const audioPaths = withAudios.slice(0, 2).flatMap((u) => u.audios.map((a) => `${u.id}/${a.id}.${a.fileName.split('.').pop()}`))
     expect(records.filter((r) => r.kind === 'audio').map((r) => r.path).sort()).toEqual(audioPaths.sort())

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import 'telegram'
 import { Api } from 'telegram'
+import bigInt from 'big-integer'
 import { decryptIgeInPlace, installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
+import { packetMemory } from '../../../src/archive/packet-memory.js'
 import { authKeyIdOf, encryptMessage } from '../../../src/emulator/protocol/crypto.js'
 
 const require = createRequire(import.meta.url)
@@ -188,6 +190,82 @@ describe('GramJS speedups', () => {
     await expect(pending).rejects.toThrow('NetSocket was closed')
     await expect(sock.readExactly(10)).rejects.toThrow('NetSocket was closed')
     await new Promise((r) => server.close(r))
+  })
+
+  it('receives file-part-sized reads into pooled memory, which a released part hands to the next one', async () => {
+    const payloads = [randomBytes(600_000), randomBytes(700_000), randomBytes(650_000)]
+    const server = createServer((socket) => {
+      for (const p of payloads) socket.write(p)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const sock = new PromisedNetSockets()
+    await sock.connect((server.address() as AddressInfo).port, '127.0.0.1')
+    const before = { ...packetMemory.stats }
+    const memories = new Set<ArrayBufferLike>()
+    for (const p of payloads) {
+      const got = await sock.readExactly(p.length)
+      expect(got.equals(p)).toBe(true)
+      memories.add(got.buffer)
+      // What decryptMessageData does for a lone rpc_result, then what the archiver does once the part is written.
+      packetMemory.markSingleAnswer(got)
+      expect(packetMemory.release(got.subarray(100))).toBe(true)
+    }
+    expect(memories.size).toBe(1)
+    expect(packetMemory.stats.allocated - before.allocated).toBe(1)
+    expect(packetMemory.stats.reused - before.reused).toBe(2)
+    await sock.close()
+    await new Promise((r) => server.close(r))
+  })
+
+  it('marks a decrypted lone rpc_result as a single answer, and nothing else', async () => {
+    const rawKey = randomBytes(256)
+    const authKey = new AuthKey()
+    await authKey.setKey(rawKey)
+    const state = new MTProtoState(authKey, undefined)
+    const file = new Api.upload.File({ type: new Api.storage.FilePartial(), mtime: 1_700_000_000, bytes: randomBytes(200_000) })
+    const rpcResult = {
+      getBytes: () => {
+        const head = Buffer.alloc(12)
+        head.writeUInt32LE(0xf35c6d01, 0)
+        head.writeBigUInt64LE(77n << 2n, 4)
+        return Buffer.concat([head, file.getBytes()])
+      },
+    }
+    const pooled = (wire: Buffer): Buffer => {
+      const packet = packetMemory.packet(wire.length)
+      wire.copy(packet)
+      return packet
+    }
+    const lone = pooled(serverMessage(rawKey, (1_700_000_000n << 32n) | 8n, rpcResult))
+    await state.decryptMessageData(lone)
+    expect(packetMemory.holdsSingleAnswer(lone)).toBe(true)
+    const bare = pooled(serverMessage(rawKey, (1_700_000_000n << 32n) | 12n, file))
+    await state.decryptMessageData(bare)
+    expect(packetMemory.holdsSingleAnswer(bare)).toBe(false)
+    // A container: one answer and acknowledgements (numbers only) is still one answer; two answers are not.
+    const ack = new Api.MsgsAck({ msgIds: [bigInt(5), bigInt(9)] })
+    const container = (...objs: { getBytes(): Buffer }[]) => ({
+      getBytes: () => {
+        const parts: Buffer[] = [Buffer.alloc(8)]
+        parts[0]!.writeUInt32LE(0x73f1f8dc, 0)
+        parts[0]!.writeUInt32LE(objs.length, 4)
+        objs.forEach((o, i) => {
+          const body = o.getBytes()
+          const head = Buffer.alloc(16)
+          head.writeBigUInt64LE(((1_700_000_000n << 32n) | 100n) + BigInt(i * 4), 0)
+          head.writeInt32LE(1, 8)
+          head.writeInt32LE(body.length, 12)
+          parts.push(head, body)
+        })
+        return Buffer.concat(parts)
+      },
+    })
+    const withAck = pooled(serverMessage(rawKey, (1_700_000_000n << 32n) | 16n, container(ack, rpcResult)))
+    await state.decryptMessageData(withAck)
+    expect(packetMemory.holdsSingleAnswer(withAck)).toBe(true)
+    const two = pooled(serverMessage(rawKey, (1_700_000_000n << 32n) | 20n, container(rpcResult, ack, rpcResult)))
+    await state.decryptMessageData(two)
+    expect(packetMemory.holdsSingleAnswer(two)).toBe(false)
   })
 
   it('decrypts server messages exactly as GramJS does, and refuses a wrong msg_key and a repeated msg_id', async () => {
