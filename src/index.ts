@@ -60,6 +60,7 @@ export { MultiDcSession, attachDcKeys, loadDcKeys, saveDcKeys, dcKeysPathFor } f
 // The bulk archiver (plan → list → download → manifest; crash-safe and incremental).
 export { archiveProfiles } from './archive/archive.js'
 export { keepYoungGenerationSmall } from './archive/memory.js'
+export { installGramjsSpeedups } from './archive/gramjs-speedups.js'
 export type { ArchiveOptions } from './archive/archive.js'
 export type {
   ArchiveEvent,

@@ -61,7 +61,11 @@ interface FullCodec {
   readPacket(reader: Reader): Promise<Buffer>
 }
 
-/** Replaces GramJS's per-byte JavaScript loops on the receive path by native equivalents (once per process). */
+/**
+ * Replaces GramJS's per-byte JavaScript loops on the receive path by native equivalents, and its socket reader by one
+ * that reuses memory (once per process; later calls do nothing). Call it before connecting: a socket opened earlier
+ * keeps GramJS's own reader. `openClient`, `connect`, `archiveProfiles` and the command line call it.
+ */
 export function installGramjsSpeedups(): void {
   const helpers = require('telegram/Helpers.js') as HelpersModule
   if (helpers.__tgProfileSpeedups === true) return
