@@ -55,6 +55,9 @@ interface Reader {
   readExactly(n: number): Promise<Buffer | undefined>
 }
 
+/** The largest TCPFull packet accepted from the server. */
+const MAX_PACKET = 16 * 1024 * 1024
+
 interface FullCodec {
   _sendCounter: number
   encodePacket(data: Buffer): Buffer
@@ -108,6 +111,9 @@ export function installGramjsSpeedups(): void {
       const body = await reader.readExactly(4)
       throw new errors.InvalidBufferError(body ?? Buffer.alloc(0))
     }
+    // Length, seq and CRC take 12 bytes; no server packet comes near 16 MiB (a file part is at most 1 MiB). A length
+    // outside that is a broken stream, and reading it would wait for (and allocate) bytes that never come.
+    if (packetLen < 12 || packetLen > MAX_PACKET) throw new Error(`TCPFull: packet length ${packetLen} out of range`)
     const rest = await reader.readExactly(packetLen - 8)
     if (rest === undefined) return Buffer.alloc(0)
     const body = rest.subarray(0, rest.length - 4)
@@ -206,8 +212,13 @@ interface PromisedSocketProto extends PromisedSocket {
 /** GramJS's message for a read on a closed socket (its own error object is not exported). */
 const SOCKET_CLOSED = 'NetSocket was closed'
 
-/** Bytes arrived on `sock`: into the waiting `readExactly`'s packet first, the rest into the queue. */
-function received(sock: PromisedSocket, data: Uint8Array): void {
+/**
+ * Bytes arrived on `sock`'s connection number `connection`: into the waiting `readExactly`'s packet first, the rest
+ * into the queue. Bytes of an earlier connection of the same socket object (GramJS reconnects by calling `connect`
+ * again) are dropped: they belong to a stream the reads no longer follow.
+ */
+function received(sock: PromisedSocket, connection: number | undefined, data: Uint8Array): void {
+  if (sock.tgProfileConnection !== connection) return
   let rest = data
   const filling = sock.tgProfileFilling
   if (filling !== undefined && filling.filled < filling.packet.length) {
@@ -256,13 +267,20 @@ function checkOpen(sock: PromisedSocket, connection: number | undefined): void {
 function installPooledSocketReader(): void {
   const module = require('telegram/extensions/PromisedNetSockets.js') as { PromisedNetSockets: { prototype: PromisedSocketProto } }
   const proto = module.PromisedNetSockets.prototype
-  const { connect, read, readExactly, readAll } = proto
-  // A socket connected before this was installed fills GramJS's own buffer: it keeps GramJS's own reads.
+  const { connect, receive, read, readExactly, readAll } = proto
+  // A socket that began connecting before this was installed fills GramJS's own buffer: it keeps GramJS's own reads.
   const gramjsBuffered = (sock: PromisedSocket): boolean => sock.tgProfileQueue === undefined
   proto.connect = function (this: PromisedSocketProto, port: number, ip: string) {
-    this.tgProfileConnection = (this.tgProfileConnection ?? 0) + 1
+    const connection = (this.tgProfileConnection ?? 0) + 1
+    this.tgProfileConnection = connection
     ;(this.tgProfileQueue ??= new ReceiveQueue(packetMemory)).clear()
     this.tgProfileFilling = undefined
+    // A read still waiting on the previous connection wakes up and finds the socket reconnected (it throws GramJS's
+    // closed-socket error, as a read on a closed socket does).
+    if (this.tgProfileWaiting === true) {
+      this.tgProfileWaiting = false
+      this.resolveRead?.(false)
+    }
     if (this.proxy !== undefined) {
       const connected = connect.call(this, port, ip)
       // GramJS has just made a fresh pending `canRead` (only after the proxy handshake; until then `closed` is
@@ -272,11 +290,19 @@ function installPooledSocketReader(): void {
     }
     // GramJS's own steps without a proxy, the socket made with a read buffer of its own.
     const readBuffer = Buffer.allocUnsafeSlow(BLOCK_SIZE)
-    // Node reads `onread` from the constructor's options too (its types list it under connect's only).
-    const options = {
-      onread: { buffer: readBuffer, callback: (n: number, buffer: Uint8Array) => void received(this, buffer.subarray(0, n)) },
+    const onread = (n: number, buffer: Uint8Array): void => {
+      try {
+        received(this, connection, buffer.subarray(0, n))
+      } catch (error) {
+        // Node would leave an exception thrown here uncaught (it ends the process); the connection fails instead,
+        // and GramJS reconnects as on any broken connection.
+        socket.destroy(error instanceof Error ? error : new Error(String(error)))
+      }
     }
-    const client = new Socket(options as ConstructorParameters<typeof Socket>[0]) as unknown as NetSocketLike
+    // Node reads `onread` from the constructor's options too (its types list it under connect's only).
+    const options = { onread: { buffer: readBuffer, callback: onread } }
+    const socket = new Socket(options as ConstructorParameters<typeof Socket>[0])
+    const client = socket as unknown as NetSocketLike
     this.stream = Buffer.alloc(0)
     this.client = client
     this.canRead = new Promise<boolean>((resolve) => {
@@ -299,8 +325,11 @@ function installPooledSocketReader(): void {
     })
   }
   proto.receive = async function (this: PromisedSocket): Promise<void> {
+    // A socket whose connect began before the install looks `receive` up once connected: GramJS's own fills its stream.
+    if (gramjsBuffered(this)) return receive.call(this)
     // Only a proxied socket emits `data` (one made with `onread` hands its bytes to `received` directly).
-    this.client?.on('data', (chunk: Buffer) => received(this, chunk))
+    const connection = this.tgProfileConnection
+    this.client?.on('data', (chunk: Buffer) => received(this, connection, chunk))
   }
   proto.read = async function (this: PromisedSocketProto, n: number): Promise<Buffer> {
     if (gramjsBuffered(this)) return read.call(this, n)

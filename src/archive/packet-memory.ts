@@ -18,7 +18,8 @@
 export const BLOCK_SIZE = 64 * 1024
 
 /**
- * Pooled packet sizes: powers of two from 16 KiB, and 1 MiB plus room for the message around a 1 MiB file part.
+ * Pooled packet sizes (for packets from 8 KiB): powers of two from 16 KiB, and 1 MiB plus room for the message
+ * around a 1 MiB file part.
  * A packet goes to the smallest class that holds it.
  */
 const PACKET_CLASSES = [16, 32, 64, 128, 256, 512].map((k) => k * 1024).concat(1024 * 1024 + 8 * 1024)
@@ -67,7 +68,7 @@ export class PacketMemory {
 
   /**
    * A Buffer of `bytes` bytes (contents undefined) to receive a packet into: pooled memory for file-part sizes (from
-   * 16 KiB), a plain Buffer otherwise.
+   * 8 KiB), a plain Buffer otherwise.
    */
   packet(bytes: number): Buffer {
     const size = packetClass(bytes)

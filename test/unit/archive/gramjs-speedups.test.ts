@@ -63,6 +63,19 @@ function reader(bytes: Buffer): { readExactly(n: number): Promise<Buffer> } {
   }
 }
 
+/** What `reading` gives, or an empty Buffer if it gives nothing within 5 s (a lost read fails the test, not the run). */
+async function withinFiveSeconds(reading: Promise<Buffer>): Promise<Buffer> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<Buffer>((resolve) => {
+    timer = setTimeout(() => resolve(Buffer.alloc(0)), 5000)
+  })
+  try {
+    return await Promise.race([reading, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 describe('GramJS speedups', () => {
   const key = randomBytes(32)
   const iv = randomBytes(32)
@@ -79,36 +92,73 @@ describe('GramJS speedups', () => {
   const earlyPayload = randomBytes(256 * 1024)
   let earlyServer: ReturnType<typeof createServer> | undefined
   let earlySocket: NetReader | undefined
-  let earlyPeer: Socket | undefined
+  let connectingSocket: NetReader | undefined
+  // The server's sides of earlySocket and connectingSocket, in that order.
+  const earlyPeers: Socket[] = []
 
   beforeAll(async () => {
     earlyServer = createServer((socket) => {
-      earlyPeer = socket
+      earlyPeers.push(socket)
     })
     await new Promise<void>((r) => earlyServer!.listen(0, '127.0.0.1', r))
     earlySocket = new PromisedNetSockets()
     await earlySocket.connect((earlyServer.address() as AddressInfo).port, '127.0.0.1')
+    // One more still connecting: GramJS looks up `receive` only once the TCP connection is made, after the install.
+    connectingSocket = new PromisedNetSockets()
+    const connecting = connectingSocket.connect((earlyServer.address() as AddressInfo).port, '127.0.0.1')
     installGramjsSpeedups()
+    await connecting
   })
 
   afterAll(async () => {
-    earlyPeer?.destroy()
+    for (const peer of earlyPeers) peer.destroy()
     await earlySocket?.close()
+    await connectingSocket?.close()
     await new Promise((r) => earlyServer?.close(r))
   })
 
   it('a socket connected before the speedups were installed still reads what arrives', async () => {
     const reading = earlySocket!.readExactly(earlyPayload.length)
-    earlyPeer!.write(earlyPayload.subarray(0, 1000))
+    earlyPeers[0]!.write(earlyPayload.subarray(0, 1000))
     await new Promise((r) => setTimeout(r, 5))
-    earlyPeer!.write(earlyPayload.subarray(1000))
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<Buffer>((resolve) => {
-      timer = setTimeout(() => resolve(Buffer.alloc(0)), 5000)
-    })
-    const got = await Promise.race([reading, timeout])
-    clearTimeout(timer)
-    expect(got.equals(earlyPayload)).toBe(true)
+    earlyPeers[0]!.write(earlyPayload.subarray(1000))
+    expect((await withinFiveSeconds(reading)).equals(earlyPayload)).toBe(true)
+  })
+
+  it('a socket still connecting when the speedups were installed reads what arrives', async () => {
+    while (earlyPeers.length < 2) await new Promise((r) => setTimeout(r, 5))
+    const reading = connectingSocket!.readExactly(earlyPayload.length)
+    earlyPeers[1]!.write(earlyPayload)
+    expect((await withinFiveSeconds(reading)).equals(earlyPayload)).toBe(true)
+  })
+
+  it('a read waiting on a connection ends when the same socket object connects again, and gets none of its bytes', async () => {
+    const peers: Socket[] = []
+    const server = createServer((socket) => void peers.push(socket))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as AddressInfo).port
+    const sock = new PromisedNetSockets()
+    await sock.connect(port, '127.0.0.1')
+    const stale = expect(sock.readExactly(10)).rejects.toThrow('NetSocket was closed')
+    await sock.connect(port, '127.0.0.1')
+    await stale
+    while (peers.length < 2) await new Promise((r) => setTimeout(r, 5))
+    peers[0]!.write('old bytes!')
+    await new Promise((r) => setTimeout(r, 20))
+    peers[1]!.write('new bytes!')
+    expect((await sock.readExactly(10)).toString()).toBe('new bytes!')
+    for (const p of peers) p.destroy()
+    await sock.close()
+    await new Promise((r) => server.close(r))
+  })
+
+  it('TCPFull refuses a packet length shorter than its framing or beyond 16 MiB before reading the body', async () => {
+    const codec = new FullPacketCodec(undefined)
+    for (const length of [5, 11, 0x7fffffff]) {
+      const head = Buffer.alloc(8)
+      head.writeInt32LE(length, 0)
+      await expect(codec.readPacket(reader(head))).rejects.toThrow(`TCPFull: packet length ${length} out of range`)
+    }
   })
 
   it('decrypts AES-IGE in WebAssembly to exactly what GramJS decrypts, and encrypts as GramJS does', () => {
