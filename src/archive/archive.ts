@@ -18,6 +18,7 @@ import { invokeRequest } from '../client/invoke.js'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../tl/index.js'
 import bigInt from 'big-integer'
 import { getEntityCache, type EntityCache } from '../client/entity-cache.js'
+import { forgetGramjsUser } from '../client/session.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
 import { downloadFile } from '../methods/download-file.js'
@@ -71,8 +72,11 @@ export interface ArchiveOptions {
    * Keep the process's memory flat over a long run (see `src/archive/memory.ts`): V8's young generation is kept at its
    * current size (`--semi-space-growth-factor=1`), and a full collection is started, without blocking, when Buffers
    * exceed 16 MiB (looked at every 4 MiB written), instead of V8's own ~64 MiB of dead Buffers. Both are process-wide
-   * V8 settings; they cost CPU (about 15% more at 500 users). Set `false` in a host process that tunes V8 itself, or
-   * when CPU matters more than memory. Default true.
+   * V8 settings; they cost CPU (about 15% more at 500 users). Also, each user is removed from GramJS's own entity
+   * caches once archived (`client._entityCache` and the session's entity rows, which GramJS never empties): the
+   * `cache` keeps the user's access hash, but `client.getInputEntity` no longer finds the user without asking
+   * Telegram. Set `false` in a host process that tunes V8 itself or relies on those caches, or when CPU matters more
+   * than memory. Default true.
    */
   leanMemory?: boolean
 }
@@ -481,6 +485,8 @@ export async function archiveProfiles(
         emit({ type: 'user-failed', user: ref, ...(userId !== undefined ? { user_id: userId } : {}), error: json })
       } finally {
         if (planned !== undefined) m.release(planned)
+        // GramJS's own caches would keep every user met for the whole run; the entity cache keeps the access hash.
+        if (lean && userId !== undefined) forgetGramjsUser(client, String(userId))
       }
     }
 

@@ -108,6 +108,15 @@ export class PortSafeStringSession extends StringSession {
     }
   }
 
+  /** Drops the entity row of the peer with marked id `markedId` (a user's id); `true` when there was one. */
+  forgetPeer(markedId: string): boolean {
+    const row = this.rowOf.get(markedId)
+    if (row === undefined) return false
+    this._entities.delete(row)
+    this.rowOf.delete(markedId)
+    return true
+  }
+
   constructor(session?: string) {
     super(session)
     if (this._port !== undefined && this._port < 0) this._port += 0x10000
@@ -123,4 +132,29 @@ export class PortSafeStringSession extends StringSession {
       this._port = port
     }
   }
+}
+
+/** The GramJS fields {@link forgetGramjsUser} touches (GramJS 2.26 `TelegramClient` and `MemorySession`). */
+interface GramjsEntityHolders {
+  _entityCache?: { cacheMap?: Map<string, unknown> }
+  session?: unknown
+}
+
+/**
+ * Removes user `userId` from GramJS's own in-process entity caches: the client's `_entityCache` (id → input peer)
+ * and the session's entity rows (which `client.getInputEntity` reads). GramJS adds every user of every answer to both
+ * and never removes one, so a bulk run that meets ten thousand users keeps them all; the archiver calls this once a
+ * user is done (its access hash stays in the project's `EntityCache`). The rows of a plain GramJS session are
+ * looked through one by one; a {@link PortSafeStringSession} finds its row directly.
+ */
+export function forgetGramjsUser(client: object, userId: string): void {
+  const { _entityCache: cache, session } = client as GramjsEntityHolders
+  cache?.cacheMap?.delete(userId)
+  if (session instanceof PortSafeStringSession) {
+    session.forgetPeer(userId)
+    return
+  }
+  const rows = (session as { _entities?: unknown } | undefined)?._entities
+  if (!(rows instanceof Set)) return
+  for (const row of rows) if (Array.isArray(row) && String(row[0]) === userId) rows.delete(row)
 }

@@ -212,6 +212,25 @@ describe('archiveProfiles against the emulator', () => {
     }
   })
 
+  it("keeps no archived user in GramJS's own entity caches with leanMemory, and leaves them alone without", async () => {
+    h = await startHarness({ users: 6, seed: 3 })
+    const users = smallUsers(h.truth, 4)
+    const ids = users.map((ref) => String(h!.truth.users.find((u) => `@${u.usernames[0]}` === ref)!.id))
+    const internals = h.client as unknown as { _entityCache: { cacheMap: Map<string, unknown> }; session: { _entities: Set<unknown[]> } }
+    const cached = (): string[] => ids.filter((id) => internals._entityCache.cacheMap.has(id))
+    const rows = (): string[] => ids.filter((id) => [...internals.session._entities].some((r) => String(r[0]) === id))
+    const cache = EntityCache.memory()
+    expect((await archiveProfiles(h.client, users, { out: h.out, cache })).ok).toBe(true)
+    expect(cached()).toEqual([])
+    expect(rows()).toEqual([])
+    // The access hashes are still at hand: the re-run resolves every user without contacts.resolveUsername.
+    h.emu.resetStats()
+    expect((await archiveProfiles(h.client, users, { out: h.out, cache, leanMemory: false })).ok).toBe(true)
+    expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBeUndefined()
+    expect(cached()).toEqual(ids)
+    expect(rows()).toEqual(ids)
+  })
+
   it('refuses a run on a folder another live run holds, and runs once it is released', async () => {
     h = await startHarness({ users: 4, seed: 2 })
     const users = archivableUsers(h.truth).slice(0, 1)

@@ -138,4 +138,32 @@ describe('PortSafeStringSession', () => {
     const input = await session.getInputEntity('new_name')
     expect(String((input as InstanceType<typeof Api.InputPeerUser>).userId)).toBe('10')
   })
+
+  it("forgetGramjsUser drops a user from the client's GramJS entity cache and from the session rows, plain or port-safe", async () => {
+    const { Api } = await import('telegram')
+    const bigInt = (await import('big-integer')).default
+    const { EntityCache } = await import('telegram/entityCache.js')
+    const { StringSession } = await import('telegram/sessions/index.js')
+    const { PortSafeStringSession, forgetGramjsUser } = await import('../../../src/client/session.js')
+    const user = (id: number): InstanceType<typeof Api.User> =>
+      new Api.User({ id: bigInt(id), accessHash: bigInt(id * 7), username: `member_${id}`, firstName: 'x' })
+    for (const session of [new StringSession(''), new PortSafeStringSession('')]) {
+      const client = { _entityCache: new EntityCache(), session }
+      for (let i = 0; i < 3; i++) {
+        const answer = { users: [user(10), user(11)] }
+        session.processEntities(answer)
+        client._entityCache.add(answer)
+      }
+      forgetGramjsUser(client, '10')
+      const rows = [...(session as unknown as { _entities: Set<unknown[]> })._entities]
+      expect(new Set(rows.map((r) => String(r[0])))).toEqual(new Set(['11']))
+      expect([...(client._entityCache as unknown as { cacheMap: Map<string, unknown> }).cacheMap.keys()]).toEqual(['11'])
+      expect(() => session.getInputEntity('member_10')).toThrow('Could not find input entity')
+      expect(String(((await session.getInputEntity('member_11')) as InstanceType<typeof Api.InputPeerUser>).userId)).toBe('11')
+      // Forgetting a user met again later: the new rows are kept.
+      session.processEntities({ users: [user(10)] })
+      expect(String(((await session.getInputEntity('member_10')) as InstanceType<typeof Api.InputPeerUser>).userId)).toBe('10')
+      forgetGramjsUser(client, '12')
+    }
+  })
 })
