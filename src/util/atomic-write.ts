@@ -4,7 +4,7 @@
  * partial one.
  */
 import { randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
+import { constants, type BigIntStats } from 'node:fs'
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
@@ -39,17 +39,22 @@ export interface AtomicWriteOptions {
   readonly dirMode?: number
 }
 
-/** Atomically replaces `path` with `data` (UTF-8), creating missing folders. */
-export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+/**
+ * Atomically replaces `path` with `data` (UTF-8), creating missing folders. Returns the written file's status (its
+ * inode, size and modification time tell it apart from a file another process puts there later).
+ */
+export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<BigIntStats> {
   const mode = options.mode ?? 0o600
   const dir = dirname(path)
   await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 })
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode)
+  let written: BigIntStats
   try {
     await handle.chmod(mode)
     await handle.writeFile(data, 'utf8')
     await handle.sync()
+    written = await handle.stat({ bigint: true })
   } catch (error) {
     await handle.close()
     await unlink(tmp).catch(() => undefined)
@@ -63,4 +68,5 @@ export async function writeFileAtomic(path: string, data: string, options: Atomi
     throw error
   }
   await fsyncDir(dir)
+  return written
 }

@@ -160,6 +160,37 @@ describe('EntityCache shared by two processes', () => {
     expect(c.getByUsername('beta')?.id).toBe(2n)
     await Promise.all([a.close(), b.close(), c.close()])
   })
+
+  it('keeps users another instance saved between two of its own saves, however many saves came before', async () => {
+    const path = join(dir, 'cache.json')
+    const a = await EntityCache.open(path)
+    const b = await EntityCache.open(path)
+    for (let i = 1n; i <= 3n; i++) {
+      a.set(i, i)
+      await a.flush()
+    }
+    b.set(100n, 7n, ['other'])
+    await b.flush()
+    a.set(4n, 4n)
+    await a.flush()
+    const saved = JSON.parse(await readFile(path, 'utf8')) as { users: Record<string, unknown> }
+    expect(Object.keys(saved.users).sort()).toEqual(['1', '100', '2', '3', '4'])
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('waits longer before saving a large cache: a save rewrites every user', async () => {
+    const path = join(dir, 'cache.json')
+    const users: Record<string, { access_hash: string; usernames: string[] }> = {}
+    for (let i = 1; i <= 3000; i++) users[String(i)] = { access_hash: String(i), usernames: [] }
+    await writeFile(path, JSON.stringify({ version: 1, users }))
+    const cache = await EntityCache.open(path, { saveDelayMs: 5 })
+    cache.set(5000n, 1n)
+    // 5 ms for a small cache; about 3 s for 3 000 users.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(JSON.parse(await readFile(path, 'utf8')).users['5000']).toBeUndefined()
+    await cache.close()
+    expect(JSON.parse(await readFile(path, 'utf8')).users['5000']).toEqual({ access_hash: '1', usernames: [] })
+  })
 })
 
 describe('rememberUsers', () => {
