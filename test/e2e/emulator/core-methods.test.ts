@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { Api } from 'telegram'
 import bigInt from 'big-integer'
-import { loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import type { EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { shutdownClient } from '../../../src/client/connect.js'
 import { EntityCache } from '../../../src/client/entity-cache.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
@@ -23,7 +23,7 @@ import {
   resolveUser,
   type PhotoSize,
 } from '../../../src/index.js'
-import { emulatorTestClient } from './helpers.js'
+import { loggedInTestClient } from './helpers.js'
 import { rejection as anyRejection } from '../../helpers/rejection.js'
 
 const rsaKey = generateRsaKeyPair()
@@ -47,8 +47,7 @@ describe('core library against the emulator', () => {
   beforeAll(async () => {
     // seed 4, 10 users: photo counts 0, 1, 3, (deactivated), 192, 0, 1, 8, 3, 256; every active user has a username
     emu = await startEmulator({ seed: 4, users: 10, rsaKey })
-    client = emulatorTestClient(emu.connection, { connectionRetries: 1 })
-    await loginToEmulator(client, emu.connection)
+    client = await loggedInTestClient(emu, { connectionRetries: 1 })
     users = [...emu.world.toFile().users].filter((u) => u.account !== true)
   })
 
