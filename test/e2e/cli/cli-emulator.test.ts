@@ -19,6 +19,7 @@ import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { createWorld, type World } from '../../../src/emulator/world.js'
 import { startEmulator } from '../../../src/emulator/index.js'
 import type { WorldFile } from '../../../src/emulator/world-file.js'
+import { within } from '../../helpers/within.js'
 
 interface MemoryIo extends CliIo {
   out(): string
@@ -267,8 +268,7 @@ describe('tg-profile against the emulator', () => {
       try {
         await second.writeConnectionFile(conn)
         const io = memoryIo(env, own)
-        const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('never settled'), 20_000).unref())
-        expect(await Promise.race([runCli(['whoami'], io, HANDLERS), timeout])).toBe(0)
+        expect(await within(runCli(['whoami'], io, HANDLERS), 20_000, 'never settled')).toBe(0)
         expect(io.out()).toContain('"username":"emulator_tester"')
         expect(await readFile(`${conn}.session`, 'utf8')).not.toBe(stored)
       } finally {

@@ -3,6 +3,7 @@ import { shutdownClient } from '../../../src/client/connect.js'
 import { createEmulatorClient, loginToEmulator, type EmulatorClientOptions, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
 import type { EmulatorConnection, RunningEmulator } from '../../../src/emulator/index.js'
+import { within } from '../../helpers/within.js'
 
 /**
  * A silent GramJS client for `connection` with an in-memory entity cache, whose keep-alive ping loop never starts.
@@ -53,17 +54,11 @@ export async function loggedInTestClient(emu: RunningEmulator, options: Emulator
     const login = loginToEmulator(client, emu.connection).then(() => 'done' as const)
     // The login given up on still settles later (rejected once its client is shut down): nothing waits for it then.
     login.catch(() => undefined)
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<'stalled'>((resolve) => {
-      timer = setTimeout(() => resolve('stalled'), LOGIN_DEADLINE_MS)
-    })
     try {
-      if ((await Promise.race([login, deadline])) === 'done') return client
+      if ((await within(login, LOGIN_DEADLINE_MS, 'stalled' as const)) === 'done') return client
     } catch (error) {
       await shutdownClient(client)
       throw error
-    } finally {
-      clearTimeout(timer)
     }
     await shutdownClient(client)
     if (attempt === 2) throw new Error(`login to the emulator stalled twice (${LOGIN_DEADLINE_MS / 1000} s each)`)

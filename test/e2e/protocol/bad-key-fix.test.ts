@@ -8,6 +8,7 @@ import { toBotApiError } from '../../../src/errors/index.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { TestApp, connectionFor, silent } from './helpers.js'
+import { within } from '../../helpers/within.js'
 
 describe('GramJS with tg-profile loaded, on a session whose auth key the server does not know', () => {
   let servers: DcServers
@@ -33,14 +34,14 @@ describe('GramJS with tg-profile loaded, on a session whose auth key the server 
     session.setAuthKey(key)
     client = createEmulatorClient(connection, { session, connectionRetries: 1, autoReconnect: false, baseLogger: silent() })
     client.floodSleepThreshold = 0
-    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('never settled'), 5000).unref())
-    const outcome = await Promise.race([
+    const outcome = await within(
       (async () => {
         await client!.connect()
         return client!.invoke(new Api.help.GetNearestDc())
       })().catch((e: unknown) => e),
-      timeout,
-    ])
+      5000,
+      'never settled',
+    )
     expect(outcome).toBeInstanceOf(RPCError)
     expect((outcome as RPCError).errorMessage).toBe('AUTH_KEY_UNREGISTERED')
     expect(JSON.stringify(toBotApiError(outcome))).toBe('{"ok":false,"error_code":401,"description":"Unauthorized"}')

@@ -7,6 +7,7 @@ import bigInt from 'big-integer'
 import { decryptIgeInPlace, installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
 import { packetMemory } from '../../../src/archive/packet-memory.js'
 import { authKeyIdOf, encryptMessage } from '../../../src/emulator/protocol/crypto.js'
+import { within } from '../../helpers/within.js'
 
 const require = createRequire(import.meta.url)
 const Helpers = require('telegram/Helpers.js') as { convertToLittle: (w: Uint32Array) => Buffer; crc32: (b: Buffer) => number }
@@ -63,19 +64,6 @@ function reader(bytes: Buffer): { readExactly(n: number): Promise<Buffer> } {
   }
 }
 
-/** What `reading` gives, or an empty Buffer if it gives nothing within 5 s (a lost read fails the test, not the run). */
-async function withinFiveSeconds(reading: Promise<Buffer>): Promise<Buffer> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<Buffer>((resolve) => {
-    timer = setTimeout(() => resolve(Buffer.alloc(0)), 5000)
-  })
-  try {
-    return await Promise.race([reading, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 describe('GramJS speedups', () => {
   const key = randomBytes(32)
   const iv = randomBytes(32)
@@ -122,14 +110,14 @@ describe('GramJS speedups', () => {
     earlyPeers[0]!.write(earlyPayload.subarray(0, 1000))
     await new Promise((r) => setTimeout(r, 5))
     earlyPeers[0]!.write(earlyPayload.subarray(1000))
-    expect((await withinFiveSeconds(reading)).equals(earlyPayload)).toBe(true)
+    expect((await within(reading, 5000, Buffer.alloc(0))).equals(earlyPayload)).toBe(true)
   })
 
   it('a socket still connecting when the speedups were installed reads what arrives', async () => {
     while (earlyPeers.length < 2) await new Promise((r) => setTimeout(r, 5))
     const reading = connectingSocket!.readExactly(earlyPayload.length)
     earlyPeers[1]!.write(earlyPayload)
-    expect((await withinFiveSeconds(reading)).equals(earlyPayload)).toBe(true)
+    expect((await within(reading, 5000, Buffer.alloc(0))).equals(earlyPayload)).toBe(true)
   })
 
   it('a read waiting on a connection ends when the same socket object connects again, and gets none of its bytes', async () => {
