@@ -250,6 +250,7 @@ export class EntityCache {
     const next = this.writing.then(async () => {
       // Reading back the file this instance wrote last would only find what it knows.
       if (this.written === undefined || this.written !== (await fileVersion(path))) await this.mergeFromDisk(path)
+      // Until the write succeeds the file may be neither the old version nor the new one: merge next time.
       this.written = undefined
       this.written = versionOf(await writeFileAtomic(path, this.serialize()))
     })
