@@ -55,6 +55,8 @@ export {
 } from './client/entity-cache.js'
 export type { CachedUser, EntityCacheOptions } from './client/entity-cache.js'
 export type { ProfileClient } from './client/invoke.js'
+export { DEFAULT_TIMEOUT_MS } from './client/deadline.js'
+export type { CallOptions } from './client/deadline.js'
 export { MultiDcSession, attachDcKeys, loadDcKeys, saveDcKeys, dcKeysPathFor } from './client/dc-keys.js'
 
 // The bulk archiver (plan → list → download → manifest; crash-safe and incremental).
@@ -93,6 +95,7 @@ export {
   TgProfileError,
   BotApiError,
   NetworkError,
+  TimeoutError,
   toBotApiError,
   DESCRIPTIONS,
   USER_NOT_CACHED_HINT,

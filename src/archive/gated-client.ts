@@ -4,8 +4,9 @@
  * wait is sent one request at a time for the rest of the run.
  */
 import type { Api } from 'telegram'
+import { requestName } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
+import { BotApiError, NetworkError, TimeoutError, toBotApiError } from '../errors/index.js'
 import type { Clock } from './clock.js'
 import type { FloodGate } from './flood-gate.js'
 
@@ -84,13 +85,22 @@ export class GatedClient implements ProfileClient {
   private async withTimeout(method: string, call: Promise<unknown>): Promise<unknown> {
     const timer = new AbortController()
     const timeout = this.clock.sleep(this.timeoutMs, timer.signal).then(() => {
-      if (!timer.signal.aborted) throw new NetworkError(`no answer to ${method} within ${this.timeoutMs} ms`, { code: 'ETIMEDOUT' })
+      if (!timer.signal.aborted) throw new TimeoutError(requestName({ className: method }), this.timeoutMs)
+    })
+    // A stopped run does not wait for the answers still on their way: its files are re-fetched by the next run.
+    const run = this.options.signal
+    let onAbort: (() => void) | undefined
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => reject(run?.reason)
+      if (run?.aborted === true) onAbort()
+      else run?.addEventListener('abort', onAbort, { once: true })
     })
     try {
-      return await Promise.race([call, timeout])
+      return await Promise.race(run === undefined ? [call, timeout] : [call, timeout, stopped])
     } finally {
       // A given reason: without one, every RPC would build an AbortError DOMException that nothing reads.
       timer.abort(ANSWERED)
+      if (onAbort !== undefined) run?.removeEventListener('abort', onAbort)
     }
   }
 

@@ -11,6 +11,7 @@ import type { ArchiveEvent, ArchiveSummary } from '../archive/types.js'
 import type { Connected } from '../client/connect.js'
 import { redact } from '../client/redact.js'
 import { intOption, stringOption, UsageError } from './args.js'
+import { InterruptedError } from './io.js'
 import { EXIT_FAILURE, EXIT_OK } from './run.js'
 import type { CommandContext } from './run.js'
 
@@ -114,10 +115,6 @@ export async function archiveCommand(
     if (progress !== undefined) progress.on(event)
     else ctx.io.stdout.write(`${JSON.stringify(event)}\n`)
   }
-  const abort = new AbortController()
-  const onSignal = (): void => abort.abort()
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
   let summary: ArchiveSummary
   try {
     summary = await withClient(ctx, ({ client, cache }) =>
@@ -130,12 +127,11 @@ export async function archiveCommand(
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxFloodWait !== undefined ? { maxFloodWait } : {}),
         onEvent,
-        signal: abort.signal,
+        signal: ctx.signal,
+        ...(ctx.timeoutMs !== undefined ? { rpcTimeoutMs: ctx.timeoutMs } : {}),
       }),
     )
   } finally {
-    process.removeListener('SIGINT', onSignal)
-    process.removeListener('SIGTERM', onSignal)
     progress?.end()
   }
   if (progress !== undefined) ctx.io.stdout.write(summaryText(summary))
@@ -144,5 +140,7 @@ export async function archiveCommand(
       redact(`Error ${summary.stopped.error_code}: ${summary.stopped.description}\nThe archive is consistent; run the same command again later to resume.\n`),
     )
   }
+  // Interrupted: the archive is consistent and resumable; the exit status says the run was stopped by the signal.
+  if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
   return summary.ok ? EXIT_OK : EXIT_FAILURE
 }

@@ -15,6 +15,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean' },
   emulator: { type: 'string' },
   session: { type: 'string' },
+  timeout: { type: 'string' },
 }
 
 /** Per-command options (on top of {@link GLOBAL_OPTIONS}). */

@@ -10,7 +10,8 @@ import { emulatorCommand } from './emulator.js'
 import { loginCommand } from './login.js'
 import { startCommand } from './start.js'
 import { audiosTable, formatTable, photosTable, printResult } from './output.js'
-import { EXIT_OK, connectOptionsOf } from './run.js'
+import { EXIT_OK, callOptionsOf, connectOptionsOf } from './run.js'
+import { withDeadline } from '../client/deadline.js'
 import { toBotApiUser } from './user.js'
 import type { CommandContext, CommandHandler } from './run.js'
 
@@ -26,7 +27,7 @@ export async function withClient<T>(ctx: CommandContext, body: (c: Connected) =>
 
 const whoami: CommandHandler = async (ctx) => {
   const user = await withClient(ctx, async ({ client, cache }) => {
-    const me = await client.getMe()
+    const me = await withDeadline(client.getMe(), 'users.getFullUser', callOptionsOf(ctx))
     cache.addUsers([me])
     return toBotApiUser(me)
   })
@@ -46,10 +47,11 @@ const photos: CommandHandler = async (ctx) => {
   const maxId = stringOption(ctx.cli.options, 'max-id')
   const all = ctx.cli.options.all === true
   const result = await withClient(ctx, async ({ client }): Promise<UserProfilePhotos> => {
-    if (!all) return getUserProfilePhotos(client, { user_id: user, offset, limit, max_id: maxId })
+    const call = callOptionsOf(ctx)
+    if (!all) return getUserProfilePhotos(client, { user_id: user, offset, limit, max_id: maxId }, call)
     // --all: every photo through the iterator (⌈n/100⌉ calls), printed as one UserProfilePhotos.
     const sizes = []
-    for await (const item of iterUserProfilePhotos(client, user, { offset, max_id: maxId })) sizes.push(item.sizes)
+    for await (const item of iterUserProfilePhotos(client, user, { ...call, offset, max_id: maxId })) sizes.push(item.sizes)
     return { total_count: (offset ?? 0) + sizes.length, photos: sizes }
   })
   printResult(ctx, result, photosTable)
@@ -60,9 +62,17 @@ const audios: CommandHandler = async (ctx) => {
   const user = ctx.cli.positionals[0] as string
   const offset = intOption(ctx.cli.options, 'offset')
   const limit = intOption(ctx.cli.options, 'limit')
-  const result = await withClient(ctx, ({ client }) => getUserProfileAudios(client, { user_id: user, offset, limit }))
+  const result = await withClient(ctx, ({ client }) => getUserProfileAudios(client, { user_id: user, offset, limit }, callOptionsOf(ctx)))
   printResult(ctx, result, audiosTable)
   return EXIT_OK
+}
+
+/** Resolves once `signal` aborts: a command that runs until interrupted. */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve()
+    else signal.addEventListener('abort', () => resolve(), { once: true })
+  })
 }
 
 /** Every wired command. Missing ones report "not available in this build yet" (exit 2). */
@@ -73,6 +83,6 @@ export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
   audios,
   download: (ctx) => downloadCommand(ctx, withClient),
   archive: (ctx) => archiveCommand(ctx, withClient),
-  emulator: (ctx) => emulatorCommand(ctx),
+  emulator: (ctx) => emulatorCommand(ctx, () => untilAborted(ctx.signal)),
   start: (ctx) => startCommand(ctx),
 }

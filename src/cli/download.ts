@@ -7,13 +7,14 @@ import type { Connected } from '../client/connect.js'
 import { exists } from '../archive/atomic-file.js'
 import { parseProfileFileId } from '../botapi/file-id.js'
 import type { ParsedFileId } from '../botapi/file-id.js'
+import type { CallOptions } from '../client/deadline.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError } from '../errors/index.js'
 import { downloadFile, fileIdToLocation, getUserProfileAudios, iterUserProfilePhotos } from '../methods/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { stringOption } from './args.js'
 import { formatOk } from './envelope.js'
-import { EXIT_OK } from './run.js'
+import { EXIT_OK, callOptionsOf } from './run.js'
 import type { CommandContext } from './run.js'
 
 function sameFile(candidate: string | undefined, wanted: ParsedFileId): boolean {
@@ -27,9 +28,14 @@ function sameFile(candidate: string | undefined, wanted: ParsedFileId): boolean 
  * photos or audios again: a `file_id` carries no owner, so an expired file reference can only be refreshed when the
  * caller says whose profile it came from. `undefined` when the file is no longer in that profile.
  */
-export async function refreshFileId(client: ProfileClient, user: string, wanted: ParsedFileId): Promise<string | undefined> {
+export async function refreshFileId(
+  client: ProfileClient,
+  user: string,
+  wanted: ParsedFileId,
+  call: CallOptions = {},
+): Promise<string | undefined> {
   if (wanted.kind === 'photo') {
-    for await (const item of iterUserProfilePhotos(client, user)) {
+    for await (const item of iterUserProfilePhotos(client, user, call)) {
       if (item.photo_id !== wanted.id.toString()) continue
       const all = [...item.sizes.map((x) => x.file_id), ...item.video_sizes.map((x) => x.file_id)]
       return all.find((id) => sameFile(id, wanted))
@@ -37,7 +43,7 @@ export async function refreshFileId(client: ProfileClient, user: string, wanted:
     return undefined
   }
   for (let offset = 0; ; offset += 100) {
-    const page = await getUserProfileAudios(client, { user_id: user, offset, limit: 100 })
+    const page = await getUserProfileAudios(client, { user_id: user, offset, limit: 100 }, call)
     for (const audio of page.audios) {
       if (sameFile(audio.file_id, wanted)) return audio.file_id
       if (sameFile(audio.thumbnail?.file_id, wanted)) return audio.thumbnail?.file_id
@@ -106,16 +112,17 @@ export async function downloadCommand(
       if (offset === 0) head = chunk.subarray(0, 16)
       await (handle as FileHandle).write(chunk, 0, chunk.length, offset)
     }
+    const call = callOptionsOf(ctx)
     const size = await withClient(ctx, async ({ client }) => {
       try {
-        return await downloadFile(client, fileId, { onChunk })
+        return await downloadFile(client, fileId, { ...call, onChunk })
       } catch (error) {
         // An expired reference: with --user, list that profile again for a fresh file_id and retry once.
         if (owner === undefined || !isFileReferenceError(error)) throw error
-        const fresh = await refreshFileId(client, owner, parsed)
+        const fresh = await refreshFileId(client, owner, parsed, call)
         if (fresh === undefined) throw error
         await (handle as FileHandle).truncate(0)
-        return downloadFile(client, fresh, { onChunk })
+        return downloadFile(client, fresh, { ...call, onChunk })
       }
     })
     await handle.sync()

@@ -4,9 +4,12 @@ const GLOBAL = `Global options:
   --emulator FILE   use the loopback emulator described by this connection file (env TG_EMULATOR)
   --session FILE    session file (env TG_SESSION_FILE; default ~/.config/tg-profile/session)
   --json            print the Bot API JSON envelope even on a terminal
+  --timeout S       seconds each request waits for Telegram's answer (default 30); no command waits forever
   --verbose, -v     GramJS logs and error stacks on stderr
   --help, -h        this help
-  --version         print the version`
+  --version         print the version
+
+Ctrl-C (or SIGTERM) stops a command cleanly (an archive stays resumable); a second one quits at once.`
 
 /** `tg-profile --help`. */
 export const MAIN_HELP = `Usage: tg-profile <command> [options]

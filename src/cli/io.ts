@@ -1,3 +1,5 @@
+import { TgProfileError } from '../errors/index.js'
+
 /** Where the CLI writes; `process` in production, buffers in tests. */
 export interface CliIo {
   stdout: { write(chunk: string): unknown; isTTY?: boolean }
@@ -6,9 +8,45 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** The working directory relative paths resolve against. */
   cwd: string
+  /** Aborted when the user interrupts (Ctrl-C, SIGTERM): every command stops what it is doing. Default: never. */
+  signal?: AbortSignal
 }
 
-/** The real process streams and environment. */
+/** The reason a command was stopped by a signal: the command line exits with 128 + the signal's number. */
+export class InterruptedError extends TgProfileError {
+  override name = 'InterruptedError'
+  constructor(readonly signalName: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted (${signalName})`)
+  }
+
+  /** The conventional exit status of a process ended by this signal. */
+  get exitCode(): number {
+    return this.signalName === 'SIGINT' ? 130 : 143
+  }
+}
+
+/**
+ * A signal aborted by the first SIGINT or SIGTERM (with an {@link InterruptedError}): the running command stops
+ * cleanly (an archive stays resumable, sessions and caches are saved). A second one exits at once, for a user who
+ * does not want to wait for that.
+ */
+export function interruptSignal(stderr: CliIo['stderr'], exit: (code: number) => void = (code) => process.exit(code)): AbortSignal {
+  const controller = new AbortController()
+  const on = (name: 'SIGINT' | 'SIGTERM'): void => {
+    const reason = new InterruptedError(name)
+    if (controller.signal.aborted) {
+      exit(reason.exitCode)
+      return
+    }
+    stderr.write(`\ntg-profile: ${name}: stopping (send it again to quit at once)\n`)
+    controller.abort(reason)
+  }
+  process.on('SIGINT', on)
+  process.on('SIGTERM', on)
+  return controller.signal
+}
+
+/** The real process streams and environment, with {@link interruptSignal}. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: interruptSignal(process.stderr) }
 }

@@ -2,10 +2,11 @@ import { BotApiError, DESCRIPTIONS, NetworkError } from '../errors/index.js'
 import { NotLoggedInError } from '../client/connect.js'
 import type { ConnectOptions } from '../client/connect.js'
 import { redact } from '../client/redact.js'
-import { parseCli, stringOption, UsageError } from './args.js'
+import { intOption, parseCli, stringOption, UsageError } from './args.js'
 import type { CommandName, ParsedCli } from './args.js'
 import { formatError } from './envelope.js'
 import { helpFor } from './help.js'
+import { InterruptedError } from './io.js'
 import type { CliIo } from './io.js'
 import { packageVersion } from './version.js'
 
@@ -21,6 +22,10 @@ export interface CommandContext {
   /** `--json`, or stdout is not a terminal: print Bot API envelopes. */
   json: boolean
   verbose: boolean
+  /** Aborted when the user interrupts; every call that talks to Telegram takes it. */
+  signal: AbortSignal
+  /** `--timeout SECONDS` in milliseconds: how long each request waits for its answer. Default: the library's. */
+  timeoutMs: number | undefined
 }
 
 /** A command: prints its output and returns an exit code; throws to report an error. */
@@ -40,6 +45,39 @@ export function connectOptionsOf(ctx: CommandContext): ConnectOptions {
     emulatorFile: stringOption(ctx.cli.options, 'emulator'),
     verbose: ctx.verbose,
     logSink: ctx.io.stderr,
+    signal: ctx.signal,
+    ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
+  }
+}
+
+/** The deadline and signal of a command's library calls. */
+export function callOptionsOf(ctx: CommandContext): { signal: AbortSignal; timeoutMs?: number } {
+  return ctx.timeoutMs === undefined ? { signal: ctx.signal } : { signal: ctx.signal, timeoutMs: ctx.timeoutMs }
+}
+
+/**
+ * How long a command may take to stop after an interrupt before the command line gives up on it and exits: a
+ * stopping command saves what it has (session, entity cache, an archive's manifest), which takes moments.
+ */
+export const STOP_GRACE_MS = 10_000
+
+/** Rejects with the signal's reason `graceMs` after `signal` aborts (never, while it does not). */
+function stopDeadline(signal: AbortSignal, graceMs: number): { promise: Promise<never>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      timer = setTimeout(() => reject(signal.reason), graceMs)
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  return {
+    promise,
+    cancel: () => {
+      clearTimeout(timer)
+      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+    },
   }
 }
 
@@ -52,6 +90,7 @@ export async function runCli(
   argv: readonly string[],
   io: CliIo,
   handlers: Partial<Record<CommandName, CommandHandler>>,
+  options: { stopGraceMs?: number } = {},
 ): Promise<number> {
   const verboseHint = argv.includes('--verbose') || argv.includes('-v')
   let cli: ParsedCli
@@ -76,15 +115,21 @@ export async function runCli(
   const json = cli.options.json === true || io.stdout.isTTY !== true
   const verbose = cli.options.verbose === true
   const handler = handlers[cli.command]
+  const signal = io.signal ?? new AbortController().signal
+  const stop = stopDeadline(signal, options.stopGraceMs ?? STOP_GRACE_MS)
   try {
     if (handler === undefined) throw new NotAvailableError(`"${cli.command}" is not available in this build yet`)
-    return await handler({ cli, io, json, verbose })
+    const timeout = intOption(cli.options, 'timeout', 1, 86_400)
+    const timeoutMs = timeout === undefined ? undefined : timeout * 1000
+    return await Promise.race([handler({ cli, io, json, verbose, signal, timeoutMs }), stop.promise])
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`tg-profile: ${redact(error.message)}\nRun "tg-profile ${cli.command} --help" for usage.\n`)
       return EXIT_USAGE
     }
     return reportError(error, io, json, verbose)
+  } finally {
+    stop.cancel()
   }
 }
 
@@ -106,6 +151,7 @@ export function reportError(error: unknown, io: CliIo, json: boolean, verbose: b
   }
   if (verbose && error instanceof Error && error.stack !== undefined) io.stderr.write(`${redact(error.stack)}\n`)
   if (error instanceof NotAvailableError) return EXIT_USAGE
+  if (error instanceof InterruptedError) return error.exitCode
   return EXIT_FAILURE
 }
 

@@ -20,7 +20,8 @@ import { EntityCache } from '../client/entity-cache.js'
 import { startEmulator } from '../emulator/index.js'
 import type { RunningEmulator } from '../emulator/index.js'
 import { stringOption, UsageError } from './args.js'
-import { EXIT_FAILURE, EXIT_OK } from './run.js'
+import { InterruptedError } from './io.js'
+import { EXIT_FAILURE, EXIT_OK, connectOptionsOf } from './run.js'
 import type { CommandContext } from './run.js'
 
 /** The demo world: seed and number of ordinary users of the embedded emulator. */
@@ -45,14 +46,7 @@ export async function startCommand(ctx: CommandContext): Promise<number> {
   const config = loadConfig({ env: io.env, cwd: io.cwd, emulatorFile: emulatorOption })
   const out = resolve(io.cwd, stringOption(ctx.cli.options, 'out') ?? DEMO_OUT)
   const given = ctx.cli.positionals
-  const base: ConnectOptions = {
-    env: io.env,
-    cwd: io.cwd,
-    sessionFile: stringOption(ctx.cli.options, 'session'),
-    emulatorFile: emulatorOption,
-    verbose: ctx.verbose,
-    logSink: io.stderr,
-  }
+  const base: ConnectOptions = connectOptionsOf(ctx)
 
   const embedded = config.emulatorFile === undefined && (config.apiId === undefined || config.apiHash === undefined)
   if (!embedded) {
@@ -101,6 +95,8 @@ async function runJob(
     summary = await archiveProfiles(c.client, users, {
       out,
       concurrency: 4,
+      signal: ctx.signal,
+      ...(ctx.timeoutMs !== undefined ? { rpcTimeoutMs: ctx.timeoutMs } : {}),
       ...(cache !== undefined ? { cache } : {}),
       ...(ctx.io.stderr.isTTY === true ? { onEvent: progressLine(ctx, users.length) } : {}),
     })
@@ -108,6 +104,7 @@ async function runJob(
     await c.close()
   }
   await printSummary(ctx, summary, users.length)
+  if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
   return summary.ok ? EXIT_OK : EXIT_FAILURE
 }
 

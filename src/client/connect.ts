@@ -22,6 +22,7 @@ import './gramjs-fixes.js'
 import { readConnectionFile } from '../emulator/connection.js'
 import type { EmulatorConnection } from '../emulator/connection.js'
 import { TgProfileError } from '../errors/index.js'
+import { DEFAULT_TIMEOUT_MS, checkCallOptions, withDeadline } from './deadline.js'
 import { EntityCache, attachEntityCache, entityCachePathFor } from './entity-cache.js'
 import { createEmulatorClient, loginToEmulator } from './emulator.js'
 import { loadConfig, requireApiCredentials } from './config.js'
@@ -56,6 +57,14 @@ export interface ConnectOptions extends LoadConfigOptions {
    * longer knows the stored session's auth key (it was restarted). Never applies to Telegram. Default false.
    */
   freshEmulatorSession?: boolean
+  /**
+   * Milliseconds each request may wait for its answer (see `CallOptions`); connecting and logging in, a few round
+   * trips and GramJS's own reconnect attempts, may take twice that before {@link connect} fails with a
+   * `TimeoutError`. Default 30 000.
+   */
+  timeoutMs?: number
+  /** Aborting it ends {@link connect} at once (rejecting with its reason) and disconnects. Default: none. */
+  signal?: AbortSignal
 }
 
 /** A connected client, its persistent entity cache, and the way to shut both down. */
@@ -161,18 +170,23 @@ export async function saveSession(client: TelegramClient, path: string | undefin
  * @throws {NotLoggedInError} on real Telegram without an authorized session ("run tg-profile login")
  */
 export async function connect(options: ConnectOptions = {}): Promise<Connected> {
+  checkCallOptions('connect', options)
   const opened = await openClient(options)
   const { client, config, emulator, sessionFile } = opened
   if (emulator === undefined && (client.session as StringSession).authKey === undefined) {
     throw new NotLoggedInError('not logged in: run "tg-profile login" (or set TG_SESSION)')
   }
   try {
-    await client.connect()
-    if (emulator !== undefined) {
-      await loginToEmulator(client, emulator)
-    } else if (!(await client.checkAuthorization())) {
-      throw new NotLoggedInError('the session is not logged in (expired or revoked): run "tg-profile login"')
-    }
+    const ready = (async (): Promise<void> => {
+      await client.connect()
+      if (emulator !== undefined) {
+        await loginToEmulator(client, emulator)
+      } else if (!(await client.checkAuthorization())) {
+        throw new NotLoggedInError('the session is not logged in (expired or revoked): run "tg-profile login"')
+      }
+    })()
+    const timeoutMs = 2 * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    await withDeadline(ready, 'connecting and logging in', { timeoutMs, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
     await saveSession(client, sessionFile)
   } catch (error) {
     await shutdownClient(client)

@@ -3,6 +3,8 @@
  * it (including the hand-registered layer-214 ones GramJS's types do not know).
  */
 import type { Api } from 'telegram'
+import { withDeadline } from './deadline.js'
+import type { CallOptions } from './deadline.js'
 
 /**
  * What the methods need from a client: `invoke` (optionally on another DC) and the home DC of the session.
@@ -27,15 +29,29 @@ export interface TlRequest {
   readonly className: string
 }
 
+/** Where and how long {@link invokeRequest} sends a request. */
+export interface InvokeOptions extends CallOptions {
+  /** The DC to send it to. Default: the home DC. */
+  dcId?: number
+}
+
+/** The MTProto name of a request (`photos.getUserPhotos`), for messages: GramJS's class name with a lower-case verb. */
+export function requestName(request: Pick<TlRequest, 'className'>): string {
+  return request.className.replace(/\.([A-Z])/, (_, c: string) => `.${c.toLowerCase()}`)
+}
+
 /**
  * Sends `request` through `client`, on `dcId` only when it differs from the home DC (GramJS would otherwise open a
- * second connection to the home DC). Returns the raw answer, to be narrowed by the caller.
+ * second connection to the home DC), within the deadline and signal of `options` (see {@link withDeadline}).
+ * Returns the raw answer, to be narrowed by the caller.
  */
-export async function invokeRequest(client: ProfileClient, request: TlRequest, dcId?: number): Promise<unknown> {
+export async function invokeRequest(client: ProfileClient, request: TlRequest, options: InvokeOptions = {}): Promise<unknown> {
+  options.signal?.throwIfAborted()
   // GramJS's `invoke` only looks at classType / resolve / getBytes; its typing just does not list src/tl requests.
   const req = request as unknown as Api.AnyRequest
-  if (dcId === undefined || dcId === homeDcId(client)) return client.invoke(req)
-  return client.invoke(req, dcId)
+  const { dcId } = options
+  const sent = dcId === undefined || dcId === homeDcId(client) ? client.invoke(req) : client.invoke(req, dcId)
+  return withDeadline(sent, requestName(request), options)
 }
 
 /** The session's home DC, or `undefined` when the client does not say. */

@@ -3,6 +3,7 @@ export { TgProfileError } from './tg-profile-error.js'
 export { BotApiError } from './bot-api-error.js'
 export type { BotApiErrorEnvelope, BotApiErrorOptions, ResponseParameters } from './bot-api-error.js'
 export { NetworkError } from './network-error.js'
+export { TimeoutError } from './timeout-error.js'
 export { toBotApiError } from './to-bot-api-error.js'
 export type { TranslatedError } from './to-bot-api-error.js'
 export {

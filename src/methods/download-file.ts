@@ -1,8 +1,10 @@
 import { Api } from 'telegram'
 import bigInt from 'big-integer'
+import { callFailure, checkCallOptions } from '../client/deadline.js'
+import type { CallOptions } from '../client/deadline.js'
 import { homeDcId, invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { BotApiError, toBotApiError } from '../errors/index.js'
+import { BotApiError } from '../errors/index.js'
 import { packetMemory } from '../archive/packet-memory.js'
 import { fileIdToLocation } from './file-location.js'
 
@@ -16,8 +18,8 @@ export const FILE_REFERENCE_HINT =
   'The file reference inside this file_id has expired. List the photos or audios again (getUserProfilePhotos, ' +
   'iterUserProfilePhotos, getUserProfileAudios) to get a fresh file_id, then download with that.'
 
-/** Options of {@link downloadFile}. */
-export interface DownloadFileOptions {
+/** Options of {@link downloadFile}; `timeoutMs` and `signal` ({@link CallOptions}) apply to every part. */
+export interface DownloadFileOptions extends CallOptions {
   /** The file size when known (e.g. `PhotoSize.file_size`): downloading stops after ⌈size/part⌉ parts. */
   size?: number
   /**
@@ -53,8 +55,8 @@ function checkPartSize(partSize: number): void {
   }
 }
 
-function translate(error: unknown): BotApiError | Error {
-  const e = toBotApiError(error, 'downloadFile')
+function translate(error: unknown, options: CallOptions): unknown {
+  const e = callFailure(error, 'downloadFile', options)
   if (e instanceof BotApiError && e.mtprotoError?.startsWith('FILE_REFERENCE_')) {
     return new BotApiError(e.error_code, e.description, {
       method: 'downloadFile',
@@ -83,7 +85,9 @@ function ownChunk(bytes: Buffer): Buffer {
  * (GramJS exports the authorization to that DC once and reuses the connection). Parts are `partSize` bytes at
  * multiples of `partSize`; the download stops at the first short part, or once `size` bytes (when given) arrived.
  *
- * `FILE_REFERENCE_EXPIRED` becomes a `BotApiError` with a hint (`error.hint`): re-list to get a fresh `file_id`.
+ * `FILE_REFERENCE_EXPIRED` becomes a `BotApiError` with a hint (`error.hint`): re-list to get a fresh `file_id`. A
+ * part without an answer within `options.timeoutMs` fails the download with a `TimeoutError`; aborting
+ * `options.signal` rejects with its reason.
  *
  * @returns the whole file, or with `onChunk` the number of bytes delivered
  */
@@ -94,10 +98,12 @@ export async function downloadFile(
   fileId: string,
   options: DownloadFileOptions & Partial<Pick<DownloadFileStreamOptions, 'onChunk'>> = {},
 ): Promise<Buffer | number> {
+  checkCallOptions('downloadFile', options)
   const partSize = options.partSize ?? MAX_PART_SIZE
   checkPartSize(partSize)
   const { location, dcId: fileDc } = fileIdToLocation(fileId)
   const size = options.size
+  const callOptions: CallOptions = { timeoutMs: options.timeoutMs, signal: options.signal }
   const parts: Buffer[] = []
   let offset = 0
   let dcId = fileDc
@@ -109,10 +115,10 @@ export async function downloadFile(
       result = await invokeRequest(
         client,
         new Api.upload.GetFile({ location, offset: bigInt(offset), limit: partSize, precise: false, cdnSupported: false }),
-        dcId === homeDcId(client) ? undefined : dcId,
+        { ...callOptions, dcId: dcId === homeDcId(client) ? undefined : dcId },
       )
     } catch (error) {
-      const translated = translate(error)
+      const translated = translate(error, options)
       // The file's DC moved (rare): follow FILE_MIGRATE_X once.
       if (!migrated && translated instanceof BotApiError && translated.migrateToDc !== undefined) {
         migrated = true

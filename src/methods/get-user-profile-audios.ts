@@ -3,9 +3,10 @@ import { toUserProfileAudios } from '../botapi/audio.js'
 import type { UserProfileAudios } from '../botapi/types.js'
 import { getEntityCache } from '../client/entity-cache.js'
 import type { EntityCache } from '../client/entity-cache.js'
+import { callFailure, checkCallOptions } from '../client/deadline.js'
+import type { CallOptions } from '../client/deadline.js'
 import { invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { toBotApiError } from '../errors/index.js'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../tl/index.js'
 import { normalizeLimit, normalizeOffset, parseUserArgument } from './normalize.js'
 import type { UserArgument } from './normalize.js'
@@ -21,15 +22,17 @@ export interface GetUserProfileAudiosParams {
   limit?: number
 }
 
-/** Options of {@link getUserProfileAudios}. */
-export interface GetUserProfileAudiosOptions {
+/** Options of {@link getUserProfileAudios}: the deadline and signal of every call ({@link CallOptions}), and the cache. */
+export interface GetUserProfileAudiosOptions extends CallOptions {
   /** Entity cache to use. Default: the one attached to the client. */
   cache?: EntityCache
 }
 
 /**
  * The Bot API's `getUserProfileAudios` (Bot API 9.4), answered by one MTProto `users.getSavedMusic` call (hash 0)
- * after resolving the user. A `users.savedMusicNotModified` answer gives `total_count` with no audios.
+ * after resolving the user. A `users.savedMusicNotModified` answer gives `total_count` with no audios. Failures are
+ * as for `getUserProfilePhotos`: `BotApiError`, `NetworkError` (`TimeoutError` past `options.timeoutMs`), or the
+ * signal's reason.
  *
  * @see https://core.telegram.org/bots/api#getuserprofileaudios
  * @see https://core.telegram.org/method/users.getSavedMusic
@@ -41,17 +44,18 @@ export async function getUserProfileAudios(
 ): Promise<UserProfileAudios> {
   const method = 'getUserProfileAudios'
   try {
+    checkCallOptions(method, options)
     const user = parseUserArgument(params.user_id)
     const offset = normalizeOffset(params.offset)
     const limit = normalizeLimit(params.limit)
     const cache = options.cache ?? getEntityCache(client)
-    const { inputUser } = await resolveParsedUser(client, user, { cache, method })
-    const result = await invokeRequest(client, new GetSavedMusic({ id: inputUser, offset, limit, hash: bigInt.zero }))
+    const { inputUser } = await resolveParsedUser(client, user, { ...options, cache, method })
+    const result = await invokeRequest(client, new GetSavedMusic({ id: inputUser, offset, limit, hash: bigInt.zero }), options)
     if (!(result instanceof SavedMusic) && !(result instanceof SavedMusicNotModified)) {
       throw new TypeError('users.getSavedMusic: expected users.SavedMusic | users.SavedMusicNotModified')
     }
     return toUserProfileAudios(result)
   } catch (error) {
-    throw toBotApiError(error, method)
+    throw callFailure(error, method, options)
   }
 }

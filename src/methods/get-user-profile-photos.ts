@@ -5,9 +5,10 @@ import { toUserProfilePhotos } from '../botapi/photo.js'
 import type { UserProfilePhotos } from '../botapi/types.js'
 import { getEntityCache } from '../client/entity-cache.js'
 import type { EntityCache } from '../client/entity-cache.js'
+import { callFailure, checkCallOptions } from '../client/deadline.js'
+import type { CallOptions } from '../client/deadline.js'
 import { invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { toBotApiError } from '../errors/index.js'
 import { normalizeLimit, normalizeMaxId, normalizeOffset, parseUserArgument } from './normalize.js'
 import type { UserArgument } from './normalize.js'
 import { resolveParsedUser } from './resolve-user.js'
@@ -24,8 +25,8 @@ export interface GetUserProfilePhotosParams {
   max_id?: number | bigint | string
 }
 
-/** Options of {@link getUserProfilePhotos}. */
-export interface GetUserProfilePhotosOptions {
+/** Options of {@link getUserProfilePhotos}: the deadline and signal of every call ({@link CallOptions}), and the cache. */
+export interface GetUserProfilePhotosOptions extends CallOptions {
   /** Entity cache to use. Default: the one attached to the client. */
   cache?: EntityCache
 }
@@ -35,6 +36,7 @@ export async function fetchUserPhotosPage(
   client: ProfileClient,
   cache: EntityCache,
   request: { userId: Api.TypeInputUser; offset: number; limit: number; maxId: bigint },
+  options: CallOptions = {},
 ): Promise<Api.photos.TypePhotos> {
   const result = await invokeRequest(
     client,
@@ -44,6 +46,7 @@ export async function fetchUserPhotosPage(
       limit: request.limit,
       maxId: toBigInteger(request.maxId),
     }),
+    options,
   )
   assertTypeIs<Api.photos.TypePhotos>('photos.getUserPhotos', result, Api.photos.Photos, Api.photos.PhotosSlice)
   cache.addUsers(result.users)
@@ -53,7 +56,8 @@ export async function fetchUserPhotosPage(
 /**
  * The Bot API's `getUserProfilePhotos`, answered by one MTProto `photos.getUserPhotos` call (after resolving the
  * user, see `resolveUser`). Parameters are checked before any network call; every failure is a `BotApiError` or a
- * `NetworkError` (see `toBotApiError`).
+ * `NetworkError` (see `toBotApiError`): a `TimeoutError` when a request gets no answer within `options.timeoutMs`,
+ * or the signal's reason once `options.signal` aborts.
  *
  * @see https://core.telegram.org/bots/api#getuserprofilephotos
  * @see https://core.telegram.org/method/photos.getUserPhotos
@@ -65,15 +69,16 @@ export async function getUserProfilePhotos(
 ): Promise<UserProfilePhotos> {
   const method = 'getUserProfilePhotos'
   try {
+    checkCallOptions(method, options)
     const user = parseUserArgument(params.user_id)
     const offset = normalizeOffset(params.offset)
     const limit = normalizeLimit(params.limit)
     const maxId = normalizeMaxId(params.max_id)
     const cache = options.cache ?? getEntityCache(client)
-    const { inputUser } = await resolveParsedUser(client, user, { cache, method })
-    const result = await fetchUserPhotosPage(client, cache, { userId: inputUser, offset, limit, maxId })
+    const { inputUser } = await resolveParsedUser(client, user, { ...options, cache, method })
+    const result = await fetchUserPhotosPage(client, cache, { userId: inputUser, offset, limit, maxId }, options)
     return toUserProfilePhotos(result)
   } catch (error) {
-    throw toBotApiError(error, method)
+    throw callFailure(error, method, options)
   }
 }

@@ -3,8 +3,10 @@ import { toPhotoSizes, toProfileVideoSizes } from '../botapi/photo.js'
 import type { PhotoSize, ProfileVideoSize } from '../botapi/types.js'
 import { getEntityCache } from '../client/entity-cache.js'
 import type { EntityCache } from '../client/entity-cache.js'
+import { callFailure, checkCallOptions } from '../client/deadline.js'
+import type { CallOptions } from '../client/deadline.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { BotApiError, DESCRIPTIONS, toBotApiError } from '../errors/index.js'
+import { BotApiError, DESCRIPTIONS } from '../errors/index.js'
 import { fetchUserPhotosPage } from './get-user-profile-photos.js'
 import { MAX_LIMIT, normalizeMaxId, normalizeOffset, parseUserArgument } from './normalize.js'
 import type { UserArgument } from './normalize.js'
@@ -26,8 +28,8 @@ export interface ProfilePhotoItem {
   photo: Api.Photo
 }
 
-/** Options of {@link iterUserProfilePhotos}. */
-export interface IterUserProfilePhotosOptions {
+/** Options of {@link iterUserProfilePhotos}; `timeoutMs` and `signal` ({@link CallOptions}) apply to every page. */
+export interface IterUserProfilePhotosOptions extends CallOptions {
   /** Only photos with an id below this one. Default 0 (no bound). */
   max_id?: number | bigint | string
   /** Number of photos to skip first. Default 0. */
@@ -44,7 +46,8 @@ export interface IterUserProfilePhotosOptions {
  * ends after a `photos.photos` answer (the server sent everything), an empty page, or once the offset reaches the
  * total count.
  *
- * Arguments are checked before the first call; failures are `BotApiError` / `NetworkError`.
+ * Arguments are checked before the first call; failures are `BotApiError` / `NetworkError` (`TimeoutError` when a
+ * page gets no answer within `options.timeoutMs`), or the signal's reason once `options.signal` aborts.
  */
 export async function* iterUserProfilePhotos(
   client: ProfileClient,
@@ -57,6 +60,7 @@ export async function* iterUserProfilePhotos(
   let maxId: bigint
   let pageSize: number
   try {
+    checkCallOptions(method, options)
     parsed = parseUserArgument(user)
     offset = normalizeOffset(options.offset)
     maxId = normalizeMaxId(options.max_id)
@@ -65,21 +69,21 @@ export async function* iterUserProfilePhotos(
       throw new BotApiError(400, DESCRIPTIONS.invalidLimit)
     }
   } catch (error) {
-    throw toBotApiError(error, method)
+    throw callFailure(error, method, options)
   }
   const cache = options.cache ?? getEntityCache(client)
   let userId: Api.TypeInputUser
   try {
-    userId = (await resolveParsedUser(client, parsed, { cache, method })).inputUser
+    userId = (await resolveParsedUser(client, parsed, { ...options, cache, method })).inputUser
   } catch (error) {
-    throw toBotApiError(error, method)
+    throw callFailure(error, method, options)
   }
   for (;;) {
     let page: Api.photos.TypePhotos
     try {
-      page = await fetchUserPhotosPage(client, cache, { userId, offset, limit: pageSize, maxId })
+      page = await fetchUserPhotosPage(client, cache, { userId, offset, limit: pageSize, maxId }, options)
     } catch (error) {
-      throw toBotApiError(error, method)
+      throw callFailure(error, method, options)
     }
     for (const photo of page.photos) {
       if (!(photo instanceof Api.Photo)) continue

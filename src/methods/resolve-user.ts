@@ -2,14 +2,16 @@ import { Api } from 'telegram'
 import bigInt from 'big-integer'
 import { getEntityCache } from '../client/entity-cache.js'
 import type { EntityCache } from '../client/entity-cache.js'
+import { callFailure, checkCallOptions } from '../client/deadline.js'
+import type { CallOptions } from '../client/deadline.js'
 import { invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { BotApiError, DESCRIPTIONS, USER_NOT_CACHED_HINT, toBotApiError } from '../errors/index.js'
+import { BotApiError, DESCRIPTIONS, USER_NOT_CACHED_HINT } from '../errors/index.js'
 import { parseUserArgument } from './normalize.js'
 import type { ParsedUser, UserArgument } from './normalize.js'
 
-/** Options of {@link resolveUser}. */
-export interface ResolveUserOptions {
+/** Options of {@link resolveUser}: the deadline and signal of every call ({@link CallOptions}), the cache, the method name. */
+export interface ResolveUserOptions extends CallOptions {
   /** The entity cache to read and fill. Default: the one attached to the client (`attachEntityCache`). */
   cache?: EntityCache
   /** The method name recorded on errors. Default `resolveUser`. */
@@ -50,9 +52,9 @@ export async function resolveParsedUser(
 
   let result: unknown
   try {
-    result = await invokeRequest(client, new Api.contacts.ResolveUsername({ username: user.username }))
+    result = await invokeRequest(client, new Api.contacts.ResolveUsername({ username: user.username }), options)
   } catch (error) {
-    throw toBotApiError(error, method)
+    throw callFailure(error, method, options)
   }
   if (!(result instanceof Api.contacts.ResolvedPeer)) {
     throw new TypeError(`${method}: contacts.resolveUsername answered with something other than contacts.ResolvedPeer`)
@@ -81,17 +83,21 @@ export async function resolveParsedUser(
  * @param client a GramJS `TelegramClient` (or anything with its `invoke`)
  * @param user positive integer id (number, bigint or numeric string), `@username`, `username`, t.me link or `"me"`
  * @throws BotApiError 400 `invalid user_id specified` before any network call when `user` is malformed
+ * @throws TimeoutError when `contacts.resolveUsername` gets no answer within `options.timeoutMs`; the signal's reason
+ *   once `options.signal` aborts
  */
 export async function resolveUser(
   client: ProfileClient,
   user: UserArgument,
   options: ResolveUserOptions = {},
 ): Promise<ResolvedUser> {
+  const method = options.method ?? 'resolveUser'
   let parsed: ParsedUser
   try {
+    checkCallOptions(method, options)
     parsed = parseUserArgument(user)
   } catch (error) {
-    throw toBotApiError(error, options.method ?? 'resolveUser')
+    throw callFailure(error, method, options)
   }
   return resolveParsedUser(client, parsed, options)
 }

@@ -100,7 +100,7 @@ describe('GatedClient', () => {
     await settle()
     await clock.advance(5000)
     expect(retries).toEqual([
-      { method: 'photos.GetUserPhotos', attempt: 1, reason: 'network: no answer to photos.GetUserPhotos within 5000 ms', delay_ms: 200 },
+      { method: 'photos.GetUserPhotos', attempt: 1, reason: 'network: Network error: no answer to photos.getUserPhotos within 5000 ms', delay_ms: 200 },
     ])
     await clock.advance(200)
     expect(inner.calls).toHaveLength(2)

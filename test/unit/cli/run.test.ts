@@ -1,5 +1,6 @@
 import { runCli } from '../../../src/cli/run.js'
 import type { CommandHandler } from '../../../src/cli/run.js'
+import { InterruptedError, interruptSignal } from '../../../src/cli/io.js'
 import type { CliIo } from '../../../src/cli/io.js'
 import { BotApiError, NetworkError } from '../../../src/errors/index.js'
 import { clearSecrets, registerSecret } from '../../../src/client/redact.js'
@@ -99,5 +100,61 @@ describe('runCli', () => {
     const io = memoryIo(true)
     expect(await runCli(['emulator'], io, {})).toBe(2)
     expect(io.err()).toBe('tg-profile: "emulator" is not available in this build yet\n')
+  })
+
+  it('hands every command the interrupt signal and the --timeout deadline', async () => {
+    const io = memoryIo(true)
+    const controller = new AbortController()
+    let seen: { signal: AbortSignal; timeoutMs: number | undefined } | undefined
+    const handler: CommandHandler = async (ctx) => {
+      seen = { signal: ctx.signal, timeoutMs: ctx.timeoutMs }
+      return 0
+    }
+    expect(await runCli(['whoami', '--timeout', '7'], { ...io, signal: controller.signal }, { whoami: handler })).toBe(0)
+    expect(seen?.signal).toBe(controller.signal)
+    expect(seen?.timeoutMs).toBe(7000)
+    expect(await runCli(['whoami', '--timeout', '0'], io, { whoami: handler })).toBe(2)
+  })
+
+  it('exits 130 when a command stops after an interrupt', async () => {
+    const io = memoryIo(true)
+    const controller = new AbortController()
+    const handler: CommandHandler = (ctx) =>
+      new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }))
+    const code = runCli(['whoami'], { ...io, signal: controller.signal }, { whoami: handler })
+    controller.abort(new InterruptedError('SIGINT'))
+    expect(await code).toBe(130)
+    expect(io.err()).toBe('tg-profile: interrupted (SIGINT)\n')
+  })
+
+  it('gives up on a command that does not stop within the grace after an interrupt', async () => {
+    const io = memoryIo(true)
+    const controller = new AbortController()
+    const stuck: CommandHandler = () => new Promise<number>(() => undefined)
+    const code = runCli(['whoami'], { ...io, signal: controller.signal }, { whoami: stuck }, { stopGraceMs: 10 })
+    controller.abort(new InterruptedError('SIGTERM'))
+    expect(await code).toBe(143)
+  })
+})
+
+describe('interruptSignal', () => {
+  it('aborts on the first SIGINT and exits at once on the second', () => {
+    const before = { int: process.listeners('SIGINT'), term: process.listeners('SIGTERM') }
+    let err = ''
+    const exits: number[] = []
+    const signal = interruptSignal({ write: (s: string) => (err += s) }, (code) => exits.push(code))
+    try {
+      const added = process.listeners('SIGINT').find((l) => !before.int.includes(l)) as (name: string) => void
+      added('SIGINT')
+      expect(signal.aborted).toBe(true)
+      expect(signal.reason).toBeInstanceOf(InterruptedError)
+      expect(err).toBe('\ntg-profile: SIGINT: stopping (send it again to quit at once)\n')
+      expect(exits).toEqual([])
+      added('SIGTERM')
+      expect(exits).toEqual([143])
+    } finally {
+      for (const l of process.listeners('SIGINT')) if (!before.int.includes(l)) process.off('SIGINT', l)
+      for (const l of process.listeners('SIGTERM')) if (!before.term.includes(l)) process.off('SIGTERM', l)
+    }
   })
 })

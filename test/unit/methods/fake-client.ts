@@ -24,6 +24,8 @@ export interface FakeAccount {
   files: Map<string, Buffer>
   /** Errors to throw for the next calls of a className. */
   failNext: Map<string, unknown[]>
+  /** Classnames whose requests are never answered (a lost answer). */
+  unanswered: Set<string>
 }
 
 export class FakeClient implements ProfileClient {
@@ -35,6 +37,7 @@ export class FakeClient implements ProfileClient {
     audios: new Map(),
     files: new Map(),
     failNext: new Map(),
+    unanswered: new Set(),
   }
 
   /** Adds a user known to the "server" under `username`, with `photos` profile photos. */
@@ -55,6 +58,7 @@ export class FakeClient implements ProfileClient {
     const queued = this.account.failNext.get(req.className)
     const failure = queued?.shift()
     if (failure !== undefined) throw failure
+    if (this.account.unanswered.has(req.className)) return new Promise<never>(() => undefined)
     if (request instanceof Api.contacts.ResolveUsername) {
       const u = this.account.users.get(request.username.toLowerCase())
       if (u === undefined) throw Object.assign(new Error('USERNAME_NOT_OCCUPIED'), { errorMessage: 'USERNAME_NOT_OCCUPIED', code: 400 })
