@@ -27,7 +27,7 @@ export async function withClient<T>(ctx: CommandContext, body: (c: Connected) =>
 
 const whoami: CommandHandler = async (ctx) => {
   const user = await withClient(ctx, async ({ client, cache }) => {
-    const me = await withDeadline(client.getMe(), 'users.getFullUser', callOptionsOf(ctx))
+    const me = await withDeadline(client.getMe(), 'users.getUsers', callOptionsOf(ctx))
     cache.addUsers([me])
     return toBotApiUser(me)
   })
