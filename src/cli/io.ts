@@ -50,3 +50,12 @@ export function interruptSignal(stderr: CliIo['stderr'], exit: (code: number) =>
 export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: interruptSignal(process.stderr) }
 }
+
+/**
+ * After an interrupt, ends the process with `code` if anything still keeps it alive a moment after the command
+ * returned (a command given up on after the stop grace may leave connections open); otherwise it ends by itself.
+ */
+export function exitOnceStopped(io: CliIo, code: number): void {
+  if (io.signal?.aborted !== true) return
+  setTimeout(() => process.exit(code), 1000).unref()
+}

@@ -5,10 +5,11 @@ import type { StringSession } from 'telegram/sessions/index.js'
 import { openClient, saveSession, shutdownClient } from '../client/connect.js'
 import { forgetDcKeys } from '../client/dc-keys.js'
 import { interactiveLogin, LoginError } from '../client/login.js'
+import type { InteractiveLoginOptions } from '../client/login.js'
 import type { LoginPrompts } from '../client/login.js'
 import { toBotApiUser } from './user.js'
 import { formatOk } from './envelope.js'
-import { EXIT_OK, connectOptionsOf } from './run.js'
+import { EXIT_OK, callOptionsOf, connectOptionsOf } from './run.js'
 import type { CommandContext } from './run.js'
 
 /** The questions login asks, the same on a terminal and over a pipe. */
@@ -84,8 +85,8 @@ export async function loginCommand(ctx: CommandContext, prompts?: LoginPrompts):
   try {
     const me =
       prompts === undefined && process.stdin.isTTY !== true
-        ? await loginFromLines(client, ctx.io.stderr, report)
-        : await loginOnTerminal(client, prompts ?? inputPrompts, report)
+        ? await loginFromLines(client, ctx.io.stderr, { report, ...callOptionsOf(ctx) })
+        : await loginOnTerminal(client, prompts ?? inputPrompts, { report, ...callOptionsOf(ctx) })
     await saveSession(client, sessionFile)
     // Keys other DCs authorized for an earlier login of this session file must not serve this one.
     await forgetDcKeys(sessionFile)
@@ -118,20 +119,20 @@ function stdinClosed(): StdinClosedError {
 async function loginFromLines(
   client: TelegramClient,
   stderr: { write(chunk: string): unknown },
-  report: (line: string) => void,
+  options: InteractiveLoginOptions,
 ): Promise<Api.User> {
   const prompts = linePrompts(process.stdin, stderr)
   try {
-    return await interactiveLogin(client, prompts, { report })
+    return await interactiveLogin(client, prompts, options)
   } finally {
     prompts.close()
   }
 }
 
 /** Login through `prompts` drawing on the terminal (inquirer), kept off stdout, stopped if stdin ends. */
-async function loginOnTerminal(client: TelegramClient, prompts: LoginPrompts, report: (line: string) => void): Promise<Api.User> {
+async function loginOnTerminal(client: TelegramClient, prompts: LoginPrompts, options: InteractiveLoginOptions): Promise<Api.User> {
   const watch = watchStdinEnd(prompts, process.stdin)
-  return promptingOnStderr(() => Promise.race([interactiveLogin(client, watch.prompts, { report }), watch.ended])).finally(
+  return promptingOnStderr(() => Promise.race([interactiveLogin(client, watch.prompts, options), watch.ended])).finally(
     () => watch.dispose(),
   )
 }

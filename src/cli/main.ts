@@ -4,8 +4,10 @@
  */
 // First: V8 settings that must precede the loading of everything else.
 import './preload.js'
-import { processIo } from './io.js'
+import { exitOnceStopped, processIo } from './io.js'
 import { runCli } from './run.js'
 import { HANDLERS } from './commands.js'
 
-process.exitCode = await runCli(process.argv.slice(2), processIo(), HANDLERS)
+const io = processIo()
+process.exitCode = await runCli(process.argv.slice(2), io, HANDLERS)
+exitOnceStopped(io, process.exitCode)

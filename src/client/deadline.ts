@@ -47,32 +47,34 @@ export function checkCallOptions(method: string, options: CallOptions): void {
  * `options.timeoutMs`, or the signal's reason once it aborts. The timer and the listener are removed once it settles.
  */
 export function withDeadline<T>(work: Promise<T>, request: string, options: CallOptions = {}): Promise<T> {
-  const { signal } = options
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  if (signal?.aborted === true) {
-    // The work is abandoned; its failure, if it fails later, must not surface as an unhandled rejection.
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(request, timeoutMs)), timeoutMs)
+  })
+  return untilAborted(Promise.race([work, timeout]), options.signal).finally(() => clearTimeout(timer))
+}
+
+/**
+ * `work`, or the signal's reason once `signal` aborts, for work that waits on a person rather than on Telegram (a
+ * login waiting at a prompt has no deadline, but Ctrl-C ends it).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work
+  if (signal.aborted) {
     work.catch(() => undefined)
     return Promise.reject(signal.reason)
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      reject(new TimeoutError(request, timeoutMs))
-    }, timeoutMs)
-    signal?.addEventListener('abort', onAbort, { once: true })
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
     work.then(
       (value) => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        signal.removeEventListener('abort', onAbort)
         resolve(value)
       },
       (error: unknown) => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        signal.removeEventListener('abort', onAbort)
         reject(error)
       },
     )

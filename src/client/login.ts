@@ -7,6 +7,8 @@ import { toBotApiError } from '../errors/index.js'
 import { BotApiError } from '../errors/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { redact, registerSecret } from './redact.js'
+import { DEFAULT_TIMEOUT_MS, untilAborted, withDeadline } from './deadline.js'
+import type { CallOptions } from './deadline.js'
 
 /** Where login asks its questions. */
 export interface LoginPrompts {
@@ -19,7 +21,7 @@ export interface LoginPrompts {
 }
 
 /** Options of {@link interactiveLogin}. */
-export interface InteractiveLoginOptions {
+export interface InteractiveLoginOptions extends CallOptions {
   /** Where error lines go (already redacted). Default: stderr. */
   report?: (line: string) => void
   /** Failed attempts (wrong code, wrong password, …) before giving up. Default 3. */
@@ -55,8 +57,25 @@ export async function interactiveLogin(
 ): Promise<Api.User> {
   const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`))
   const maxAttempts = options.maxAttempts ?? 3
-  if (!client.connected) await client.connect()
-  if (await client.checkAuthorization()) return (await client.getMe()) as Api.User
+  // Connecting and the authorization check wait on Telegram only: they get the request deadline. The prompts wait
+  // on a person and have none, but the signal ends the login wherever it is.
+  const call = { signal: options.signal, timeoutMs: 2 * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) }
+  const ready = (async (): Promise<boolean> => {
+    if (!client.connected) await client.connect()
+    return client.checkAuthorization()
+  })()
+  if (await withDeadline(ready, 'connecting and checking the authorization', call)) {
+    return (await withDeadline(client.getMe(), 'users.getUsers', call)) as Api.User
+  }
+  return untilAborted(promptedLogin(client, prompts, report, maxAttempts), options.signal)
+}
+
+async function promptedLogin(
+  client: TelegramClient,
+  prompts: LoginPrompts,
+  report: (line: string) => void,
+  maxAttempts: number,
+): Promise<Api.User> {
   let failures = 0
   let fatal: Error | undefined
   // A prompt that fails (stdin closed, cancelled) is not a wrong answer: its error stops the login as it is.

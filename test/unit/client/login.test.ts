@@ -10,6 +10,7 @@ import { LogLevel } from 'telegram/extensions/Logger.js'
 import { RPCError } from 'telegram/errors/index.js'
 import bigInt from 'big-integer'
 import { interactiveLogin, LoginError, type LoginPrompts } from '../../../src/client/login.js'
+import { TimeoutError } from '../../../src/errors/index.js'
 
 const PHONE = '9996621234'
 const CODE = '22222'
@@ -119,5 +120,28 @@ describe('interactiveLogin', () => {
     expect(asked).toEqual(['phone', 'code', 'password'])
     expect(lines).toEqual([])
     expect(invoked).not.toContain('auth.CheckPassword')
+  })
+
+  it('ends with the signal reason when aborted while a question waits for its answer', async () => {
+    const { client } = scriptedClient(false)
+    let asked = 0
+    const waiting = (): Promise<string> => {
+      asked++
+      return new Promise<string>(() => undefined)
+    }
+    const controller = new AbortController()
+    const reason = new Error('Ctrl-C')
+    const login = interactiveLogin(client, { phone: waiting, code: waiting, password: waiting }, { signal: controller.signal })
+    while (asked === 0) await new Promise((resolve) => setImmediate(resolve))
+    controller.abort(reason)
+    await expect(login).rejects.toBe(reason)
+  })
+
+  it('fails with a TimeoutError when the authorization check is never answered', async () => {
+    const { client } = scriptedClient(false)
+    client.invoke = (() => new Promise<never>(() => undefined)) as TelegramClient['invoke']
+    const { prompts, asked } = scriptedPrompts({ phone: [PHONE] })
+    await expect(interactiveLogin(client, prompts, { timeoutMs: 10 })).rejects.toBeInstanceOf(TimeoutError)
+    expect(asked).toEqual([])
   })
 })
