@@ -283,7 +283,7 @@ describe('tg-profile against the emulator', () => {
           } finally {
             await c.close()
           }
-        })
+        }, { rsaKey: servers.rsaKey })
       const io = memoryIo({}, own)
       const code = await runCli(
         ['emulator', '--seed', '4', '--users', '10', '--connection-file', 'conn.json', '--world-file', 'world.json',
