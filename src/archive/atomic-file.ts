@@ -68,7 +68,10 @@ export interface AtomicFile {
   readonly bytesWritten: number
   /** Appends a chunk. */
   write(chunk: Uint8Array): Promise<void>
-  /** fsync, close, rename to the final name (never over an existing file), fsync the folder. */
+  /**
+   * fsync, close, rename to the final name (never over an existing file), fsync the folder. The file is closed
+   * when this returns, whether it succeeded or not.
+   */
   commit(): Promise<void>
   /** Closes and removes the temporary file (the final name is untouched). Safe to call after a failed commit. */
   abort(): Promise<void>
@@ -137,18 +140,25 @@ export async function openAtomicFile(finalPath: string, options: AtomicFileOptio
       written += chunk.length
     },
     async commit(): Promise<void> {
-      beforeStep('sync')
-      await handle.sync()
-      beforeStep('close')
-      await close()
-      // rename(2) silently replaces an existing file; the check keeps "never overwrite" (one writer per folder
-      // is guaranteed by the run lock, so nothing can appear between the check and the rename).
-      if (await exists(finalPath)) throw new FileExistsError(finalPath)
-      beforeStep('rename')
-      await rename(tempPath, finalPath)
-      committed = true
-      beforeStep('sync-dir')
-      await fsyncDirShared(dir)
+      try {
+        beforeStep('sync')
+        await handle.sync()
+        beforeStep('close')
+        await close()
+        // rename(2) silently replaces an existing file; the check keeps "never overwrite" (one writer per folder
+        // is guaranteed by the run lock, so nothing can appear between the check and the rename).
+        if (await exists(finalPath)) throw new FileExistsError(finalPath)
+        beforeStep('rename')
+        await rename(tempPath, finalPath)
+        committed = true
+        beforeStep('sync-dir')
+        await fsyncDirShared(dir)
+      } catch (error) {
+        // A failed commit leaves the temporary file where it is (as a crash would) but never its descriptor: a
+        // caller that gives up without abort() would otherwise leave the handle to the garbage collector.
+        await close().catch(() => undefined)
+        throw error
+      }
     },
     async abort(): Promise<void> {
       await close()

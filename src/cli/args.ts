@@ -48,6 +48,7 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     'connection-file': { type: 'string' },
     latency: { type: 'string' },
     flood: { type: 'string', multiple: true },
+    swallow: { type: 'string', multiple: true },
     'drop-rate': { type: 'string' },
     'fileref-ttl': { type: 'string' },
     'internal-error-rate': { type: 'string' },

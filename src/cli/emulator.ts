@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { startEmulator } from '../emulator/index.js'
 import type { EmulatorOptions } from '../emulator/index.js'
-import type { FloodRule } from '../emulator/faults.js'
+import type { FloodRule, SwallowRule } from '../emulator/faults.js'
 import { UsageError, intOption, stringOption } from './args.js'
 import type { ParsedCli } from './args.js'
 import { EXIT_OK } from './run.js'
@@ -50,16 +50,31 @@ export function parseFloodRule(raw: string): [string, FloodRule] {
   return [m[1] as string, { capacity: Number(m[2]), refillPerSecond: refill }]
 }
 
+/** `--swallow METHOD[=N]`, e.g. `upload.GetFile=2`: never answer the method's requests (only the first N). */
+export function parseSwallowRule(raw: string): [string, SwallowRule] {
+  const m = /^([a-z][A-Za-z0-9]*\.[A-Z][A-Za-z0-9]*)(?:=(\d+))?$/.exec(raw.trim())
+  if (m === null || m[2] === '0') {
+    throw new UsageError(`--swallow must be METHOD or METHOD=N (N at least 1) with a GramJS method name (e.g. upload.GetFile=2), not "${raw}"`, 'emulator')
+  }
+  return [m[1] as string, m[2] === undefined ? {} : { requests: Number(m[2]) }]
+}
+
 /**
  * `tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file F] [--world-file F]`: runs the loopback
  * emulator until SIGINT/SIGTERM (or until `until` resolves), after writing its connection file (0600) and, when
  * asked, the world's ground truth. DC ids 1–5 listen on `--port`…`--port+4`, or on free ports by default.
+ * `extra` adds emulator options the command line has no flag for (a test's clock or RSA key).
  */
-export async function emulatorCommand(ctx: CommandContext, until: () => Promise<unknown> = untilSignal): Promise<number> {
+export async function emulatorCommand(
+  ctx: CommandContext,
+  until: () => Promise<unknown> = untilSignal,
+  extra: Pick<EmulatorOptions, 'clock' | 'rsaKey'> = {},
+): Promise<number> {
   const o = ctx.cli.options
   const port = intOption(o, 'port', 1, 65531)
   const dcIds = [1, 2, 3, 4, 5]
   const options: EmulatorOptions = {
+    ...extra,
     seed: intOption(o, 'seed', 0, 0x7fffffff) ?? 1,
     users: intOption(o, 'users', 0, 100_000) ?? 40,
     dcIds,
@@ -70,6 +85,10 @@ export async function emulatorCommand(ctx: CommandContext, until: () => Promise<
   const floods = o['flood']
   if (Array.isArray(floods) && floods.length > 0) {
     Object.assign(options, { floodRules: Object.fromEntries(floods.map((f) => parseFloodRule(String(f)))) })
+  }
+  const swallows = o['swallow']
+  if (Array.isArray(swallows) && swallows.length > 0) {
+    Object.assign(options, { swallow: Object.fromEntries(swallows.map((f) => parseSwallowRule(String(f)))) })
   }
   const dropRate = probabilityOption(o, 'drop-rate')
   if (dropRate !== undefined) Object.assign(options, { dropRate })

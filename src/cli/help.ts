@@ -85,7 +85,7 @@ expired file reference is refreshed by listing that profile again; without it yo
 `,
   emulator: `Usage: tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file FILE] [--world-file FILE]
                           [--stats-file FILE] [--latency MS[+JITTER]] [--flood METHOD=BURST/PER_SECOND]...
-                          [--drop-rate P] [--fileref-ttl SECONDS] [--internal-error-rate P]
+                          [--swallow METHOD[=N]]... [--drop-rate P] [--fileref-ttl SECONDS] [--internal-error-rate P]
 
 Runs the loopback MTProto emulator (DCs 1-5) until Ctrl-C, after writing its connection file (mode 0600).
 Point any command at it with --emulator FILE or TG_EMULATOR=FILE. Every fault is off unless asked for.
@@ -95,10 +95,13 @@ Point any command at it with --emulator FILE or TG_EMULATOR=FILE. Every fault is
   --port N                  DC 1-5 listen on N..N+4 (default: free ports)
   --connection-file FILE    where to write the connection file (default ./emulator.json)
   --world-file FILE         also write the world's ground truth (every file's size and sha256)
-  --stats-file FILE         write the counters (calls per method and DC, bytes, flood waits) every second and on exit
+  --stats-file FILE         write the counters (calls per method and DC, bytes, flood waits, swallowed requests)
+                            every second and on exit
   --latency MS[+JITTER]     delay every answer by MS milliseconds plus up to JITTER more (e.g. 30+5)
   --flood METHOD=B/R        token bucket for a method: burst B, R requests per second after it (repeatable),
                             e.g. --flood photos.GetUserPhotos=20/5 --flood contacts.ResolveUsername=50/0.2
+  --swallow METHOD[=N]      receive METHOD's requests and never answer them, or only its first N (repeatable),
+                            e.g. --swallow upload.GetFile=2
   --drop-rate P             probability (0-1) that an incoming message drops its connection instead
   --fileref-ttl SECONDS     file references expire after SECONDS (FILE_REFERENCE_EXPIRED)
   --internal-error-rate P   probability (0-1) of a 500 INTERNAL_SERVER_ERROR answer

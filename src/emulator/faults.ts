@@ -1,7 +1,7 @@
 /**
- * Fault injection for the emulator's application layer: per-RPC latency, per-method flood limits (token buckets
- * answering an honest `FLOOD_WAIT_X`), expiring file references and occasional internal errors. All off by default.
- * (Dropped connections belong to the protocol layer.)
+ * Fault injection for the emulator's application layer: per-RPC latency, per-method flood limits (token buckets,
+ * or request counts, answering an honest `FLOOD_WAIT_X`), requests received and never answered, expiring file
+ * references and occasional internal errors. All off by default. (Dropped connections belong to the protocol layer.)
  */
 import { createHash } from 'node:crypto'
 
@@ -13,8 +13,8 @@ export interface Clock {
 /** The system clock. */
 export const systemClock: Clock = { now: () => Date.now() }
 
-/** A token bucket limiting one method per account. */
-export interface FloodRule {
+/** A token bucket limiting one method per account, refilled as the clock runs: how Telegram limits a method. */
+export interface TokenBucketRule {
   /** Requests allowed in a burst. */
   readonly capacity: number
   /** Tokens added back per second. */
@@ -22,17 +22,44 @@ export interface FloodRule {
 }
 
 /**
+ * A limit counted in requests, per account: `requests` requests of the method pass, the next one answers
+ * `FLOOD_WAIT_<waitSeconds>` and starts a wait of that many seconds on the clock; requests during it answer the
+ * time left; once it is over, `requests` more pass, and so on. Whether a wait is issued depends only on how many
+ * requests were sent, never on how fast, which is what a test that must see a flood wait needs.
+ */
+export interface RequestCountRule {
+  /** Requests that pass before each wait (0: none ever passes). */
+  readonly requests: number
+  /** Length of each wait in whole seconds, at least 1. */
+  readonly waitSeconds: number
+}
+
+/** A flood limit of one method per account: a {@link TokenBucketRule} or a {@link RequestCountRule}. */
+export type FloodRule = TokenBucketRule | RequestCountRule
+
+/** Requests of one method to receive and never answer. */
+export interface SwallowRule {
+  /** How many of the method's next requests (counted over every account) go unanswered. Default: all of them. */
+  readonly requests?: number
+}
+
+/**
  * A strict budget for `contacts.resolveUsername`, in the spirit of Telegram's (which is undocumented and much
  * stricter than for other methods): a burst of 50 and then one every 5 seconds.
  */
-export const DEFAULT_RESOLVE_USERNAME_RULE: FloodRule = { capacity: 50, refillPerSecond: 0.2 }
+export const DEFAULT_RESOLVE_USERNAME_RULE: TokenBucketRule = { capacity: 50, refillPerSecond: 0.2 }
 
 /** Fault options; every field is off when absent. */
 export interface FaultOptions {
   /** Delay before every answer: `fixedMs` plus a seeded uniform jitter in `[0, jitterMs)`. Default none. */
   readonly latency?: { readonly fixedMs: number; readonly jitterMs?: number }
-  /** Token buckets per method class name (e.g. `photos.GetUserPhotos`), per account. Default none. */
+  /** Flood limits per method class name (e.g. `photos.GetUserPhotos`), per account. Default none. */
   readonly floodRules?: Readonly<Record<string, FloodRule>>
+  /**
+   * Methods (class names) whose requests are received and never answered, as when Telegram loses a query: the
+   * client hears nothing until its own deadline. Default none.
+   */
+  readonly swallow?: Readonly<Record<string, SwallowRule>>
   /** File references older than this many seconds answer `FILE_REFERENCE_EXPIRED`. Default: never expire. */
   readonly fileReferenceTtlSeconds?: number
   /** Probability in [0, 1] of answering 500 `INTERNAL_SERVER_ERROR` instead of the real answer. Default 0. */
@@ -52,6 +79,7 @@ export class SeededRandom {
 }
 
 interface Bucket {
+  /** Tokens left ({@link TokenBucketRule}), or requests left before the next wait ({@link RequestCountRule}). */
   tokens: number
   updatedMs: number
   /** The end of the last flood wait issued from this bucket (ms), 0 when none. */
@@ -141,29 +169,50 @@ export class FloodLimiter {
     const now = this.clock.now()
     let b = this.buckets.get(key)
     if (b === undefined) {
-      b = { tokens: rule.capacity, updatedMs: now, waitUntilMs: 0, waitIssuedMs: 0, wait: 0 }
+      b = { tokens: 'capacity' in rule ? rule.capacity : rule.requests, updatedMs: now, waitUntilMs: 0, waitIssuedMs: 0, wait: 0 }
       this.buckets.set(key, b)
     }
-    b.tokens = Math.min(rule.capacity, b.tokens + ((now - b.updatedMs) / 1000) * rule.refillPerSecond)
-    b.updatedMs = now
     const duringWait = now < b.waitUntilMs
-    if (b.tokens >= 1) {
-      b.tokens -= 1
-      return { ok: true }
-    }
-    const seconds = Math.max(1, Math.ceil((1 - b.tokens) / rule.refillPerSecond))
+    const wait = 'capacity' in rule ? tokenBucketWait(rule, b, now) : requestCountWait(rule, b, now, duringWait)
+    if (wait === undefined) return { ok: true }
+    const seconds = Math.max(1, Math.ceil(wait))
     if (!duringWait) {
       b.wait += 1
       b.waitIssuedMs = Number.POSITIVE_INFINITY
     }
-    b.waitUntilMs = Math.max(b.waitUntilMs, now + ((1 - b.tokens) / rule.refillPerSecond) * 1000)
+    b.waitUntilMs = Math.max(b.waitUntilMs, now + wait * 1000)
     const bucket = b
-    const wait = b.wait
+    const issued = b.wait
     const delivered = (): void => {
       // Only for the wait this answer belongs to (a later wait of the same bucket has its own answers).
-      if (bucket.wait === wait) bucket.waitIssuedMs = Math.min(bucket.waitIssuedMs, this.clock.now())
+      if (bucket.wait === issued) bucket.waitIssuedMs = Math.min(bucket.waitIssuedMs, this.clock.now())
     }
     const sentAfterWait = duringWait && sentMs >= b.waitIssuedMs + FLOOD_WAIT_READ_GRACE_MS
     return { ok: false, seconds, duringWait, sentAfterWait, delivered }
   }
+}
+
+/** Refills `b` and takes a token: `undefined` when one was there, else the seconds until the next. */
+function tokenBucketWait(rule: TokenBucketRule, b: Bucket, now: number): number | undefined {
+  b.tokens = Math.min(rule.capacity, b.tokens + ((now - b.updatedMs) / 1000) * rule.refillPerSecond)
+  b.updatedMs = now
+  if (b.tokens >= 1) {
+    b.tokens -= 1
+    return undefined
+  }
+  return (1 - b.tokens) / rule.refillPerSecond
+}
+
+/**
+ * Counts one request against `b`: `undefined` when it passes, else the seconds left of the running wait or,
+ * when the window's requests are used up, of the wait this request starts (the window then starts afresh).
+ */
+function requestCountWait(rule: RequestCountRule, b: Bucket, now: number, duringWait: boolean): number | undefined {
+  if (duringWait) return (b.waitUntilMs - now) / 1000
+  if (b.tokens >= 1) {
+    b.tokens -= 1
+    return undefined
+  }
+  b.tokens = rule.requests
+  return rule.waitSeconds
 }

@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises'
 import { createApiApp, type ApiApp } from './app/index.js'
 import { writeConnectionFile, type EmulatorConnection } from './connection.js'
-import { SeededRandom, type Clock, type FaultOptions, type FloodRule } from './faults.js'
+import { SeededRandom, type Clock, type FaultOptions, type FloodRule, type SwallowRule } from './faults.js'
 import type { RsaKeyPair } from './protocol/crypto.js'
 import type { ProtocolCounters } from './protocol/session.js'
 import { startDcServers, type DcServers } from './server.js'
@@ -34,8 +34,16 @@ export interface EmulatorOptions {
   readonly ports?: Readonly<Record<number, number>>
   /** Per-RPC latency: fixed milliseconds plus a seeded jitter. Default none. */
   readonly latency?: { readonly fixedMs: number; readonly jitterMs?: number }
-  /** Token-bucket flood limits per method class name (`photos.GetUserPhotos`, `contacts.ResolveUsername`, …). */
+  /**
+   * Flood limits per method class name (`photos.GetUserPhotos`, `contacts.ResolveUsername`, …): token buckets, or
+   * request counts (a wait after every N requests, whatever the machine's speed). Default none.
+   */
   readonly floodRules?: Readonly<Record<string, FloodRule>>
+  /**
+   * Methods whose requests are received and never answered (all of them, or the first `requests`); also switched
+   * at run time with {@link RunningEmulator.swallow}. Default none.
+   */
+  readonly swallow?: Readonly<Record<string, SwallowRule>>
   /** Probability per incoming encrypted message that the connection is dropped instead. Default 0. */
   readonly dropRate?: number
   /** File references expire after this many seconds (`FILE_REFERENCE_EXPIRED`). Default: never. */
@@ -69,6 +77,13 @@ export interface RunningEmulator {
   stats(): EmulatorStatsSnapshot
   /** Zeroes the application counters (calls, bytes, flood waits). */
   resetStats(): void
+  /**
+   * From now on, receives `method`'s requests (a class name, `photos.GetUserPhotos`) and never answers them: the
+   * next `rule.requests` of them, or all. Replaces the method's earlier rule.
+   */
+  swallow(method: string, rule?: SwallowRule): void
+  /** Answers `method`'s requests again (those already swallowed stay unanswered). */
+  stopSwallowing(method: string): void
   /** Writes the connection file (mode 0600). */
   writeConnectionFile(path: string): Promise<void>
   /** Writes the ground truth (renders and hashes every file). */
@@ -93,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seed,
     ...(options.latency !== undefined ? { latency: options.latency } : {}),
     ...(options.floodRules !== undefined ? { floodRules: options.floodRules } : {}),
+    ...(options.swallow !== undefined ? { swallow: options.swallow } : {}),
     ...(options.fileReferenceTtlSeconds !== undefined ? { fileReferenceTtlSeconds: options.fileReferenceTtlSeconds } : {}),
     ...(options.internalErrorRate !== undefined ? { internalErrorRate: options.internalErrorRate } : {}),
   }
@@ -127,6 +143,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     servers,
     stats,
     resetStats: () => app.resetStats(),
+    swallow: (method, rule) => app.swallow(method, rule),
+    stopSwallowing: (method) => app.stopSwallowing(method),
     writeConnectionFile: (path) => writeConnectionFile(path, connection),
     writeWorldFile: (path) => world.writeWorldFile(path),
     writeStatsFile: async (path) => writeFile(path, `${JSON.stringify(stats(), null, 2)}\n`),
@@ -138,6 +156,6 @@ export type { EmulatorConnection, EmulatorAccount, EmulatorPublicKey } from './c
 export { readConnectionFile, writeConnectionFile } from './connection.js'
 export type { WorldFile, WorldUser, WorldPhoto, WorldPhotoSize, WorldVideoSize, WorldAudio } from './world-file.js'
 export type { EmulatorStats } from './stats.js'
-export type { FloodRule } from './faults.js'
+export type { FloodRule, RequestCountRule, SwallowRule, TokenBucketRule } from './faults.js'
 export { World } from './world.js'
 export { createEmulatorClient, loginToEmulator, trustEmulatorKey } from '../client/emulator.js'

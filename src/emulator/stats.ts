@@ -1,7 +1,7 @@
 /**
  * What the emulator counts: calls per method and DC, RPC errors by name, bytes served per DC, downloads per file,
- * flood waits issued and — the archiver's report card — requests received while a flood wait issued for that
- * method to that account was still running.
+ * flood waits issued, requests swallowed (received and never answered) and — the archiver's report card — requests
+ * received while a flood wait issued for that method to that account was still running.
  */
 import { writeFile } from 'node:fs/promises'
 
@@ -31,6 +31,8 @@ export interface EmulatorStats {
    * the answer leaving; they get their own FLOOD_WAIT). Not a fault of the client.
    */
   readonly requestsCrossingFloodWait: Record<string, number>
+  /** Requests received and never answered (the `swallow` fault), per method (also counted in `callsPerMethod`). */
+  readonly requestsSwallowed: Record<string, number>
 }
 
 function bump(map: Record<string, number>, key: string, by = 1): void {
@@ -51,6 +53,7 @@ export class StatsCollector {
       floodWaitsIssued: {},
       requestsDuringFloodWait: {},
       requestsCrossingFloodWait: {},
+      requestsSwallowed: {},
     }
   }
 
@@ -78,6 +81,10 @@ export class StatsCollector {
 
   crossingFloodWait(method: string): void {
     bump(this.s.requestsCrossingFloodWait, method)
+  }
+
+  swallowed(method: string): void {
+    bump(this.s.requestsSwallowed, method)
   }
 
   /** A deep copy of the counters. */

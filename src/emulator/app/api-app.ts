@@ -29,7 +29,7 @@ import { randomBytes, createHmac } from 'node:crypto'
 import { Api } from 'telegram'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../tl/index.js'
 import { RpcError, type AuthKeyState, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
-import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type FaultOptions } from '../faults.js'
+import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type FaultOptions, type SwallowRule } from '../faults.js'
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { UserMeta, World } from '../world.js'
 import { audioObject, configObject, idsHash, long, photoObject, toBigint, userObject } from './objects.js'
@@ -51,6 +51,13 @@ export interface ApiApp extends RpcApp {
   stats(): EmulatorStats
   /** Zeroes the counters. */
   resetStats(): void
+  /**
+   * From now on, receives `method`'s requests and never answers them: the next `rule.requests` of them, or all.
+   * Replaces the method's earlier swallow rule, if any.
+   */
+  swallow(method: string, rule?: SwallowRule): void
+  /** Answers `method`'s requests again (those already swallowed stay unanswered). */
+  stopSwallowing(method: string): void
 }
 
 const MIB = 1024 * 1024
@@ -107,6 +114,8 @@ class ApiAppImpl implements ApiApp {
   private readonly limiter: FloodLimiter
   private readonly random: SeededRandom
   private readonly collector = new StatsCollector()
+  /** Requests left to swallow per method (`Infinity`: all). */
+  private readonly swallowing = new Map<string, number>()
   private readonly codes = new Map<string, { phone: string; issuedMs: number }>()
   private readonly exported = new Map<string, { userId: bigint; dcId: number; root: AuthKeyState }>()
   private readonly verifiers = new Map<bigint, bigint>()
@@ -121,6 +130,7 @@ class ApiAppImpl implements ApiApp {
     this.faults = options.faults ?? {}
     this.limiter = new FloodLimiter(this.faults.floodRules ?? {}, this.clock)
     this.random = new SeededRandom(this.faults.seed ?? 1)
+    for (const [method, rule] of Object.entries(this.faults.swallow ?? {})) this.swallow(method, rule)
     this.handlers = {
       'help.GetConfig': (_r, ctx) => this.getConfig(ctx),
       'help.GetNearestDc': (_r, ctx) => new Api.NearestDc({ country: 'NL', thisDc: ctx.dcId, nearestDc: ctx.dcId }),
@@ -150,9 +160,30 @@ class ApiAppImpl implements ApiApp {
     this.collector.reset()
   }
 
+  swallow(method: string, rule: SwallowRule = {}): void {
+    this.swallowing.set(method, rule.requests ?? Number.POSITIVE_INFINITY)
+  }
+
+  stopSwallowing(method: string): void {
+    this.swallowing.delete(method)
+  }
+
+  /** Whether this request of `method` is one to swallow (counting it against the rule). */
+  private swallows(method: string): boolean {
+    const left = this.swallowing.get(method)
+    if (left === undefined || left <= 0) return false
+    this.swallowing.set(method, left - 1)
+    return true
+  }
+
   async call(request: TlRequest, ctx: CallContext): Promise<RpcAnswer> {
     const method = request.className
     this.collector.call(method, ctx.dcId)
+    if (this.swallows(method)) {
+      this.collector.swallowed(method)
+      // Received (the protocol layer acknowledges it) and never answered.
+      return new Promise<never>(() => {})
+    }
     try {
       const latency = this.faults.latency
       if (latency !== undefined) {

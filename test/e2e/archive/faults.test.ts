@@ -10,14 +10,21 @@ describe('archiveProfiles under faults', () => {
     h = undefined
   })
 
+  // Request-count rules: a wait after every N requests of a method, so that the waits are issued whatever the speed of
+  // the machine (a token bucket of 2 + 1/s never runs dry on a machine slow enough). Each wait runs on the real
+  // clock, so "no request during a running wait" is checked for real.
   const floodRules = {
-    'photos.GetUserPhotos': { capacity: 2, refillPerSecond: 1 },
-    'upload.GetFile': { capacity: 4, refillPerSecond: 4 },
+    'photos.GetUserPhotos': { requests: 2, waitSeconds: 1 },
+    'upload.GetFile': { requests: 4, waitSeconds: 1 },
   }
 
   it('sends zero requests of a method while a flood wait for it runs, and completes (one user at a time)', async () => {
     h = await startHarness({ users: 10, seed: 11, floodRules })
     const users = smallUsers(h.truth, 6)
+    const files = expectedFiles(h.truth, users, false)
+    // Six listings (two pass per window) and more than four files: at least one wait of each method is issued.
+    expect(users).toHaveLength(6)
+    expect(files.size).toBeGreaterThan(4)
     const events: ArchiveEvent[] = []
     const run = await archiveProfiles(h.client, users, {
       out: h.out,
@@ -28,40 +35,85 @@ describe('archiveProfiles under faults', () => {
     })
     const stats = h.emu.stats()
     expect(run.ok).toBe(true)
-    expect(stats.floodWaitsIssued['photos.GetUserPhotos']).toBeGreaterThan(0)
-    expect(stats.floodWaitsIssued['upload.GetFile']).toBeGreaterThan(0)
+    // A window of N requests per wait: P requests that passed started at least ⌈P/N⌉ − 1 waits.
+    for (const [method, rule] of Object.entries(floodRules)) {
+      const passed = (stats.callsPerMethod[method] ?? 0) - (stats.floodWaitsIssued[method] ?? 0)
+      expect(stats.floodWaitsIssued[method] ?? 0).toBeGreaterThanOrEqual(Math.max(1, Math.ceil(passed / rule.requests) - 1))
+    }
     expect(run.flood_waits).toEqual(stats.floodWaitsIssued)
     expect(events.some((e) => e.type === 'flood-wait')).toBe(true)
     expect(stats.requestsDuringFloodWait).toEqual({})
     const records = await checkArchive(h.out, h.truth)
-    expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users, false))
+    expect(new Set(records.map((r) => r.path))).toEqual(files)
   })
 
   // The emulator counts a request as sent during a wait only when its msg_id is younger than the wait; requests
-  // already in flight when the bucket ran dry are counted apart (requestsCrossingFloodWait).
+  // already in flight when the wait was issued are counted apart (requestsCrossingFloodWait).
   it('with concurrency 4, sends zero requests of a method during its flood wait, and completes', async () => {
     h = await startHarness({ users: 10, seed: 11, floodRules })
     const users = smallUsers(h.truth, 8)
+    const files = expectedFiles(h.truth, users, false)
+    // Seven listings or more and more than twelve files: at least three waits of each method (a window of N
+    // requests per wait: P requests that pass start at least ⌈P/N⌉ − 1 waits).
+    expect(users.length).toBeGreaterThanOrEqual(7)
+    expect(files.size).toBeGreaterThan(12)
     const run = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), videos: false, concurrency: 4 })
     const stats = h.emu.stats()
     expect(run.ok).toBe(true)
-    expect(Object.values(stats.floodWaitsIssued).reduce((a, b) => a + b, 0)).toBeGreaterThan(2)
+    expect(stats.floodWaitsIssued['photos.GetUserPhotos'] ?? 0).toBeGreaterThanOrEqual(Math.ceil(users.length / 2) - 1)
+    expect(stats.floodWaitsIssued['upload.GetFile'] ?? 0).toBeGreaterThanOrEqual(Math.ceil(files.size / 4) - 1)
     expect(stats.requestsDuringFloodWait).toEqual({})
     const records = await checkArchive(h.out, h.truth)
-    expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users, false))
+    expect(new Set(records.map((r) => r.path))).toEqual(files)
   })
 
   it('stops cleanly with a 429 when a flood wait exceeds maxFloodWait, and a later run resumes', async () => {
-    h = await startHarness({ users: 6, seed: 13, floodRules: { 'upload.GetFile': { capacity: 3, refillPerSecond: 0.2 } } })
+    // Three downloads pass, the fourth gets FLOOD_WAIT_5: above the run's maxFloodWait of 1.
+    h = await startHarness({ users: 6, seed: 13, floodRules: { 'upload.GetFile': { requests: 3, waitSeconds: 5 } } })
     const users = archivableUsers(h.truth).slice(0, 3)
+    expect(expectedFiles(h.truth, users, false).size).toBeGreaterThan(3)
     const cache = EntityCache.memory()
     const run = await archiveProfiles(h.client, users, { out: h.out, cache, videos: false, concurrency: 2, maxFloodWait: 1 })
     expect(run.ok).toBe(false)
     expect(run.stopped).toEqual({ ok: false, error_code: 429, description: expect.stringMatching(/^Too Many Requests: retry after \d+$/), parameters: { retry_after: expect.any(Number) } })
+    expect(run.stopped?.parameters?.retry_after).toBeGreaterThan(1)
     expect(run.users.failed).toBe(0)
+    expect(h.emu.stats().floodWaitsIssued['upload.GetFile']).toBeGreaterThanOrEqual(1)
     expect(h.emu.stats().requestsDuringFloodWait).toEqual({})
     noPartials(await listFiles(h.out))
     await checkArchive(h.out, h.truth)
+  })
+
+  // The emulator receives these requests and never answers them: only the archiver's deadline (rpcTimeoutMs) ends
+  // each one, after which the request is sent again and answered.
+  it('retries a listing and downloads that are never answered after its RPC deadline, and completes byte for byte', async () => {
+    h = await startHarness({ users: 10, seed: 11 })
+    const users = smallUsers(h.truth, 4)
+    const files = expectedFiles(h.truth, users, false)
+    expect(files.size).toBeGreaterThan(2)
+    h.emu.swallow('photos.GetUserPhotos', { requests: 1 })
+    h.emu.swallow('upload.GetFile', { requests: 2 })
+    const events: ArchiveEvent[] = []
+    const run = await archiveProfiles(h.client, users, {
+      out: h.out,
+      cache: EntityCache.memory(),
+      videos: false,
+      concurrency: 2,
+      rpcTimeoutMs: 2000,
+      onEvent: (e) => events.push(e),
+    })
+    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0 })
+    expect(run.ok).toBe(true)
+    const stats = h.emu.stats()
+    expect(stats.requestsSwallowed).toEqual({ 'photos.GetUserPhotos': 1, 'upload.GetFile': 2 })
+    const timedOut = (method: string): number =>
+      events.filter((e) => e.type === 'retry' && e.method === method && e.reason.startsWith(`network: no answer to ${method}`)).length
+    expect(timedOut('photos.GetUserPhotos')).toBeGreaterThanOrEqual(1)
+    expect(timedOut('upload.GetFile')).toBeGreaterThanOrEqual(2)
+    expect(run.retries).toBeGreaterThanOrEqual(3)
+    const records = await checkArchive(h.out, h.truth)
+    expect(new Set(records.map((r) => r.path))).toEqual(files)
+    noPartials(await listFiles(h.out))
   })
 
   // Dropped connections can leave a GramJS request pending forever: a short rpcTimeoutMs turns that into a retry.

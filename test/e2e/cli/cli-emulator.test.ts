@@ -20,6 +20,13 @@ import { createWorld, type World } from '../../../src/emulator/world.js'
 import { startEmulator } from '../../../src/emulator/index.js'
 import type { WorldFile } from '../../../src/emulator/world-file.js'
 import { within } from '../../helpers/within.js'
+import { Api } from 'telegram'
+import bigInt from 'big-integer'
+import { getUserProfilePhotos } from '../../../src/index.js'
+import type { EmulatorStats } from '../../../src/emulator/stats.js'
+
+/** The emulator clock of the flood tests: it stands still, so a token bucket refills only when a test says so. */
+const FROZEN_MS = Date.UTC(2026, 0, 15, 12)
 
 interface MemoryIo extends CliIo {
   out(): string
@@ -232,7 +239,8 @@ describe('tg-profile against the emulator', () => {
             const io = memoryIo(env, own)
             photos.push({ code: await runCli(['photos', `@${user.usernames[0]}`, '--json'], io, HANDLERS), out: io.out() })
           }
-        })
+          // A clock that stands still: the bucket refills nothing between the three runs, however long they take.
+        }, { clock: { now: () => FROZEN_MS } })
       const io = memoryIo({}, own)
       const code = await runCli(
         ['emulator', '--seed', '4', '--users', '10', '--connection-file', 'conn.json', '--world-file', 'world.json',
@@ -242,10 +250,52 @@ describe('tg-profile against the emulator', () => {
       )
       expect(code).toBe(0)
       expect(photos.map((p) => p.code)).toEqual([0, 0, 1])
-      expect(photos[2]?.out).toMatch(/^\{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \d+","parameters":\{"retry_after":\d+\}\}\n$/)
+      // burst 2 used up, one token per 100 s
+      expect(photos[2]?.out).toBe('{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 100","parameters":{"retry_after":100}}\n')
       const stats = JSON.parse(await readFile(join(own, 'stats.json'), 'utf8')) as { callsPerMethod: Record<string, number>; floodWaitsIssued: Record<string, number> }
       expect(stats.callsPerMethod['photos.GetUserPhotos']).toBe(3)
       expect(stats.floodWaitsIssued['photos.GetUserPhotos']).toBe(1)
+    } finally {
+      await rm(own, { recursive: true, force: true })
+    }
+  })
+
+  it('tg-profile emulator --swallow receives the first N requests of a method and never answers them', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'tgp-cli-swallow-'))
+    try {
+      let seen: { firstSettled: boolean; secondTotal: number } | undefined
+      let expectedTotal = -1
+      const handler: CommandHandler = (ctx) =>
+        emulatorCommand(ctx, async () => {
+          const truth = JSON.parse(await readFile(join(own, 'world.json'), 'utf8')) as WorldFile
+          const user = truth.users.find((u) => u.usernames.length > 0 && u.photos.length > 0 && u.account !== true)
+          if (user === undefined) throw new Error('no user with a username and photos')
+          expectedTotal = user.photos.length
+          const c = await connect({ emulatorConnection: await readConnectionFile(join(own, 'conn.json')), env: { HOME: own }, cwd: own, dotenvPath: false })
+          try {
+            const input = await c.client.getInputEntity(`@${user.usernames[0]}`)
+            let firstSettled = false
+            const first = c.client.invoke(new Api.photos.GetUserPhotos({ userId: input, offset: 0, maxId: bigInt(0), limit: 1 }))
+            void first.then(() => (firstSettled = true), () => (firstSettled = true))
+            // Sent after the first on the same connection, so received after it: answered.
+            const second = await getUserProfilePhotos(c.client, { user_id: `@${user.usernames[0]}`, limit: 1 })
+            seen = { firstSettled, secondTotal: second.total_count }
+          } finally {
+            await c.close()
+          }
+        }, { rsaKey: servers.rsaKey })
+      const io = memoryIo({}, own)
+      const code = await runCli(
+        ['emulator', '--seed', '4', '--users', '10', '--connection-file', 'conn.json', '--world-file', 'world.json',
+          '--stats-file', 'stats.json', '--swallow', 'photos.GetUserPhotos=1'],
+        io,
+        { emulator: handler },
+      )
+      expect(code).toBe(0)
+      expect(seen).toEqual({ firstSettled: false, secondTotal: expectedTotal })
+      const stats = JSON.parse(await readFile(join(own, 'stats.json'), 'utf8')) as EmulatorStats
+      expect(stats.requestsSwallowed).toEqual({ 'photos.GetUserPhotos': 1 })
+      expect(stats.callsPerMethod['photos.GetUserPhotos']).toBe(2)
     } finally {
       await rm(own, { recursive: true, force: true })
     }
@@ -280,7 +330,7 @@ describe('tg-profile against the emulator', () => {
   })
 
   it('tg-profile emulator refuses malformed fault options before starting', async () => {
-    for (const args of [['--latency', 'fast'], ['--flood', 'GetUserPhotos=1'], ['--drop-rate', '2'], ['--fileref-ttl', '0']]) {
+    for (const args of [['--latency', 'fast'], ['--flood', 'GetUserPhotos=1'], ['--drop-rate', '2'], ['--fileref-ttl', '0'], ['--swallow', 'GetFile'], ['--swallow', 'upload.GetFile=0']]) {
       const io = memoryIo({}, tmpdir())
       const code = await runCli(['emulator', ...args], io, HANDLERS)
       expect(code).toBe(2)
@@ -316,6 +366,8 @@ describe('tg-profile against the emulator', () => {
       users: 3,
       rsaKey: servers.rsaKey,
       floodRules: { 'photos.GetUserPhotos': { capacity: 1, refillPerSecond: 0.01 } },
+      // The bucket refills nothing between the two runs, however long they take.
+      clock: { now: () => FROZEN_MS },
     })
     const own = await mkdtemp(join(tmpdir(), 'tgp-cli-flood-'))
     try {
@@ -329,9 +381,8 @@ describe('tg-profile against the emulator', () => {
       expect(r.code).toBe(1)
       const m = /^\{"ok":false,"error_code":429,"description":"Too Many Requests: retry after (\d+)","parameters":\{"retry_after":(\d+)\}\}\n$/.exec(r.out)
       expect(m).not.toBeNull()
-      expect(m![1]).toBe(m![2])
-      expect(Number(m![1])).toBeGreaterThan(0)
-      expect(r.err).toBe(`Error 429: Too Many Requests: retry after ${m![1]}\n`)
+      expect([m![1], m![2]]).toEqual(['100', '100'])
+      expect(r.err).toBe('Error 429: Too Many Requests: retry after 100\n')
     } finally {
       await emu.close()
       await rm(own, { recursive: true, force: true })

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, readlink, rm, writeFile, mkdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -18,6 +18,20 @@ afterEach(async () => {
 })
 
 class Crash extends Error {}
+
+/**
+ * How many of this process's file descriptors point at `path` (Linux: /proc/self/fd), or `undefined` where that
+ * cannot be seen.
+ */
+async function descriptorsOf(path: string): Promise<number | undefined> {
+  if (process.platform !== 'linux') return undefined
+  let n = 0
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(join('/proc/self/fd', fd)).catch(() => '')
+    if (target === path) n++
+  }
+  return n
+}
 
 describe('openAtomicFile', () => {
   it('writes chunks under a temporary name and renames on commit', async () => {
@@ -41,8 +55,12 @@ describe('openAtomicFile', () => {
         },
       })
       await file.write(Buffer.alloc(5000, 1))
+      const open = await descriptorsOf(file.tempPath)
+      if (open !== undefined) expect(open).toBe(1)
       await expect(file.commit()).rejects.toThrow(Crash)
       expect(await readdir(join(out, '42'))).toEqual(['.7_c.jpg.tgp-partial'])
+      // The temporary file stays, its descriptor does not (left open, the garbage collector would close it).
+      if (open !== undefined) expect(await descriptorsOf(file.tempPath)).toBe(0)
       // The next start sweeps what the crash left.
       expect(await sweepPartialFiles(out)).toBe(1)
       expect(await readdir(join(out, '42'))).toEqual([])

@@ -322,6 +322,50 @@ describe('createApiApp', () => {
       expect(s.callsPerMethod['contacts.ResolveUsername']).toBe(7)
     })
 
+    it('issues FLOOD_WAIT_X after every N requests of a request-count rule, however fast they come', async () => {
+      const floodApp = createApiApp(world, { clock, faults: { floodRules: { 'photos.GetUserPhotos': { requests: 2, waitSeconds: 7 } } } })
+      const a = authKey(1)
+      await login(floodApp, world, a)
+      const list = (): Promise<unknown> =>
+        floodApp.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(named), offset: 0, maxId: bigInt(0), limit: 1 })), ctxOf(a, a.dcId, msgIdAt(clock.ms)))
+      // the clock never moves between them: still exactly two pass
+      await list()
+      await list()
+      expect(await rpcError(list())).toBe('420 FLOOD_WAIT_7')
+      clock.ms += 7000
+      await list()
+      await list()
+      expect(await rpcError(list())).toBe('420 FLOOD_WAIT_7')
+      expect(floodApp.stats().floodWaitsIssued).toEqual({ 'photos.GetUserPhotos': 2 })
+      expect(floodApp.stats().callsPerMethod['photos.GetUserPhotos']).toBe(6)
+    })
+
+    it('swallows the first N requests of a method (never answering them), then answers; switchable at run time', async () => {
+      const quiet = createApiApp(world, { clock, faults: { swallow: { 'photos.GetUserPhotos': { requests: 2 } } } })
+      const a = authKey(1)
+      await login(quiet, world, a)
+      const list = (): Promise<unknown> =>
+        quiet.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(named), offset: 0, maxId: bigInt(0), limit: 1 })), ctxOf(a))
+      const settled: string[] = []
+      const track = (name: string, p: Promise<unknown>): void => void p.then(() => settled.push(name), () => settled.push(name))
+      track('first', list())
+      track('second', list())
+      // the third is answered, and by then neither of the first two has been (nor will be: nothing is pending)
+      expect(await list()).toBeInstanceOf(Api.photos.Photos)
+      quiet.swallow('photos.GetUserPhotos')
+      track('fourth', list())
+      track('fifth', list())
+      expect(await quiet.call(req(new Api.help.GetNearestDc()), ctxOf(a))).toBeInstanceOf(Api.NearestDc)
+      quiet.stopSwallowing('photos.GetUserPhotos')
+      expect(await list()).toBeInstanceOf(Api.photos.Photos)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(settled).toEqual([])
+      const s = quiet.stats()
+      expect(s.requestsSwallowed).toEqual({ 'photos.GetUserPhotos': 4 })
+      expect(s.callsPerMethod['photos.GetUserPhotos']).toBe(6)
+      expect(s.rpcErrors).toEqual({})
+    })
+
     it('injects internal errors at the configured rate and waits the configured latency', async () => {
       const waits: number[] = []
       const faulty = createApiApp(world, {

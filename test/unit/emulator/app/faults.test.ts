@@ -46,6 +46,37 @@ describe('FloodLimiter', () => {
     expect(limiter.take('u', 'upload.GetFile', 100_005 + FLOOD_WAIT_READ_GRACE_MS)).toMatchObject({ ok: false, duringWait: true, sentAfterWait: true })
   })
 
+  it('with a request-count rule, answers FLOOD_WAIT after every N requests whatever the time, then N more pass', () => {
+    const clock = { ms: 50_000, now(): number { return this.ms } }
+    const limiter = new FloodLimiter({ 'upload.GetFile': { requests: 2, waitSeconds: 3 } }, clock)
+    expect(limiter.limits('upload.GetFile')).toBe(true)
+    expect(limiter.take('u', 'upload.GetFile')).toEqual({ ok: true })
+    clock.ms += 3_600_000 // an hour between requests refills nothing: only the count matters
+    expect(limiter.take('u', 'upload.GetFile')).toEqual({ ok: true })
+    const wait = limiter.take('u', 'upload.GetFile', clock.ms)
+    expect(wait).toMatchObject({ ok: false, seconds: 3, duringWait: false, sentAfterWait: false })
+    if (!wait.ok) wait.delivered()
+    // another account counts its own requests
+    expect(limiter.take('v', 'upload.GetFile')).toEqual({ ok: true })
+    clock.ms += 1_500
+    expect(limiter.inWait('u', 'upload.GetFile')).toBe(true)
+    // the time left, not a new wait; the window does not move
+    expect(limiter.take('u', 'upload.GetFile')).toMatchObject({ ok: false, seconds: 2, duringWait: true, sentAfterWait: true })
+    clock.ms += 1_500
+    expect(limiter.inWait('u', 'upload.GetFile')).toBe(false)
+    expect(limiter.take('u', 'upload.GetFile')).toEqual({ ok: true })
+    expect(limiter.take('u', 'upload.GetFile')).toEqual({ ok: true })
+    expect(limiter.take('u', 'upload.GetFile')).toMatchObject({ ok: false, seconds: 3, duringWait: false })
+  })
+
+  it('with a request-count rule of 0 requests, refuses the first request and the first after each wait', () => {
+    const clock = { ms: 0, now(): number { return this.ms } }
+    const limiter = new FloodLimiter({ 'photos.GetUserPhotos': { requests: 0, waitSeconds: 1 } }, clock)
+    expect(limiter.take('u', 'photos.GetUserPhotos')).toMatchObject({ ok: false, seconds: 1, duringWait: false })
+    clock.ms = 1_000
+    expect(limiter.take('u', 'photos.GetUserPhotos')).toMatchObject({ ok: false, seconds: 1, duringWait: false })
+  })
+
   it('has a strict default budget for contacts.resolveUsername', () => {
     expect(DEFAULT_RESOLVE_USERNAME_RULE.refillPerSecond).toBeLessThan(1)
   })
@@ -85,6 +116,7 @@ describe('StatsCollector', () => {
     s.served('photo:1:c', 2, 100)
     s.floodWait('upload.GetFile')
     s.duringFloodWait('upload.GetFile')
+    s.swallowed('upload.GetFile')
     const snap = s.snapshot()
     expect(snap).toEqual({
       callsPerMethod: { 'upload.GetFile': 2, 'help.GetConfig': 1 },
@@ -95,6 +127,7 @@ describe('StatsCollector', () => {
       floodWaitsIssued: { 'upload.GetFile': 1 },
       requestsDuringFloodWait: { 'upload.GetFile': 1 },
       requestsCrossingFloodWait: {},
+      requestsSwallowed: { 'upload.GetFile': 1 },
     })
     const dir = await mkdtemp(join(tmpdir(), 'tgp-stats-'))
     try {
