@@ -1,0 +1,102 @@
+/**
+ * Every call ends: against an emulator that receives a method's requests and never answers them, each library call
+ * fails with a TimeoutError after its deadline (or with the signal's reason when aborted), and the same client answers
+ * the next call once the method is answered again.
+ */
+import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
+import { shutdownClient } from '../../../src/client/connect.js'
+import { createEmulatorClient, loginToEmulator } from '../../../src/client/emulator.js'
+import type { EmulatorTelegramClient } from '../../../src/client/emulator.js'
+import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
+import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
+import { startEmulator, type RunningEmulator, type WorldUser } from '../../../src/emulator/index.js'
+import {
+  TimeoutError,
+  downloadFile,
+  getUserProfileAudios,
+  getUserProfilePhotos,
+  iterUserProfilePhotos,
+  resolveUser,
+} from '../../../src/index.js'
+import { rejection } from '../../helpers/rejection.js'
+
+const rsaKey = generateRsaKeyPair()
+
+describe('every call ends, against an emulator that stops answering a method', () => {
+  let emu: RunningEmulator
+  let client: EmulatorTelegramClient
+  let target: WorldUser
+
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 4, users: 10, rsaKey })
+    client = createEmulatorClient(emu.connection, { connectionRetries: 1, baseLogger: new Logger(LogLevel.NONE) })
+    await loginToEmulator(client, emu.connection)
+    attachEntityCache(client, EntityCache.memory())
+    const users = emu.world.toFile().users.filter((u) => u.account !== true && !u.deactivated && u.usernames.length > 0)
+    const withPhotos = users.find((u) => u.photos.length >= 3)
+    if (withPhotos === undefined) throw new Error('the seeded world lacks a user with photos')
+    target = withPhotos
+  })
+
+  afterAll(async () => {
+    await shutdownClient(client)
+    await emu.close()
+  })
+
+  afterEach(() => {
+    for (const method of ['contacts.ResolveUsername', 'photos.GetUserPhotos', 'users.GetSavedMusic', 'upload.GetFile']) {
+      emu.stopSwallowing(method)
+    }
+  })
+
+  const at = (): string => `@${target.usernames[0] ?? ''}`
+
+  it('resolveUser fails with a TimeoutError after its deadline, then resolves', async () => {
+    emu.swallow('contacts.ResolveUsername', { requests: 1 })
+    const e = await rejection(resolveUser(client, at(), { timeoutMs: 300 }))
+    expect(e).toBeInstanceOf(TimeoutError)
+    expect(e).toMatchObject({ method: 'resolveUser', request: 'contacts.resolveUsername', timeoutMs: 300 })
+    expect(emu.stats().requestsSwallowed['contacts.ResolveUsername']).toBe(1)
+    const resolved = await resolveUser(client, at(), { timeoutMs: 10_000 })
+    expect(resolved.userId?.toString()).toBe(String(target.id))
+  })
+
+  it('getUserProfilePhotos and iterUserProfilePhotos time out on a listing never answered, then answer', async () => {
+    await resolveUser(client, at())
+    emu.swallow('photos.GetUserPhotos')
+    const one = await rejection(getUserProfilePhotos(client, { user_id: at() }, { timeoutMs: 300 }))
+    expect(one).toBeInstanceOf(TimeoutError)
+    expect(one).toMatchObject({ method: 'getUserProfilePhotos', request: 'photos.getUserPhotos' })
+    const pages = iterUserProfilePhotos(client, at(), { timeoutMs: 300 })
+    const iterated = await rejection(pages.next())
+    expect(iterated).toBeInstanceOf(TimeoutError)
+    expect(iterated).toMatchObject({ method: 'iterUserProfilePhotos' })
+    emu.stopSwallowing('photos.GetUserPhotos')
+    const answered = await getUserProfilePhotos(client, { user_id: at() }, { timeoutMs: 10_000 })
+    expect(answered.total_count).toBe(target.photos.length)
+    expect(emu.stats().requestsSwallowed['photos.GetUserPhotos']).toBe(2)
+  })
+
+  it('getUserProfileAudios rejects with the signal reason once aborted', async () => {
+    await resolveUser(client, at())
+    emu.swallow('users.GetSavedMusic')
+    const controller = new AbortController()
+    const call = getUserProfileAudios(client, { user_id: at() }, { signal: controller.signal })
+    while ((emu.stats().requestsSwallowed['users.GetSavedMusic'] ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const reason = new Error('stopped by the caller')
+    controller.abort(reason)
+    expect(await rejection(call)).toBe(reason)
+  })
+
+  it('downloadFile times out on a part never answered, then downloads the file whole', async () => {
+    const page = await getUserProfilePhotos(client, { user_id: at(), limit: 1 })
+    const size = page.photos[0]?.at(-1)
+    if (size === undefined) throw new Error('no photo size')
+    emu.swallow('upload.GetFile', { requests: 1 })
+    const e = await rejection(downloadFile(client, size.file_id, { timeoutMs: 300 }))
+    expect(e).toBeInstanceOf(TimeoutError)
+    expect(e).toMatchObject({ method: 'downloadFile', request: 'upload.getFile' })
+    const bytes = await downloadFile(client, size.file_id, { timeoutMs: 10_000 })
+    expect(bytes.length).toBe(size.file_size)
+  })
+})
