@@ -22,8 +22,15 @@ interface ChildRun {
   stderr: string
 }
 
-/** Runs `tg-profile archive …`; with `killAfter`, sends SIGKILL once that many file-saved events were printed. */
-function runArchive(args: string[], killAfter?: number): Promise<ChildRun> {
+/**
+ * Runs `tg-profile archive …`; with `killAfter`, sends `signal` (SIGKILL by default) once that many file-saved events
+ * were printed, after `beforeKill` has run.
+ */
+function runArchive(
+  args: string[],
+  killAfter?: number,
+  kill: { signal?: NodeJS.Signals; beforeKill?: () => Promise<void> } = {},
+): Promise<ChildRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [main, 'archive', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     const events: { type: string }[] = []
@@ -42,7 +49,9 @@ function runArchive(args: string[], killAfter?: number): Promise<ChildRun> {
         if (line === '') continue
         const event = JSON.parse(line) as { type: string }
         events.push(event)
-        if (event.type === 'file-saved' && ++saved === killAfter) child.kill('SIGKILL')
+        if (event.type === 'file-saved' && ++saved === killAfter) {
+          void (kill.beforeKill?.() ?? Promise.resolve()).then(() => child.kill(kill.signal ?? 'SIGKILL'), reject)
+        }
       }
     })
     child.on('error', reject)
@@ -104,4 +113,31 @@ describe('tg-profile archive killed with SIGKILL', () => {
     expect(again.code).toBe(0)
     expect((again.events.at(-1) as unknown as { summary: { files: { downloaded: number } } }).summary.files.downloaded).toBe(0)
   }, 240_000)
+
+  it('stops at SIGTERM without waiting for answers in flight, resumable, exit 143', async () => {
+    const truth = emu.world.toFile()
+    const users = archivableUsers(truth)
+    const conn = join(dir, 'emulator-term.json')
+    await emu.writeConnectionFile(conn)
+    const out = join(dir, 'out-term')
+    // A request deadline far beyond the test's own: a run that waited for its unanswered requests would not end.
+    const args = ['--emulator', conn, '--out', out, '--concurrency', '4', '--timeout', '3600', ...users]
+    const before = emu.stats().requestsSwallowed['upload.GetFile'] ?? 0
+    const term = await runArchive(args, 3, {
+      signal: 'SIGTERM',
+      beforeKill: async () => {
+        emu.swallow('upload.GetFile')
+        while ((emu.stats().requestsSwallowed['upload.GetFile'] ?? 0) === before) await new Promise((r) => setTimeout(r, 10))
+      },
+    })
+    emu.stopSwallowing('upload.GetFile')
+    expect(term.signal).toBeNull()
+    expect(term.code).toBe(143)
+    expect(term.stderr).toContain('tg-profile: SIGTERM: stopping (send it again to quit at once)')
+    await checkArchive(out, truth)
+    const last = await runArchive(args)
+    expect(last.code).toBe(0)
+    const records = await checkArchive(out, truth)
+    expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(truth, users))
+  }, 120_000)
 })
