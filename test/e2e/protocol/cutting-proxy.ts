@@ -11,6 +11,8 @@ export interface CuttingProxy {
   readonly dcs: readonly DcAddress[]
   /** How many client connections the relay accepted so far. */
   accepted(): number
+  /** Destroys the next connection accepted at once, before relaying anything, as a failed connect leaves it. */
+  dropNextConnection(): void
   /** Destroys every relayed connection open now. */
   cut(): void
   /** Stops listening (later connects are refused) and cuts every connection. */
@@ -18,14 +20,20 @@ export interface CuttingProxy {
 }
 
 /** Starts a {@link CuttingProxy} in front of `servers`. */
-export async function startCuttingProxy(servers: DcServers): Promise<CuttingProxy> {
+export async function startCuttingProxy(servers: Pick<DcServers, 'dcs'>): Promise<CuttingProxy> {
   const open = new Set<Socket>()
   const listeners: Server[] = []
   const dcs: DcAddress[] = []
   let accepted = 0
+  let drops = 0
   for (const dc of servers.dcs) {
     const listener = createServer({ noDelay: true }, (client) => {
       accepted++
+      if (drops > 0) {
+        drops--
+        client.destroy()
+        return
+      }
       const upstream = connect({ host: dc.host, port: dc.port, noDelay: true })
       for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
         open.add(from)
@@ -49,6 +57,9 @@ export async function startCuttingProxy(servers: DcServers): Promise<CuttingProx
   return {
     dcs,
     accepted: () => accepted,
+    dropNextConnection: () => {
+      drops++
+    },
     cut,
     async close(): Promise<void> {
       const closing = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))

@@ -6,6 +6,8 @@ import { NetworkError, toBotApiError } from '../../../src/errors/index.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import type { CallContext, RpcAnswer, RpcApp, TlRequest } from '../../../src/emulator/rpc.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
+import { loginToEmulator } from '../../../src/client/emulator.js'
+import { startEmulator } from '../../../src/emulator/index.js'
 import { emulatorTestClient } from '../emulator/helpers.js'
 import { TestApp, connectionFor, silent } from './helpers.js'
 import { startCuttingProxy, type CuttingProxy } from './cutting-proxy.js'
@@ -125,11 +127,42 @@ describe('GramJS with tg-profile loaded, when its connection drops', () => {
       'never settled',
     )
     expect(outcome).toBeInstanceOf(NetworkError)
-    expect((outcome as NetworkError).message).toBe('the connection to DC 2 was lost and connecting again failed once')
+    expect((outcome as NetworkError).message).toBe('connecting to DC 2 failed once')
     expect(toBotApiError(outcome)).toBe(outcome)
     expect(senderOf(c)._userConnected).toBe(false)
     await expect(c.invoke(new Api.help.GetNearestDc())).rejects.toThrow(
       'Cannot send requests while disconnected. Please reconnect.',
     )
+  })
+})
+
+describe('GramJS with tg-profile loaded, connecting to another DC', () => {
+  it('connects again when its first connection to another DC fails, and the request goes through', async () => {
+    const emu = await startEmulator({ users: 3, rsaKey: generateRsaKeyPair() })
+    const proxy = await startCuttingProxy(emu.connection)
+    const connection = { ...emu.connection, dcs: proxy.dcs }
+    const other = connection.dcs.find((d) => d.id !== connection.homeDcId)!.id
+    const c = emulatorTestClient(connection, { connectionRetries: 1, baseLogger: silent() })
+    try {
+      await loginToEmulator(c, connection)
+      expect(proxy.accepted()).toBe(1)
+      // the first connection to the other DC fails (its one attempt, connectionRetries: 1); GramJS then still asks
+      // it to import the authorization
+      proxy.dropNextConnection()
+      const outcome = await within(
+        c.invoke(new Api.help.GetNearestDc(), other).then(
+          (answer) => answer.className,
+          (error: unknown) => error,
+        ),
+        20_000,
+        'never settled',
+      )
+      expect(outcome).toBe('NearestDc')
+      expect(proxy.accepted()).toBe(3)
+    } finally {
+      await shutdownClient(c)
+      await proxy.close()
+      await emu.close()
+    }
   })
 })
