@@ -10,11 +10,9 @@ import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startEmulator, type RunningEmulator, type WorldUser } from '../../../src/emulator/index.js'
 import { downloadFile } from '../../../src/methods/download-file.js'
 import { getUserProfilePhotos } from '../../../src/methods/index.js'
-import { retryRareStall } from '../../helpers/rare-stall.js'
 
 const rsaKey = generateRsaKeyPair()
 
-retryRareStall()
 
 describe('authorized keys of other DCs are kept beside the session', () => {
   let emu: RunningEmulator

@@ -216,7 +216,7 @@ describe('emulator faults', () => {
         if (r.status === 'rejected') expect((r.reason as errors.RPCError).errorMessage).toBe('USER_ID_INVALID')
         else expect((r.value as Api.NearestDc).thisDc).toBe(h.emu.connection.homeDcId)
       }
-    }, 15_000)
+    })
   })
 
   describe('dropped connections', () => {

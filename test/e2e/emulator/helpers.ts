@@ -3,7 +3,6 @@ import { shutdownClient } from '../../../src/client/connect.js'
 import { createEmulatorClient, loginToEmulator, type EmulatorClientOptions, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { EntityCache, attachEntityCache } from '../../../src/client/entity-cache.js'
 import type { EmulatorConnection, RunningEmulator } from '../../../src/emulator/index.js'
-import { within } from '../../helpers/within.js'
 
 /**
  * A silent GramJS client for `connection` with an in-memory entity cache, whose keep-alive ping loop never starts.
@@ -38,30 +37,14 @@ export async function loginOrClose(client: EmulatorTelegramClient, emu: RunningE
   }
 }
 
-/** How long {@link loggedInTestClient} gives one login. */
-const LOGIN_DEADLINE_MS = 20_000
-
-/**
- * A test client ({@link emulatorTestClient}) logged in to `emu`, for a suite's `beforeAll`, where Jest's retries
- * (`retryRareStall`) do not reach. A login that has not finished after 20 s is given up, printed, and tried once more
- * on a fresh client: about one full test run in ten, one GramJS request to the emulator is never answered (cause not
- * found, see test/helpers/rare-stall.ts), and on 2026-12-01 that request was a suite's login. A second stall, or any
- * login error, fails the suite.
- */
+/** A test client ({@link emulatorTestClient}) logged in to `emu`, for a suite's `beforeAll`. */
 export async function loggedInTestClient(emu: RunningEmulator, options: EmulatorClientOptions = {}): Promise<EmulatorTelegramClient> {
-  for (let attempt = 1; ; attempt++) {
-    const client = emulatorTestClient(emu.connection, options)
-    const login = loginToEmulator(client, emu.connection).then(() => 'done' as const)
-    // The login given up on still settles later (rejected once its client is shut down): nothing waits for it then.
-    login.catch(() => undefined)
-    try {
-      if ((await within(login, LOGIN_DEADLINE_MS, 'stalled' as const)) === 'done') return client
-    } catch (error) {
-      await shutdownClient(client)
-      throw error
-    }
+  const client = emulatorTestClient(emu.connection, options)
+  try {
+    await loginToEmulator(client, emu.connection)
+  } catch (error) {
     await shutdownClient(client)
-    if (attempt === 2) throw new Error(`login to the emulator stalled twice (${LOGIN_DEADLINE_MS / 1000} s each)`)
-    console.warn(`login to the emulator stalled for ${LOGIN_DEADLINE_MS / 1000} s; trying once more on a fresh client`)
+    throw error
   }
+  return client
 }

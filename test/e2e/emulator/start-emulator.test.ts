@@ -4,9 +4,6 @@ import { emulatorTestClient } from './helpers.js'
 import { shutdownClient } from '../../../src/client/connect.js'
 import { getUserProfilePhotos, iterUserProfilePhotos, downloadFile } from '../../../src/index.js'
 import { createHash } from 'node:crypto'
-import { retryRareStall } from '../../helpers/rare-stall.js'
-
-retryRareStall()
 
 describe('startEmulator', () => {
   it('serves login, username resolution, paging and a download from a non-home DC to an unmodified GramJS client', async () => {

@@ -5,11 +5,9 @@ import { createEmulatorClient, type EmulatorTelegramClient } from '../../../src/
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { TestApp, connectionFor, silent } from './helpers.js'
-import { retryRareStall } from '../../helpers/rare-stall.js'
 
 const rsaKey = generateRsaKeyPair()
 
-retryRareStall()
 
 describe('an unmodified GramJS TelegramClient against the DC servers', () => {
   let servers: DcServers

@@ -1,0 +1,165 @@
+/**
+ * A fix for GramJS 2.26's connecting and reconnecting (`MTProtoSender.connect`, `_reconnect`), which lose requests
+ * in three ways:
+ *
+ * - A request queued while the sender waits to reconnect (GramJS waits a second after a connection breaks) is
+ *   dropped. `_reconnect` keeps only the requests that already carry a msg_id and then empties the send queue; the
+ *   send loop gives a msg_id to the first batch it takes during that second and stops, so every later request sat
+ *   in the queue without one and was never sent: it never settled.
+ * - When every connect attempt fails (`connectionRetries` of them), GramJS leaves the sender without a connection
+ *   and without loops, and every request sent or queued waits forever; so do later ones, and the keep-alive ping
+ *   cannot reconnect a sender that is no longer marked connected.
+ * - A connection to another DC whose connect attempts failed is still handed `auth.importAuthorization`
+ *   (`TelegramClient._connectSender` does not look at what `connect` returned): queued on a sender that never
+ *   sends, it never settled, and neither did every request waiting for that DC.
+ *
+ * Here every unanswered request, sent on the lost connection or still queued, is sent again on the new connection as
+ * soon as it is up, in the order it was first queued. When connecting fails, each is rejected with a
+ * {@link NetworkError} and the sender counts as disconnected, as after `disconnect()`: a request given to it then is
+ * rejected at once (GramJS's `invoke` already refuses one: "Cannot send requests while disconnected") until it
+ * connects again. `_connectSender` then does what it does on any failure: waits a second and connects again.
+ *
+ * Like the other fixes, this patches the prototype once, on import, before any client connects.
+ */
+import { MTProtoSender } from 'telegram/network/index.js'
+import { NetworkError } from '../errors/network-error.js'
+
+interface RequestState {
+  request: { classType?: string }
+  reject(error: unknown): void
+}
+
+interface ConnectionParams {
+  ip: string
+  port: number
+  dcId: number
+  loggers: unknown
+  proxy: unknown
+  testServers: boolean
+  socket: unknown
+}
+
+interface GramjsConnection {
+  _ip: string
+  _port: number
+  _dcId: number
+  _log: unknown
+  _proxy: unknown
+  _testServers: boolean
+  constructor: new (params: ConnectionParams) => GramjsConnection
+}
+
+interface SenderInternals {
+  _dcId: number
+  _userConnected: boolean
+  isConnecting: boolean
+  _retries: number
+  _connection: GramjsConnection
+  _client: { networkSocket: unknown; _errorHandler?: (error: unknown) => Promise<void> }
+  _log: { warn(message: string): void }
+  _pendingState: { values(): RequestState[]; clear(): void }
+  _sendQueue: { _pendingStates: RequestState[]; prepend(states: RequestState[]): void; clear(): void }
+  _state: { reset(): void }
+  _autoReconnectCallback?: () => Promise<void>
+  isReconnecting: boolean
+  userDisconnected: boolean
+  _disconnect(): Promise<void>
+  connect(connection: GramjsConnection, force: boolean): Promise<boolean>
+  send(request: unknown): Promise<unknown>
+  addStateToQueue(state: RequestState): void
+  _reconnect(): Promise<void>
+  __tgProfileReconnectFix?: true
+}
+
+/**
+ * Every request of `sender` (a GramJS `MTProtoSender`) not yet settled, whether sent or still queued, oldest first.
+ * The send queue lists each state it was given until the state settles (once per time it was queued); acks and
+ * other service messages are not requests and belong to the lost session.
+ */
+function unsettledRequests(sender: SenderInternals): RequestState[] {
+  const states = new Set([...sender._sendQueue._pendingStates, ...sender._pendingState.values()])
+  return [...states].filter((state) => state.request.classType === 'request')
+}
+
+/** The error a request is settled with when GramJS cannot connect to its DC. */
+export function connectFailed(dcId: number, attempts: number): NetworkError {
+  const times = attempts === 1 ? 'once' : `${attempts} times`
+  return new NetworkError(`connecting to DC ${dcId} failed ${times}`)
+}
+
+/** The error a request given to a disconnected sender is rejected with. */
+export function notConnected(dcId: number): NetworkError {
+  return new NetworkError(`not connected to DC ${dcId}`)
+}
+
+/** Settles every request of `sender` with `error`; nothing would ever send them. */
+function rejectAll(sender: SenderInternals, error: NetworkError): void {
+  const pending = unsettledRequests(sender)
+  sender._sendQueue.clear()
+  sender._pendingState.clear()
+  for (const state of pending) state.reject(error)
+}
+
+/** Whether `sender` was disconnected (by the user, or by failing to connect) and is not connecting again. */
+const disconnected = (sender: SenderInternals): boolean =>
+  sender.userDisconnected && !sender._userConnected && !sender.isConnecting
+
+const proto = MTProtoSender.prototype as unknown as SenderInternals
+if (proto.__tgProfileReconnectFix !== true) {
+  proto.__tgProfileReconnectFix = true
+  const { connect, send, addStateToQueue } = proto
+  proto.connect = async function (this: SenderInternals, connection: GramjsConnection, force: boolean): Promise<boolean> {
+    const connected = await connect.call(this, connection, force)
+    // false also means "already connected" (nothing was attempted)
+    if (!connected && !this._userConnected) {
+      this.userDisconnected = true
+      rejectAll(this, connectFailed(this._dcId, this._retries))
+    }
+    return connected
+  }
+  proto.send = function (this: SenderInternals, request: unknown): Promise<unknown> {
+    if (disconnected(this)) return Promise.reject(notConnected(this._dcId))
+    return send.call(this, request)
+  }
+  proto.addStateToQueue = function (this: SenderInternals, state: RequestState): void {
+    if (disconnected(this)) state.reject(notConnected(this._dcId))
+    else addStateToQueue.call(this, state)
+  }
+  // GramJS's own steps (close the connection, new session, a fresh connection object of the same class), with every
+  // unanswered request kept and settled.
+  proto._reconnect = async function (this: SenderInternals): Promise<void> {
+    try {
+      await this._disconnect()
+    } catch (error) {
+      this._log.warn('Error happened while disconnecting')
+      await this._client._errorHandler?.(error)
+    }
+    const unanswered = unsettledRequests(this)
+    this._sendQueue.clear()
+    this._pendingState.clear()
+    this._state.reset()
+    const old = this._connection
+    const connection = new old.constructor({
+      ip: old._ip,
+      port: old._port,
+      dcId: old._dcId,
+      loggers: old._log,
+      proxy: old._proxy,
+      testServers: old._testServers,
+      socket: this._client.networkSocket,
+    })
+    const connected = await this.connect(connection, true)
+    this.isReconnecting = false
+    // A failed connect has settled every request (the queue still listed each one).
+    if (!connected) return
+    // A request that settled meanwhile has left the queue's list (nothing else settles one without an answer).
+    const stillWaiting = new Set(this._sendQueue._pendingStates)
+    this._sendQueue.prepend(unanswered.filter((state) => stillWaiting.has(state)))
+    await this._autoReconnectCallback?.()
+  }
+}
+
+/** Whether the fix is in place (importing this module applies it). */
+export function gramjsReconnectFixApplied(): boolean {
+  return proto.__tgProfileReconnectFix === true
+}
