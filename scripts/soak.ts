@@ -85,6 +85,8 @@ interface Run {
   /** How the run ended: killed on purpose, killed for a stall, or exited by itself. */
   end: 'killed' | 'stalled' | 'exited'
   code: number | null
+  /** photos.getUserPhotos calls the emulator answered during the run. */
+  listings: number
   events: number
   floodWaits: number
   retries: Record<string, number>
@@ -100,11 +102,16 @@ function bytesServed(emu: RunningEmulator): number {
   return Object.values(emu.stats().bytesServedPerDc).reduce((a, b) => a + b, 0)
 }
 
+function listingsOf(emu: RunningEmulator): number {
+  return emu.stats().callsPerMethod['photos.GetUserPhotos'] ?? 0
+}
+
 /** One `tg-profile archive` child, SIGKILLed after `killAfterMs` (if given) or once it stalls. */
 function runArchive(emu: RunningEmulator, args: string[], out: string, stallMs: number, killAfterMs?: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, 'archive', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const run: Run = { end: 'exited', code: null, events: 0, floodWaits: 0, retries: {}, summaryOk: undefined, stderr: '' }
+    const listedBefore = listingsOf(emu)
+    const run: Run = { end: 'exited', code: null, listings: 0, events: 0, floodWaits: 0, retries: {}, summaryOk: undefined, stderr: '' }
     let buffer = ''
     child.stderr.setEncoding('utf8').on('data', (c: string) => (run.stderr += c))
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -142,6 +149,7 @@ function runArchive(emu: RunningEmulator, args: string[], out: string, stallMs: 
       clearTimeout(kill)
       clearInterval(watch)
       run.code = code
+      run.listings = listingsOf(emu) - listedBefore
       // A kill that lands after the run finished by itself is no kill.
       if (run.end === 'killed' && code !== null) run.end = 'exited'
       resolve(run)
@@ -215,7 +223,7 @@ async function soak(args: Args): Promise<boolean> {
       const run = await runArchive(emu, archiveArgs, out, args.stallMs, killAfter)
       runs.push(run)
       if (run.end === 'killed') kills++
-      console.log(`run ${runs.length}: ${run.end}${killAfter !== undefined ? ` (kill at ${killAfter} ms)` : ''}, exit ${run.code}, ${run.events} events`)
+      console.log(`run ${runs.length}: ${run.end}${killAfter !== undefined ? ` (kill at ${killAfter} ms)` : ''}, exit ${run.code}, ${run.events} events, ${run.listings} listings`)
       if (run.end === 'exited' && kills >= args.kills) break
     }
     const last = runs.at(-1)
@@ -223,7 +231,7 @@ async function soak(args: Args): Promise<boolean> {
     const stats = emu.stats()
     const ttl = FAULTS.fileReferenceTtlSeconds
     const wallMs = Date.now() - started
-    const listings = stats.callsPerMethod['photos.GetUserPhotos'] ?? 0
+    const listings = listingsOf(emu)
     // Each run lists every page at most once, and each page is re-listed at most once per reference lifetime.
     const listingBound = minimum * (runs.length + Math.ceil(wallMs / 1000 / ttl))
     const retries: Record<string, number> = {}
@@ -241,10 +249,12 @@ async function soak(args: Args): Promise<boolean> {
       files_bad: bad.length,
       partial_files: partial,
       listings,
+      listings_last_run: last?.listings ?? 0,
+      listings_per_run: runs.map((r) => r.listings),
       listings_minimum: minimum,
       listings_bound: listingBound,
       flood_waits_issued: stats.floodWaitsIssued,
-      flood_waits_seen: runs.reduce((n, r) => n + r.floodWaits, 0),
+      flood_wait_events: runs.reduce((n, r) => n + r.floodWaits, 0),
       requests_during_flood_wait: stats.requestsDuringFloodWait,
       retries,
       file_reference_expired: stats.rpcErrors['FILE_REFERENCE_EXPIRED'] ?? 0,
