@@ -26,6 +26,7 @@ import { iterUserProfilePhotos, type ProfilePhotoItem } from '../methods/iter-us
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import { resolveParsedUser } from '../methods/resolve-user.js'
 import { ensureDir, openAtomicFile, sweepPartialFiles } from './atomic-file.js'
+import { PageReferences } from './file-source.js'
 import { MemoryPacer, gcFunction, keepYoungGenerationSmall } from './memory.js'
 import { packetMemory } from './packet-memory.js'
 import { systemClock, type Clock } from './clock.js'
@@ -82,10 +83,9 @@ export interface ArchiveOptions {
 }
 
 interface Source {
-  fileId: string
   record: Omit<FileRecord, 'type' | 'bytes' | 'sha256' | 'path' | 'saved_at' | 'adopted'>
-  /** A fresh file id (after FILE_REFERENCE_EXPIRED), or undefined when the file is no longer listed. */
-  refresh: () => Promise<string | undefined>
+  /** The page that listed the file: its latest file id, re-listed once per expiry for every file of the page. */
+  page: PageReferences
 }
 
 type Remote = RemoteFile<Source>
@@ -132,6 +132,21 @@ async function audioPage(
     if (audio !== undefined) audios.push({ audio, date: document instanceof Api.Document ? document.date : 0 })
   }
   return { total: result.count, audios }
+}
+
+/** Every file of a page of photos (each size, each video size) by file key, with its file id. */
+function photoFileIds(photos: readonly ProfilePhotoItem[]): Map<string, string> {
+  const ids = new Map<string, string>()
+  for (const p of photos) {
+    for (const s of p.sizes) ids.set(fileKey('photo', p.photo_id, parseProfileFileId(s.file_id).sizeType ?? ''), s.file_id)
+    for (const v of p.video_sizes) ids.set(fileKey('video', p.photo_id, v.type), v.file_id)
+  }
+  return ids
+}
+
+/** Every audio of a page by file key, with its file id. */
+function audioFileIds(audios: readonly { audio: Audio }[]): Map<string, string> {
+  return new Map(audios.map(({ audio }) => [fileKey('audio', parseProfileFileId(audio.file_id).id.toString()), audio.file_id]))
 }
 
 function userKey(parsed: ParsedUser): string {
@@ -255,16 +270,18 @@ export async function archiveProfiles(
         // Not what Telegram lists (only this tool writes here, under the run lock): replace it.
         await unlink(final)
       }
-      let fileId = src.fileId
       let refreshes = 0
       for (;;) {
         if (stopped()) throw new RunStopped()
+        // The latest listing's id: another file of the page may have re-listed it since this file was planned.
+        const id = src.page.current(file.key)
+        if (id === undefined) return // no longer listed: the next run marks it gone
         const target = await openAtomicFile(final)
         const hash = createHash('sha256')
         try {
           // Only the download holds one of the `concurrency` upload.getFile slots; the fsyncs, rename and manifest
           // append that follow run outside it, so the next file's request is sent meanwhile.
-          await downloads.run(() => downloadFile(gated, fileId, {
+          await downloads.run(() => downloadFile(gated, id.fileId, {
             ...(file.bytes > 0 ? { size: file.bytes } : {}),
             onChunk: async (chunk) => {
               hash.update(chunk)
@@ -284,9 +301,7 @@ export async function archiveProfiles(
             refreshes++
             gated.retries++
             emit({ type: 'retry', method: 'upload.GetFile', attempt: refreshes, reason: 'FILE_REFERENCE_EXPIRED', delay_ms: 0 })
-            const fresh = await src.refresh()
-            if (fresh === undefined) return // no longer listed: the next run marks it gone
-            fileId = fresh
+            await src.page.refresh(file.key, id)
             continue
           }
           throw error
@@ -324,21 +339,21 @@ export async function archiveProfiles(
         const photos: ProfilePhotoItem[] = []
         for await (const item of iterUserProfilePhotos(gated, idText, { cache })) photos.push(item)
         pacer?.heapCheck()
-        const pageOf = new Map<string, number>()
-        photos.forEach((p, i) => pageOf.set(p.photo_id, Math.floor(i / PAGE) * PAGE))
-
-        const relistPhoto = async (photoId: string): Promise<ProfilePhotoItem | undefined> => {
-          const offset = pageOf.get(photoId) ?? 0
-          let n = 0
-          for await (const item of iterUserProfilePhotos(gated, idText, { cache, offset })) {
-            if (item.photo_id === photoId) return item
-            if (++n >= PAGE) break
-          }
-          return undefined
+        // One file source per page of 100 photos (their sizes and video sizes): one re-list per page per expiry.
+        const photoPages: PageReferences[] = []
+        for (let offset = 0; offset < photos.length; offset += PAGE) {
+          photoPages.push(new PageReferences(photoFileIds(photos.slice(offset, offset + PAGE)), async () => {
+            const again: ProfilePhotoItem[] = []
+            for await (const item of iterUserProfilePhotos(gated, idText, { cache, offset })) {
+              if (again.push(item) >= PAGE) break
+            }
+            return photoFileIds(again)
+          }))
         }
+        const photoPage = (index: number): PageReferences => photoPages[Math.floor(index / PAGE)] as PageReferences
 
         const listed: Remote[] = []
-        const photoFile = (p: ProfilePhotoItem, size: PhotoSize): Remote => {
+        const photoFile = (p: ProfilePhotoItem, size: PhotoSize, page: PageReferences): Remote => {
           const letter = parseProfileFileId(size.file_id).sizeType ?? ''
           const path = relativePath(uid, photoFileName(p.photo_id, letter, false))
           return {
@@ -348,7 +363,7 @@ export async function archiveProfiles(
             path,
             bytes: size.file_size ?? 0,
             source: {
-              fileId: size.file_id,
+              page,
               record: {
                 user_id: uid,
                 kind: 'photo',
@@ -360,21 +375,17 @@ export async function archiveProfiles(
                 file_id: size.file_id,
                 file_unique_id: size.file_unique_id,
               },
-              refresh: async () => {
-                const again = await relistPhoto(p.photo_id)
-                return again?.sizes.find((s) => parseProfileFileId(s.file_id).sizeType === letter)?.file_id
-              },
             },
           }
         }
-        const videoFile = (p: ProfilePhotoItem, v: ProfileVideoSize): Remote => ({
+        const videoFile = (p: ProfilePhotoItem, v: ProfileVideoSize, page: PageReferences): Remote => ({
           key: fileKey('video', p.photo_id, v.type),
           kind: 'video',
           id: p.photo_id,
           path: relativePath(uid, photoFileName(p.photo_id, v.type, true)),
           bytes: v.file_size ?? 0,
           source: {
-            fileId: v.file_id,
+            page,
             record: {
               user_id: uid,
               kind: 'video',
@@ -387,32 +398,32 @@ export async function archiveProfiles(
               file_id: v.file_id,
               file_unique_id: v.file_unique_id,
             },
-            refresh: async () => {
-              const again = await relistPhoto(p.photo_id)
-              return again?.video_sizes.find((s) => s.type === v.type)?.file_id
-            },
           },
         })
-        for (const p of photos) {
+        photos.forEach((p, index) => {
+          const page = photoPage(index)
           const chosen = sizes === 'all' ? p.sizes : p.sizes.slice(-1)
-          for (const s of chosen) listed.push(photoFile(p, s))
+          for (const s of chosen) listed.push(photoFile(p, s, page))
           if (wantVideos && p.video_sizes.length > 0) {
             const vids = sizes === 'all' ? p.video_sizes : p.video_sizes.slice(-1)
-            for (const v of vids) listed.push(videoFile(p, v))
+            for (const v of vids) listed.push(videoFile(p, v, page))
           }
-        }
+        })
 
         let audioIds: Set<string> | undefined
         if (wantAudios) {
           audioIds = new Set()
-          const audios: { audio: Audio; date: number; offset: number }[] = []
+          const audios: { audio: Audio; date: number; page: PageReferences }[] = []
           for (let offset = 0; ; ) {
-            const page = await audioPage(gated, inputUser, offset)
-            for (const { audio, date } of page.audios) audios.push({ audio, date, offset })
-            offset += page.audios.length
-            if (page.audios.length === 0 || offset >= page.total) break
+            const listing = await audioPage(gated, inputUser, offset)
+            const from = offset
+            const page = new PageReferences(audioFileIds(listing.audios), async () =>
+              audioFileIds((await audioPage(gated, inputUser, from)).audios))
+            for (const { audio, date } of listing.audios) audios.push({ audio, date, page })
+            offset += listing.audios.length
+            if (listing.audios.length === 0 || offset >= listing.total) break
           }
-          for (const { audio, date, offset } of audios) {
+          for (const { audio, date, page } of audios) {
             const documentId = parseProfileFileId(audio.file_id).id.toString()
             audioIds.add(documentId)
             listed.push({
@@ -422,7 +433,7 @@ export async function archiveProfiles(
               path: relativePath(uid, audioFileName(documentId, audio.file_name, audio.mime_type)),
               bytes: audio.file_size ?? 0,
               source: {
-                fileId: audio.file_id,
+                page,
                 record: {
                   user_id: uid,
                   kind: 'audio',
@@ -435,11 +446,6 @@ export async function archiveProfiles(
                   ...(audio.mime_type !== undefined ? { mime_type: audio.mime_type } : {}),
                   file_id: audio.file_id,
                   file_unique_id: audio.file_unique_id,
-                },
-                refresh: async () => {
-                  const page = await audioPage(gated, inputUser, offset)
-                  return page.audios.find(({ audio: a }) => parseProfileFileId(a.file_id).id.toString() === documentId)
-                    ?.audio.file_id
                 },
               },
             })
