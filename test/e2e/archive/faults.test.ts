@@ -1,3 +1,4 @@
+import { requestName } from '../../../src/client/invoke.js'
 import { EntityCache } from '../../../src/client/entity-cache.js'
 import { archiveProfiles } from '../../../src/archive/archive.js'
 import type { ArchiveEvent } from '../../../src/archive/types.js'
@@ -107,7 +108,7 @@ describe('archiveProfiles under faults', () => {
     const stats = h.emu.stats()
     expect(stats.requestsSwallowed).toEqual({ 'photos.GetUserPhotos': 1, 'upload.GetFile': 2 })
     const timedOut = (method: string): number =>
-      events.filter((e) => e.type === 'retry' && e.method === method && e.reason.startsWith(`network: no answer to ${method}`)).length
+      events.filter((e) => e.type === 'retry' && e.method === method && e.reason.startsWith(`network: Network error: no answer to ${requestName({ className: method })} within`)).length
     expect(timedOut('photos.GetUserPhotos')).toBeGreaterThanOrEqual(1)
     expect(timedOut('upload.GetFile')).toBeGreaterThanOrEqual(2)
     expect(run.retries).toBeGreaterThanOrEqual(3)
