@@ -19,8 +19,13 @@
  * rejected at once (GramJS's `invoke` already refuses one: "Cannot send requests while disconnected") until it
  * connects again. `_connectSender` then does what it does on any failure: waits a second and connects again.
  *
+ * A sender that gave up this way (not one the user disconnected) is not given up for good: the next request for
+ * its DC connects it again first (`TelegramClient.invoke`), so a client outlives a server or network that was away
+ * for longer than its `connectionRetries`, as Telegram's own apps reconnect when the network returns.
+ *
  * Like the other fixes, this patches the prototype once, on import, before any client connects.
  */
+import { TelegramClient } from 'telegram'
 import { MTProtoSender } from 'telegram/network/index.js'
 import { NetworkError } from '../errors/network-error.js'
 
@@ -68,7 +73,18 @@ interface SenderInternals {
   send(request: unknown): Promise<unknown>
   addStateToQueue(state: RequestState): void
   _reconnect(): Promise<void>
+  disconnect(): Promise<void>
   __tgProfileReconnectFix?: true
+  /** Every connect attempt failed (not a disconnect the user asked for): the next request reconnects it. */
+  tgProfileGaveUp?: boolean
+  /** The reconnect a request started on a sender that had given up, shared by requests arriving meanwhile. */
+  tgProfileReopening?: Promise<void>
+}
+
+interface ClientInternals {
+  _sender?: SenderInternals
+  getSender(dcId: number): Promise<SenderInternals>
+  invoke(request: unknown, dcId?: number, otherSender?: unknown): Promise<unknown>
 }
 
 /**
@@ -113,9 +129,15 @@ if (proto.__tgProfileReconnectFix !== true) {
     // false also means "already connected" (nothing was attempted)
     if (!connected && !this._userConnected) {
       this.userDisconnected = true
+      this.tgProfileGaveUp = true
       rejectAll(this, connectFailed(this._dcId, this._retries))
     }
     return connected
+  }
+  const { disconnect } = proto
+  proto.disconnect = async function (this: SenderInternals): Promise<void> {
+    this.tgProfileGaveUp = false
+    return disconnect.call(this)
   }
   proto.send = function (this: SenderInternals, request: unknown): Promise<unknown> {
     if (disconnected(this)) return Promise.reject(notConnected(this._dcId))
@@ -125,37 +147,72 @@ if (proto.__tgProfileReconnectFix !== true) {
     if (disconnected(this)) state.reject(notConnected(this._dcId))
     else addStateToQueue.call(this, state)
   }
-  // GramJS's own steps (close the connection, new session, a fresh connection object of the same class), with every
-  // unanswered request kept and settled.
   proto._reconnect = async function (this: SenderInternals): Promise<void> {
+    if (await connectAgain(this)) await this._autoReconnectCallback?.()
+  }
+}
+
+/**
+ * GramJS's own steps of `_reconnect` (close the connection, new session, a fresh connection object of the same class),
+ * with every unanswered request kept and settled. Whether it connected.
+ */
+async function connectAgain(sender: SenderInternals): Promise<boolean> {
+  try {
+    await sender._disconnect()
+  } catch (error) {
+    sender._log.warn('Error happened while disconnecting')
+    await sender._client._errorHandler?.(error)
+  }
+  const unanswered = unsettledRequests(sender)
+  sender._sendQueue.clear()
+  sender._pendingState.clear()
+  sender._state.reset()
+  const old = sender._connection
+  const connection = new old.constructor({
+    ip: old._ip,
+    port: old._port,
+    dcId: old._dcId,
+    loggers: old._log,
+    proxy: old._proxy,
+    testServers: old._testServers,
+    socket: sender._client.networkSocket,
+  })
+  const connected = await sender.connect(connection, true)
+  sender.isReconnecting = false
+  // A failed connect has settled every request (the queue still listed each one).
+  if (!connected) return false
+  // A request that settled meanwhile has left the queue's list (nothing else settles one without an answer).
+  const stillWaiting = new Set(sender._sendQueue._pendingStates)
+  sender._sendQueue.prepend(unanswered.filter((state) => stillWaiting.has(state)))
+  return true
+}
+
+/** Connects `sender` again after it gave up (see the module comment); requests meanwhile wait for the same attempt. */
+function reopen(sender: SenderInternals): Promise<void> {
+  sender.tgProfileReopening ??= (async () => {
+    sender.tgProfileGaveUp = false
+    sender.userDisconnected = false
+    sender.isReconnecting = true
     try {
-      await this._disconnect()
-    } catch (error) {
-      this._log.warn('Error happened while disconnecting')
-      await this._client._errorHandler?.(error)
+      // GramJS's catch-up after a reconnect sends requests of its own: not waited for here, or they would wait on
+      // this very attempt.
+      if (await connectAgain(sender)) void sender._autoReconnectCallback?.().catch(() => undefined)
+    } finally {
+      sender.tgProfileReopening = undefined
     }
-    const unanswered = unsettledRequests(this)
-    this._sendQueue.clear()
-    this._pendingState.clear()
-    this._state.reset()
-    const old = this._connection
-    const connection = new old.constructor({
-      ip: old._ip,
-      port: old._port,
-      dcId: old._dcId,
-      loggers: old._log,
-      proxy: old._proxy,
-      testServers: old._testServers,
-      socket: this._client.networkSocket,
-    })
-    const connected = await this.connect(connection, true)
-    this.isReconnecting = false
-    // A failed connect has settled every request (the queue still listed each one).
-    if (!connected) return
-    // A request that settled meanwhile has left the queue's list (nothing else settles one without an answer).
-    const stillWaiting = new Set(this._sendQueue._pendingStates)
-    this._sendQueue.prepend(unanswered.filter((state) => stillWaiting.has(state)))
-    await this._autoReconnectCallback?.()
+  })()
+  return sender.tgProfileReopening
+}
+
+const clientProto = TelegramClient.prototype as unknown as ClientInternals & { __tgProfileReopenFix?: true }
+if (clientProto.__tgProfileReopenFix !== true) {
+  clientProto.__tgProfileReopenFix = true
+  const { invoke } = clientProto
+  clientProto.invoke = async function (this: ClientInternals, request: unknown, dcId?: number, otherSender?: unknown): Promise<unknown> {
+    const sender = otherSender === undefined ? (dcId === undefined ? this._sender : await this.getSender(dcId)) : undefined
+    // A failed reconnect settles its requests with a NetworkError; GramJS's invoke then refuses this one the same way.
+    if (sender?.tgProfileGaveUp === true || sender?.tgProfileReopening !== undefined) await reopen(sender)
+    return invoke.call(this, request, dcId, otherSender)
   }
 }
 

@@ -17,6 +17,8 @@ export interface CuttingProxy {
   cut(): void
   /** Stops listening (later connects are refused) and cuts every connection. */
   close(): Promise<void>
+  /** Listens again, on the same ports, after {@link close}. */
+  listenAgain(): Promise<void>
 }
 
 /** Starts a {@link CuttingProxy} in front of `servers`. */
@@ -45,7 +47,7 @@ export async function startCuttingProxy(servers: Pick<DcServers, 'dcs'>): Promis
         })
       }
     })
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+    await listen(listener, 0)
     const address = listener.address()
     if (address === null || typeof address === 'string') throw new Error('relay has no TCP address')
     listeners.push(listener)
@@ -61,10 +63,23 @@ export async function startCuttingProxy(servers: Pick<DcServers, 'dcs'>): Promis
       drops++
     },
     cut,
+    async listenAgain(): Promise<void> {
+      await Promise.all(listeners.map((l, i) => listen(l, dcs[i]?.port ?? 0)))
+    },
     async close(): Promise<void> {
       const closing = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))
       cut()
       await Promise.all(closing)
     },
   }
+}
+
+function listen(listener: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    listener.once('error', reject)
+    listener.listen(port, '127.0.0.1', () => {
+      listener.off('error', reject)
+      resolve()
+    })
+  })
 }
