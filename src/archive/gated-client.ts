@@ -57,6 +57,8 @@ export interface GatedClientOptions {
 
 /** Wraps a client so every request passes the flood gate, is counted, and is retried on network failures. */
 export class GatedClient implements ProfileClient {
+  /** Each attempt has the run's deadline (`timeoutMs`); the flood gate's waits and the retries have none. */
+  readonly ownDeadlines = true
   readonly rpc: Record<string, number> = {}
   retries = 0
   // Methods that got a flood wait are sent one at a time for the rest of the run: their bucket is the bottleneck,
@@ -114,6 +116,8 @@ export class GatedClient implements ProfileClient {
 
   private send(method: string, request: Api.AnyRequest, dcId: number | undefined): Promise<unknown> {
     const sendNow = async (): Promise<unknown> => {
+      // A run stopped while this request waited in the gate sends nothing more.
+      this.options.signal?.throwIfAborted()
       this.rpc[method] = (this.rpc[method] ?? 0) + 1
       const result = await this.withTimeout(method, dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId))
       // Let the answers that arrived together with this one be read before the caller sends its next request: when

@@ -126,6 +126,8 @@ if (proto.__tgProfileReconnectFix !== true) {
   const { connect, send, addStateToQueue } = proto
   proto.connect = async function (this: SenderInternals, connection: GramjsConnection, force: boolean): Promise<boolean> {
     const connected = await connect.call(this, connection, force)
+    // Connected again by any path (GramJS's own retry of another DC's connection, the user's connect()).
+    if (connected) this.tgProfileGaveUp = false
     // false also means "already connected" (nothing was attempted)
     if (!connected && !this._userConnected) {
       this.userDisconnected = true

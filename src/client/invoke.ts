@@ -3,7 +3,7 @@
  * it (including the hand-registered layer-214 ones GramJS's types do not know).
  */
 import type { Api } from 'telegram'
-import { withDeadline } from './deadline.js'
+import { untilAborted, withDeadline } from './deadline.js'
 import type { CallOptions } from './deadline.js'
 
 /**
@@ -21,6 +21,12 @@ export interface ProfileClient {
    * one of its requests is let through the flood gate, so that a request is sent when it is let through.
    */
   getSender?(dcId: number): Promise<unknown>
+  /**
+   * The client bounds each attempt of a request itself and may hold a request back on purpose (the archiver's gated
+   * client: its flood gate waits out FLOOD_WAITs, it retries after network failures): {@link invokeRequest} then adds
+   * no deadline of its own, which would cut those waits short, and only follows the signal. Default false.
+   */
+  readonly ownDeadlines?: boolean
 }
 
 /** Any TL request object: GramJS's generated requests or the ones registered in `src/tl`. */
@@ -51,7 +57,7 @@ export async function invokeRequest(client: ProfileClient, request: TlRequest, o
   const req = request as unknown as Api.AnyRequest
   const { dcId } = options
   const sent = dcId === undefined || dcId === homeDcId(client) ? client.invoke(req) : client.invoke(req, dcId)
-  return withDeadline(sent, requestName(request), options)
+  return client.ownDeadlines === true ? untilAborted(sent, options.signal) : withDeadline(sent, requestName(request), options)
 }
 
 /** The session's home DC, or `undefined` when the client does not say. */

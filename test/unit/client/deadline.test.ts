@@ -2,6 +2,9 @@ import { getEventListeners } from 'node:events'
 import { NetworkError, TimeoutError, BotApiError } from '../../../src/errors/index.js'
 import { DEFAULT_TIMEOUT_MS, checkCallOptions, withDeadline } from '../../../src/client/deadline.js'
 import { rejection } from '../../helpers/rejection.js'
+import { Api } from 'telegram'
+import { invokeRequest } from '../../../src/client/invoke.js'
+import type { ProfileClient } from '../../../src/client/invoke.js'
 
 const never = (): Promise<never> => new Promise<never>(() => undefined)
 
@@ -80,5 +83,36 @@ describe('checkCallOptions', () => {
 
   it('throws the reason of a signal already aborted', () => {
     expect(() => checkCallOptions('m', { signal: AbortSignal.abort(new Error('early')) })).toThrow('early')
+  })
+})
+
+describe('invokeRequest', () => {
+  /** A client whose answer comes only once the test releases it. */
+  function heldClient(ownDeadlines: boolean): { client: ProfileClient; release(): void } {
+    let release = (): void => undefined
+    const answer = new Promise<string>((resolve) => (release = () => resolve('answer')))
+    return { client: { ownDeadlines, invoke: () => answer }, release }
+  }
+  const request = (): Api.help.GetNearestDc => new Api.help.GetNearestDc()
+
+  it('puts its deadline on a plain client', async () => {
+    const { client } = heldClient(false)
+    expect(await rejection(invokeRequest(client, request(), { timeoutMs: 10 }))).toBeInstanceOf(TimeoutError)
+  })
+
+  it('adds none to a client that bounds its own attempts (a flood wait it sits out is no timeout)', async () => {
+    const { client, release } = heldClient(true)
+    const call = invokeRequest(client, request(), { timeoutMs: 10 })
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    release()
+    expect(await call).toBe('answer')
+  })
+
+  it('follows the signal on a client that bounds its own attempts', async () => {
+    const { client } = heldClient(true)
+    const controller = new AbortController()
+    const call = invokeRequest(client, request(), { signal: controller.signal })
+    controller.abort('stop')
+    expect(await rejection(call)).toBe('stop')
   })
 })
