@@ -23,6 +23,7 @@ import { readConnectionFile } from '../emulator/connection.js'
 import type { EmulatorConnection } from '../emulator/connection.js'
 import { TgProfileError } from '../errors/index.js'
 import { DEFAULT_TIMEOUT_MS, checkCallOptions, withDeadline } from './deadline.js'
+import { connectClient, isAuthorized } from './authorization.js'
 import { EntityCache, attachEntityCache, entityCachePathFor } from './entity-cache.js'
 import { createEmulatorClient, loginToEmulator } from './emulator.js'
 import { loadConfig, requireApiCredentials } from './config.js'
@@ -178,10 +179,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
   }
   try {
     const ready = (async (): Promise<void> => {
-      await client.connect()
+      await connectClient(client)
       if (emulator !== undefined) {
         await loginToEmulator(client, emulator)
-      } else if (!(await client.checkAuthorization())) {
+      } else if (!(await isAuthorized(client))) {
         throw new NotLoggedInError('the session is not logged in (expired or revoked): run "tg-profile login"')
       }
     })()

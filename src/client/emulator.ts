@@ -2,6 +2,7 @@
  * Pointing an unmodified GramJS client at a tg-profile emulator: trust its RSA key, reach each DC at the emulator's
  * host and port (GramJS otherwise dials port 80/443 whatever the session says), and log in as a test account.
  */
+import { connectClient, isAuthorized } from './authorization.js'
 import bigInt from 'big-integer'
 import { TelegramClient } from 'telegram'
 import './gramjs-fixes.js'
@@ -111,8 +112,8 @@ export async function loginToEmulator(
   connection: EmulatorConnection,
   account: EmulatorAccount = connection.testAccount,
 ): Promise<void> {
-  if (!client.connected) await client.connect()
-  if (await client.checkAuthorization()) return
+  await connectClient(client)
+  if (await isAuthorized(client)) return
   let failure: Error | undefined
   // GramJS's start() reports an auth error to onError and, when told to stop, throws its own generic
   // error; the RPC error that caused it is the one worth throwing.

@@ -7,6 +7,7 @@ import { toBotApiError } from '../errors/index.js'
 import { BotApiError } from '../errors/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { redact, registerSecret } from './redact.js'
+import { connectClient, isAuthorized } from './authorization.js'
 import { DEFAULT_TIMEOUT_MS, untilAborted, withDeadline } from './deadline.js'
 import type { CallOptions } from './deadline.js'
 
@@ -61,8 +62,8 @@ export async function interactiveLogin(
   // on a person and have none, but the signal ends the login wherever it is.
   const call = { signal: options.signal, timeoutMs: 2 * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) }
   const ready = (async (): Promise<boolean> => {
-    if (!client.connected) await client.connect()
-    return client.checkAuthorization()
+    await connectClient(client)
+    return isAuthorized(client)
   })()
   if (await withDeadline(ready, 'connecting and checking the authorization', call)) {
     return (await withDeadline(client.getMe(), 'users.getUsers', call)) as Api.User

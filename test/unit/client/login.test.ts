@@ -10,7 +10,7 @@ import { LogLevel } from 'telegram/extensions/Logger.js'
 import { RPCError } from 'telegram/errors/index.js'
 import bigInt from 'big-integer'
 import { interactiveLogin, LoginError, type LoginPrompts } from '../../../src/client/login.js'
-import { TimeoutError } from '../../../src/errors/index.js'
+import { NetworkError, TimeoutError } from '../../../src/errors/index.js'
 
 const PHONE = '9996621234'
 const CODE = '22222'
@@ -142,6 +142,16 @@ describe('interactiveLogin', () => {
     client.invoke = (() => new Promise<never>(() => undefined)) as TelegramClient['invoke']
     const { prompts, asked } = scriptedPrompts({ phone: [PHONE] })
     await expect(interactiveLogin(client, prompts, { timeoutMs: 10 })).rejects.toBeInstanceOf(TimeoutError)
+    expect(asked).toEqual([])
+  })
+
+  it('reports an unreachable server as a network error, not as a session to log in again', async () => {
+    const { client } = scriptedClient(false)
+    client.invoke = (async () => {
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
+    }) as TelegramClient['invoke']
+    const { prompts, asked } = scriptedPrompts({ phone: [PHONE] })
+    await expect(interactiveLogin(client, prompts)).rejects.toBeInstanceOf(NetworkError)
     expect(asked).toEqual([])
   })
 })
