@@ -127,7 +127,10 @@ describe('tg-profile archive killed with SIGKILL', () => {
       signal: 'SIGTERM',
       beforeKill: async () => {
         emu.swallow('upload.GetFile')
-        while ((emu.stats().requestsSwallowed['upload.GetFile'] ?? 0) === before) await new Promise((r) => setTimeout(r, 10))
+        for (let i = 0; i < 3000 && (emu.stats().requestsSwallowed['upload.GetFile'] ?? 0) === before; i++) {
+          await new Promise((r) => setTimeout(r, 10))
+        }
+        expect(emu.stats().requestsSwallowed['upload.GetFile'] ?? 0).toBeGreaterThan(before)
       },
     })
     emu.stopSwallowing('upload.GetFile')

@@ -22,6 +22,12 @@ import { rejection } from '../../helpers/rejection.js'
 
 const rsaKey = generateRsaKeyPair()
 
+/** Waits (a bounded number of turns) until the emulator has swallowed `n` requests of `method`. */
+async function swallowed(emu: RunningEmulator, method: string, n: number): Promise<number> {
+  for (let i = 0; i < 2000 && (emu.stats().requestsSwallowed[method] ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 5))
+  return emu.stats().requestsSwallowed[method] ?? 0
+}
+
 describe('every call ends, against an emulator that stops answering a method', () => {
   let emu: RunningEmulator
   let client: EmulatorTelegramClient
@@ -56,7 +62,7 @@ describe('every call ends, against an emulator that stops answering a method', (
     const e = await rejection(resolveUser(client, at(), { timeoutMs: 300 }))
     expect(e).toBeInstanceOf(TimeoutError)
     expect(e).toMatchObject({ method: 'resolveUser', request: 'contacts.resolveUsername', timeoutMs: 300 })
-    expect(emu.stats().requestsSwallowed['contacts.ResolveUsername']).toBe(1)
+    expect(await swallowed(emu, 'contacts.ResolveUsername', 1)).toBe(1)
     const resolved = await resolveUser(client, at(), { timeoutMs: 10_000 })
     expect(resolved.userId?.toString()).toBe(String(target.id))
   })
@@ -71,10 +77,11 @@ describe('every call ends, against an emulator that stops answering a method', (
     const iterated = await rejection(pages.next())
     expect(iterated).toBeInstanceOf(TimeoutError)
     expect(iterated).toMatchObject({ method: 'iterUserProfilePhotos' })
+    // Both requests reached the emulator (a deadline can pass before a request has, on a busy machine).
+    expect(await swallowed(emu, 'photos.GetUserPhotos', 2)).toBe(2)
     emu.stopSwallowing('photos.GetUserPhotos')
     const answered = await getUserProfilePhotos(client, { user_id: at() }, { timeoutMs: 10_000 })
     expect(answered.total_count).toBe(target.photos.length)
-    expect(emu.stats().requestsSwallowed['photos.GetUserPhotos']).toBe(2)
   })
 
   it('getUserProfileAudios rejects with the signal reason once aborted', async () => {
@@ -82,7 +89,7 @@ describe('every call ends, against an emulator that stops answering a method', (
     emu.swallow('users.GetSavedMusic')
     const controller = new AbortController()
     const call = getUserProfileAudios(client, { user_id: at() }, { signal: controller.signal })
-    while ((emu.stats().requestsSwallowed['users.GetSavedMusic'] ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(await swallowed(emu, 'users.GetSavedMusic', 1)).toBe(1)
     const reason = new Error('stopped by the caller')
     controller.abort(reason)
     expect(await rejection(call)).toBe(reason)
@@ -96,6 +103,7 @@ describe('every call ends, against an emulator that stops answering a method', (
     const e = await rejection(downloadFile(client, size.file_id, { timeoutMs: 300 }))
     expect(e).toBeInstanceOf(TimeoutError)
     expect(e).toMatchObject({ method: 'downloadFile', request: 'upload.getFile' })
+    expect(await swallowed(emu, 'upload.GetFile', 1)).toBe(1)
     const bytes = await downloadFile(client, size.file_id, { timeoutMs: 10_000 })
     expect(bytes.length).toBe(size.file_size)
   })
