@@ -4,6 +4,7 @@
  * wait is sent one request at a time for the rest of the run.
  */
 import type { Api } from 'telegram'
+import { forgetRequest } from '../client/gramjs-forget.js'
 import { requestName } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, NetworkError, TimeoutError, toBotApiError } from '../errors/index.js'
@@ -84,16 +85,22 @@ export class GatedClient implements ProfileClient {
     this.timeoutMs = options.timeoutMs
   }
 
-  private async withTimeout(method: string, call: Promise<unknown>): Promise<unknown> {
+  private async withTimeout(method: string, call: Promise<unknown>, forget?: (reason: unknown) => void): Promise<unknown> {
     const timer = new AbortController()
     const timeout = this.clock.sleep(this.timeoutMs, timer.signal).then(() => {
-      if (!timer.signal.aborted) throw new TimeoutError(requestName({ className: method }), this.timeoutMs)
+      if (timer.signal.aborted) return
+      const reason = new TimeoutError(requestName({ className: method }), this.timeoutMs)
+      forget?.(reason)
+      throw reason
     })
     // A stopped run does not wait for the answers still on their way: its files are re-fetched by the next run.
     const run = this.options.signal
     let onAbort: (() => void) | undefined
     const stopped = new Promise<never>((_, reject) => {
-      onAbort = () => reject(run?.reason)
+      onAbort = () => {
+        forget?.(run?.reason)
+        reject(run?.reason)
+      }
       if (run?.aborted === true) onAbort()
       else run?.addEventListener('abort', onAbort, { once: true })
     })
@@ -119,7 +126,9 @@ export class GatedClient implements ProfileClient {
       // A run stopped while this request waited in the gate sends nothing more.
       this.options.signal?.throwIfAborted()
       this.rpc[method] = (this.rpc[method] ?? 0) + 1
-      const result = await this.withTimeout(method, dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId))
+      const call = dcId === undefined ? this.inner.invoke(request) : this.inner.invoke(request, dcId)
+      // Given up on: the request leaves GramJS's queues instead of waiting there (and being sent again) for good.
+      const result = await this.withTimeout(method, call, (reason) => void forgetRequest(this.inner, request, dcId, reason))
       // Let the answers that arrived together with this one be read before the caller sends its next request: when
       // one of them is a FLOOD_WAIT, the gate closes first (an answer handled in the same tick as a FLOOD_WAIT
       // otherwise frees a download slot whose next request leaves before the wait is known).

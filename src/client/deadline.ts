@@ -45,28 +45,42 @@ export function checkCallOptions(method: string, options: CallOptions): void {
 /**
  * `work` (one request sent to Telegram, named `request` in the timeout error), or a {@link TimeoutError} after
  * `options.timeoutMs`, or the signal's reason once it aborts. The timer and the listener are removed once it settles.
+ * `onAbandon` is told when the deadline or the signal ended the call before `work` settled.
  */
-export function withDeadline<T>(work: Promise<T>, request: string, options: CallOptions = {}): Promise<T> {
+export function withDeadline<T>(
+  work: Promise<T>,
+  request: string,
+  options: CallOptions = {},
+  onAbandon?: (reason: unknown) => void,
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(request, timeoutMs)), timeoutMs)
+    timer = setTimeout(() => {
+      const reason = new TimeoutError(request, timeoutMs)
+      onAbandon?.(reason)
+      reject(reason)
+    }, timeoutMs)
   })
-  return untilAborted(Promise.race([work, timeout]), options.signal).finally(() => clearTimeout(timer))
+  return untilAborted(Promise.race([work, timeout]), options.signal, onAbandon).finally(() => clearTimeout(timer))
 }
 
 /**
  * `work`, or the signal's reason once `signal` aborts, for work that waits on a person rather than on Telegram (a
  * login waiting at a prompt has no deadline, but Ctrl-C ends it).
  */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbandon?: (reason: unknown) => void): Promise<T> {
   if (signal === undefined) return work
   if (signal.aborted) {
     work.catch(() => undefined)
+    onAbandon?.(signal.reason)
     return Promise.reject(signal.reason)
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
+    const onAbort = (): void => {
+      onAbandon?.(signal.reason)
+      reject(signal.reason)
+    }
     signal.addEventListener('abort', onAbort, { once: true })
     work.then(
       (value) => {

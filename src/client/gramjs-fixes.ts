@@ -6,3 +6,4 @@
 import './gramjs-container-fix.js'
 import './gramjs-bad-key-fix.js'
 import './gramjs-reconnect-fix.js'
+import './gramjs-forget.js'

@@ -4,6 +4,7 @@
  */
 import type { Api } from 'telegram'
 import { untilAborted, withDeadline } from './deadline.js'
+import { forgetRequest } from './gramjs-forget.js'
 import type { CallOptions } from './deadline.js'
 
 /**
@@ -55,9 +56,13 @@ export async function invokeRequest(client: ProfileClient, request: TlRequest, o
   options.signal?.throwIfAborted()
   // GramJS's `invoke` only looks at classType / resolve / getBytes; its typing just does not list src/tl requests.
   const req = request as unknown as Api.AnyRequest
-  const { dcId } = options
-  const sent = dcId === undefined || dcId === homeDcId(client) ? client.invoke(req) : client.invoke(req, dcId)
-  return client.ownDeadlines === true ? untilAborted(sent, options.signal) : withDeadline(sent, requestName(request), options)
+  const dcId = options.dcId === homeDcId(client) ? undefined : options.dcId
+  const sent = dcId === undefined ? client.invoke(req) : client.invoke(req, dcId)
+  // Given up on: the request leaves GramJS's queues instead of waiting there (and being sent again) for good.
+  const forget = (reason: unknown): void => void forgetRequest(client, request, dcId, reason)
+  return client.ownDeadlines === true
+    ? untilAborted(sent, options.signal, forget)
+    : withDeadline(sent, requestName(request), options, forget)
 }
 
 /** The session's home DC, or `undefined` when the client does not say. */

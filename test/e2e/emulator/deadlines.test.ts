@@ -22,6 +22,21 @@ import { rejection } from '../../helpers/rejection.js'
 
 const rsaKey = generateRsaKeyPair()
 
+interface SenderView {
+  _pendingState: { values(): { request: { className?: string } }[] }
+  _sendQueue: { _queue: ({ request: { className?: string } } | undefined)[] }
+}
+
+/** The class names of the requests GramJS still holds for an answer, on every connection of `client`. */
+async function heldRequests(client: EmulatorTelegramClient): Promise<string[]> {
+  const internals = client as unknown as { _sender: SenderView; _exportedSenderPromises: Map<number, Promise<SenderView>> }
+  const senders = [internals._sender, ...(await Promise.all(internals._exportedSenderPromises.values()))]
+  return senders.flatMap((sender) => [
+    ...sender._pendingState.values().map((state) => state.request.className ?? ''),
+    ...sender._sendQueue._queue.map((state) => state?.request.className ?? ''),
+  ])
+}
+
 /** Waits (a bounded number of turns) until the emulator has swallowed `n` requests of `method`. */
 async function swallowed(emu: RunningEmulator, method: string, n: number): Promise<number> {
   for (let i = 0; i < 2000 && (emu.stats().requestsSwallowed[method] ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 5))
@@ -79,6 +94,8 @@ describe('every call ends, against an emulator that stops answering a method', (
     expect(iterated).toMatchObject({ method: 'iterUserProfilePhotos' })
     // Both requests reached the emulator (a deadline can pass before a request has, on a busy machine).
     expect(await swallowed(emu, 'photos.GetUserPhotos', 2)).toBe(2)
+    // Given up on, the two requests are no longer held by GramJS (nor sent again at its next reconnect).
+    expect(await heldRequests(client)).not.toContain('photos.GetUserPhotos')
     emu.stopSwallowing('photos.GetUserPhotos')
     const answered = await getUserProfilePhotos(client, { user_id: at() }, { timeoutMs: 10_000 })
     expect(answered.total_count).toBe(target.photos.length)
@@ -93,17 +110,21 @@ describe('every call ends, against an emulator that stops answering a method', (
     const reason = new Error('stopped by the caller')
     controller.abort(reason)
     expect(await rejection(call)).toBe(reason)
+    expect(await heldRequests(client)).not.toContain('users.GetSavedMusic')
   })
 
   it('downloadFile times out on a part never answered, then downloads the file whole', async () => {
     const page = await getUserProfilePhotos(client, { user_id: at(), limit: 1 })
     const size = page.photos[0]?.at(-1)
     if (size === undefined) throw new Error('no photo size')
+    // Once, so that the connection to the file's DC is made (and its deadline is the answer's alone).
+    expect((await downloadFile(client, size.file_id, { timeoutMs: 10_000 })).length).toBe(size.file_size)
     emu.swallow('upload.GetFile', { requests: 1 })
     const e = await rejection(downloadFile(client, size.file_id, { timeoutMs: 300 }))
     expect(e).toBeInstanceOf(TimeoutError)
     expect(e).toMatchObject({ method: 'downloadFile', request: 'upload.getFile' })
     expect(await swallowed(emu, 'upload.GetFile', 1)).toBe(1)
+    expect(await heldRequests(client)).not.toContain('upload.GetFile')
     const bytes = await downloadFile(client, size.file_id, { timeoutMs: 10_000 })
     expect(bytes.length).toBe(size.file_size)
   })
