@@ -68,7 +68,7 @@ const audios: CommandHandler = async (ctx) => {
 }
 
 /** Resolves once `signal` aborts: a command that runs until interrupted. */
-function untilAborted(signal: AbortSignal): Promise<void> {
+function abortion(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve()
     else signal.addEventListener('abort', () => resolve(), { once: true })
@@ -83,6 +83,6 @@ export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
   audios,
   download: (ctx) => downloadCommand(ctx, withClient),
   archive: (ctx) => archiveCommand(ctx, withClient),
-  emulator: (ctx) => emulatorCommand(ctx, () => untilAborted(ctx.signal)),
+  emulator: (ctx) => emulatorCommand(ctx, () => abortion(ctx.signal)),
   start: (ctx) => startCommand(ctx),
 }

@@ -22,7 +22,7 @@ import './gramjs-fixes.js'
 import { readConnectionFile } from '../emulator/connection.js'
 import type { EmulatorConnection } from '../emulator/connection.js'
 import { TgProfileError } from '../errors/index.js'
-import { DEFAULT_TIMEOUT_MS, checkCallOptions, withDeadline } from './deadline.js'
+import { checkCallOptions, connectTimeoutMs, withDeadline } from './deadline.js'
 import { connectClient, isAuthorized } from './authorization.js'
 import { EntityCache, attachEntityCache, entityCachePathFor } from './entity-cache.js'
 import { createEmulatorClient, loginToEmulator } from './emulator.js'
@@ -186,7 +186,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
         throw new NotLoggedInError('the session is not logged in (expired or revoked): run "tg-profile login"')
       }
     })()
-    const timeoutMs = 2 * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    const timeoutMs = connectTimeoutMs(options.timeoutMs)
     await withDeadline(ready, 'connecting and logging in', { timeoutMs, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
     await saveSession(client, sessionFile)
   } catch (error) {

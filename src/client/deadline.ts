@@ -9,6 +9,14 @@ import { BotApiError, TimeoutError, toBotApiError } from '../errors/index.js'
 /** How long a request waits for its answer unless told otherwise (telegram-bot-api waits no longer for Telegram). */
 export const DEFAULT_TIMEOUT_MS = 30_000
 
+/**
+ * How long connecting and logging in may take with a request deadline of `timeoutMs`: a few round trips and
+ * GramJS's own reconnect attempts, so twice the deadline.
+ */
+export function connectTimeoutMs(timeoutMs: number | undefined): number {
+  return 2 * (timeoutMs ?? DEFAULT_TIMEOUT_MS)
+}
+
 /** The longest deadline accepted: Node's timers fire at once beyond 2^31 - 1 ms. */
 const MAX_TIMEOUT_MS = 2_147_483_647
 

@@ -8,7 +8,7 @@ import { BotApiError } from '../errors/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { redact, registerSecret } from './redact.js'
 import { connectClient, isAuthorized } from './authorization.js'
-import { DEFAULT_TIMEOUT_MS, untilAborted, withDeadline } from './deadline.js'
+import { connectTimeoutMs, untilAborted, withDeadline } from './deadline.js'
 import type { CallOptions } from './deadline.js'
 
 /** Where login asks its questions. */
@@ -60,7 +60,7 @@ export async function interactiveLogin(
   const maxAttempts = options.maxAttempts ?? 3
   // Connecting and the authorization check wait on Telegram only: they get the request deadline. The prompts wait
   // on a person and have none, but the signal ends the login wherever it is.
-  const call = { signal: options.signal, timeoutMs: 2 * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) }
+  const call = { signal: options.signal, timeoutMs: connectTimeoutMs(options.timeoutMs) }
   const ready = (async (): Promise<boolean> => {
     await connectClient(client)
     return isAuthorized(client)
