@@ -21,8 +21,12 @@ interface SenderInternals {
   _sendQueue?: { _queue: (RequestState | undefined)[] }
 }
 
-/** Requests given up on, with the reason, until GramJS would queue them. */
-const forgotten = new WeakMap<object, unknown>()
+/**
+ * Requests given up on before GramJS queued them: the reasons, one per abandoned call, oldest first. The same
+ * request object may be sent again (the archiver retries with it): only the abandoned calls' own states are refused,
+ * and they reach the queue first (each call waits for the same connection, in the order the calls were made).
+ */
+const forgotten = new WeakMap<object, unknown[]>()
 
 interface SenderProto {
   addStateToQueue(state: RequestState): void
@@ -35,8 +39,11 @@ if (proto.__tgProfileForget !== true) {
   const { addStateToQueue } = proto
   proto.addStateToQueue = function (this: SenderProto, state: RequestState): void {
     const request = state.request
-    if (typeof request === 'object' && request !== null && forgotten.has(request)) {
-      state.reject(forgotten.get(request))
+    const reasons = typeof request === 'object' && request !== null ? forgotten.get(request) : undefined
+    if (reasons !== undefined && reasons.length > 0) {
+      const reason = reasons.shift()
+      if (reasons.length === 0) forgotten.delete(request as object)
+      state.reject(reason)
       return
     }
     addStateToQueue.call(this, state)
@@ -54,16 +61,27 @@ interface ClientInternals {
  * Does nothing for a client that is not a GramJS `TelegramClient`, or a request already settled.
  */
 export async function forgetRequest(client: object, request: object, dcId: number | undefined, reason: unknown): Promise<void> {
-  forgotten.set(request, reason)
   const internals = client as ClientInternals
   const home = dcId === undefined || dcId === internals.session?.dcId
   const sender = home ? internals._sender : await internals._exportedSenderPromises?.get(dcId)?.catch(() => undefined)
-  if (sender === undefined) return
+  if (sender === undefined) {
+    refuseWhenQueued(request, reason)
+    return
+  }
   const mine = (state: RequestState | undefined): state is RequestState => state?.request === request
   const queue = sender._sendQueue?._queue
   const queued = queue?.filter(mine) ?? []
   if (queue !== undefined && queued.length > 0) sender._sendQueue!._queue = queue.filter((state) => !mine(state))
   const sent = sender._pendingState?.values().filter(mine) ?? []
   for (const state of sent) sender._pendingState?.delete(state.msgId)
-  for (const state of new Set([...queued, ...sent])) state.reject(reason)
+  const states = new Set([...queued, ...sent])
+  // Not queued yet (still waiting for its connection): refused when GramJS gets to it.
+  if (states.size === 0) refuseWhenQueued(request, reason)
+  for (const state of states) state.reject(reason)
+}
+
+function refuseWhenQueued(request: object, reason: unknown): void {
+  const reasons = forgotten.get(request)
+  if (reasons === undefined) forgotten.set(request, [reason])
+  else reasons.push(reason)
 }
