@@ -56,6 +56,7 @@ interface GramjsConnection {
 
 interface SenderInternals {
   _dcId: number
+  _isMainSender: boolean
   _userConnected: boolean
   isConnecting: boolean
   _retries: number
@@ -132,7 +133,12 @@ if (proto.__tgProfileReconnectFix !== true) {
     if (!connected && !this._userConnected) {
       this.userDisconnected = true
       this.tgProfileGaveUp = true
-      rejectAll(this, connectFailed(this._dcId, this._retries))
+      const error = connectFailed(this._dcId, this._retries)
+      rejectAll(this, error)
+      // TelegramClient._connectSender ignores `false` and exports the authorization to a DC it is not connected to
+      // (a wasted auth.exportAuthorization whose import is refused); thrown, the failure sends it round its own
+      // retry, which connects first. The home DC's connect is GramJS's own caller's, which reads the `false`.
+      if (!this._isMainSender) throw error
     }
     return connected
   }
@@ -179,7 +185,8 @@ async function connectAgain(sender: SenderInternals): Promise<boolean> {
     testServers: old._testServers,
     socket: sender._client.networkSocket,
   })
-  const connected = await sender.connect(connection, true)
+  // Another DC's failed connect throws (see the connect patch); here it is a failure like the home DC's.
+  const connected = await sender.connect(connection, true).catch(() => false)
   sender.isReconnecting = false
   // A failed connect has settled every request (the queue still listed each one).
   if (!connected) return false

@@ -156,6 +156,7 @@ describe('GramJS with tg-profile loaded, connecting to another DC', () => {
       // the first connection to the other DC fails (its one attempt, connectionRetries: 1); GramJS then still asks
       // it to import the authorization
       proxy.dropNextConnection()
+      emu.resetStats()
       const outcome = await within(
         c.invoke(new Api.help.GetNearestDc(), other).then(
           (answer) => answer.className,
@@ -166,6 +167,9 @@ describe('GramJS with tg-profile loaded, connecting to another DC', () => {
       )
       expect(outcome).toBe('NearestDc')
       expect(proxy.accepted()).toBe(3)
+      // The authorization is exported once, for the connection that came up (none for the one that failed).
+      expect(emu.stats().callsPerMethod['auth.ExportAuthorization']).toBe(1)
+      expect(emu.stats().callsPerMethod['auth.ImportAuthorization']).toBe(1)
     } finally {
       await shutdownClient(c)
       await proxy.close()
