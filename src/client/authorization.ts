@@ -10,7 +10,10 @@ import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
 /** Connects `client` unless it is connected; every attempt failing is a {@link NetworkError}. */
 export async function connectClient(client: TelegramClient): Promise<void> {
   if (client.connected === true) return
-  if (!(await client.connect())) throw new NetworkError('Network error: could not connect to Telegram')
+  if (await client.connect()) return
+  // The failed attempt's own error, kept by the reconnect fix, says why.
+  const cause = (client as unknown as { _sender?: { tgProfileConnectError?: unknown } })._sender?.tgProfileConnectError
+  throw new NetworkError('Network error: could not connect to Telegram', cause === undefined ? {} : { cause })
 }
 
 /**

@@ -76,6 +76,9 @@ interface SenderInternals {
   _reconnect(): Promise<void>
   disconnect(): Promise<void>
   __tgProfileReconnectFix?: true
+  /** The error of the latest failed connect attempt. */
+  tgProfileConnectError?: unknown
+  _connect(): Promise<void>
   /** Every connect attempt failed (not a disconnect the user asked for): the next request reconnects it. */
   tgProfileGaveUp?: boolean
   /** The reconnect a request started on a sender that had given up, shared by requests arriving meanwhile. */
@@ -99,9 +102,9 @@ function unsettledRequests(sender: SenderInternals): RequestState[] {
 }
 
 /** The error a request is settled with when GramJS cannot connect to its DC. */
-export function connectFailed(dcId: number, attempts: number): NetworkError {
+export function connectFailed(dcId: number, attempts: number, cause?: unknown): NetworkError {
   const times = attempts === 1 ? 'once' : `${attempts} times`
-  return new NetworkError(`connecting to DC ${dcId} failed ${times}`)
+  return new NetworkError(`connecting to DC ${dcId} failed ${times}`, cause === undefined ? {} : { cause })
 }
 
 /** The error a request given to a disconnected sender is rejected with. */
@@ -124,7 +127,17 @@ const disconnected = (sender: SenderInternals): boolean =>
 const proto = MTProtoSender.prototype as unknown as SenderInternals
 if (proto.__tgProfileReconnectFix !== true) {
   proto.__tgProfileReconnectFix = true
-  const { connect, send, addStateToQueue } = proto
+  const { connect, send, addStateToQueue, _connect } = proto
+  // GramJS logs a failed attempt's error and drops it: kept, it becomes the cause of the failure reported.
+  proto._connect = async function (this: SenderInternals): Promise<void> {
+    try {
+      await _connect.call(this)
+      this.tgProfileConnectError = undefined
+    } catch (error) {
+      this.tgProfileConnectError = error
+      throw error
+    }
+  }
   proto.connect = async function (this: SenderInternals, connection: GramjsConnection, force: boolean): Promise<boolean> {
     const connected = await connect.call(this, connection, force)
     // Connected again by any path (GramJS's own retry of another DC's connection, the user's connect()).
@@ -133,7 +146,7 @@ if (proto.__tgProfileReconnectFix !== true) {
     if (!connected && !this._userConnected) {
       this.userDisconnected = true
       this.tgProfileGaveUp = true
-      const error = connectFailed(this._dcId, this._retries)
+      const error = connectFailed(this._dcId, this._retries, this.tgProfileConnectError)
       rejectAll(this, error)
       // TelegramClient._connectSender ignores `false` and exports the authorization to a DC it is not connected to
       // (a wasted auth.exportAuthorization whose import is refused); thrown, the failure sends it round its own

@@ -128,6 +128,8 @@ describe('GramJS with tg-profile loaded, when its connection drops', () => {
     )
     expect(outcome).toBeInstanceOf(NetworkError)
     expect((outcome as NetworkError).message).toBe('connecting to DC 2 failed once')
+    // The refused attempt's own error is kept as the cause.
+    expect((outcome as NetworkError).cause).toMatchObject({ code: 'ECONNREFUSED' })
     expect(toBotApiError(outcome)).toBe(outcome)
     expect(senderOf(c)._userConnected).toBe(false)
     // Still refused: the next request tries once more and fails the same way, instead of waiting.
