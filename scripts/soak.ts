@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { isPartialName, MANIFEST_FILE, photoFileName, relativePath } from '../src/archive/layout.js'
@@ -112,21 +113,14 @@ function runArchive(emu: RunningEmulator, args: string[], out: string, stallMs: 
     const child = spawn(process.execPath, [main, 'archive', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     const listedBefore = listingsOf(emu)
     const run: Run = { end: 'exited', code: null, listings: 0, events: 0, floodWaits: 0, retries: {}, summaryOk: undefined, stderr: '' }
-    let buffer = ''
     child.stderr.setEncoding('utf8').on('data', (c: string) => (run.stderr += c))
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk
-      let nl: number
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl)
-        buffer = buffer.slice(nl + 1)
-        if (line === '') continue
-        const e = JSON.parse(line) as { type: string; reason?: string; summary?: { ok: boolean } }
-        run.events++
-        if (e.type === 'flood-wait') run.floodWaits++
-        if (e.type === 'retry') run.retries[e.reason ?? '?'] = (run.retries[e.reason ?? '?'] ?? 0) + 1
-        if (e.type === 'summary') run.summaryOk = e.summary?.ok
-      }
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      if (line === '') return
+      const e = JSON.parse(line) as { type: string; reason?: string; summary?: { ok: boolean } }
+      run.events++
+      if (e.type === 'flood-wait') run.floodWaits++
+      if (e.type === 'retry') run.retries[e.reason ?? '?'] = (run.retries[e.reason ?? '?'] ?? 0) + 1
+      if (e.type === 'summary') run.summaryOk = e.summary?.ok
     })
     const kill = killAfterMs === undefined ? undefined : setTimeout(() => {
       run.end = 'killed'

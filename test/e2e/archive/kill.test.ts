@@ -7,6 +7,7 @@ import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
 import { archivableUsers, checkArchive, expectedFiles, listFiles, rsaKey } from './helpers.js'
@@ -34,24 +35,16 @@ function runArchive(
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [main, 'archive', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     const events: { type: string }[] = []
-    let buffer = ''
     let stderr = ''
     let saved = 0
-    child.stdout.setEncoding('utf8')
     child.stderr.setEncoding('utf8')
     child.stderr.on('data', (chunk: string) => (stderr += chunk))
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk
-      let nl: number
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl)
-        buffer = buffer.slice(nl + 1)
-        if (line === '') continue
-        const event = JSON.parse(line) as { type: string }
-        events.push(event)
-        if (event.type === 'file-saved' && ++saved === killAfter) {
-          void (kill.beforeKill?.() ?? Promise.resolve()).then(() => child.kill(kill.signal ?? 'SIGKILL'), reject)
-        }
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      if (line === '') return
+      const event = JSON.parse(line) as { type: string }
+      events.push(event)
+      if (event.type === 'file-saved' && ++saved === killAfter) {
+        void (kill.beforeKill?.() ?? Promise.resolve()).then(() => child.kill(kill.signal ?? 'SIGKILL'), reject)
       }
     })
     child.on('error', reject)
