@@ -3,6 +3,7 @@
  * answer deadline, and is retried with backoff after network failures and 5xx answers. A method that got a flood
  * wait is sent one request at a time for the rest of the run.
  */
+import { setMaxListeners } from 'node:events'
 import type { Api } from 'telegram'
 import { forgetRequest } from '../client/gramjs-forget.js'
 import { requestName } from '../client/invoke.js'
@@ -72,6 +73,8 @@ export class GatedClient implements ProfileClient {
   }
 
   private readonly clock: Clock
+  /** Follows the run's signal (`options.signal`); the one each request in flight listens on. */
+  private readonly run: AbortSignal | undefined
   private readonly maxRetries: number
   private readonly timeoutMs: number
 
@@ -83,6 +86,16 @@ export class GatedClient implements ProfileClient {
     this.clock = options.clock
     this.maxRetries = options.maxRetries
     this.timeoutMs = options.timeoutMs
+    const run = options.signal
+    if (run !== undefined) {
+      // Every request in flight listens for the run's end: more than Node's default of 10 listeners, removed as each
+      // answer comes, so on a signal of the client's own (following the caller's with one listener) none are too many.
+      const own = new AbortController()
+      setMaxListeners(0, own.signal)
+      if (run.aborted) own.abort(run.reason)
+      else run.addEventListener('abort', () => own.abort(run.reason), { once: true })
+      this.run = own.signal
+    }
   }
 
   private async withTimeout(method: string, call: Promise<unknown>, forget?: (reason: unknown) => void): Promise<unknown> {
@@ -94,7 +107,7 @@ export class GatedClient implements ProfileClient {
       throw reason
     })
     // A stopped run does not wait for the answers still on their way: its files are re-fetched by the next run.
-    const run = this.options.signal
+    const run = this.run
     let onAbort: (() => void) | undefined
     const stopped = new Promise<never>((_, reject) => {
       onAbort = () => {

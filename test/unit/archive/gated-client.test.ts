@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import type { Api } from 'telegram'
 import { FloodGate } from '../../../src/archive/flood-gate.js'
 import { floodSeconds, GatedClient } from '../../../src/archive/gated-client.js'
@@ -41,7 +42,7 @@ function fakeClient(clock: FakeClock) {
   }
 }
 
-function setup(options: { maxRetries?: number; timeoutMs?: number } = {}) {
+function setup(options: { maxRetries?: number; timeoutMs?: number; signal?: AbortSignal } = {}) {
   const clock = new FakeClock()
   const inner = fakeClient(clock)
   const retries: { method: string; attempt: number; reason: string; delay_ms: number }[] = []
@@ -52,11 +53,24 @@ function setup(options: { maxRetries?: number; timeoutMs?: number } = {}) {
     maxRetries: options.maxRetries ?? 3,
     timeoutMs: options.timeoutMs ?? 10_000,
     onRetry: (r) => retries.push(r),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
   })
   return { clock, inner, gate, gated, retries }
 }
 
 describe('GatedClient', () => {
+  it("listens on the caller's signal once, however many requests are in flight", async () => {
+    const signal = new AbortController().signal
+    const { inner, gated } = setup({ signal })
+    const answers = Array.from({ length: 12 }, () => gated.invoke(request('upload.GetFile'), 4))
+    await settle()
+    expect(inner.calls).toHaveLength(12)
+    // More than Node's 10 would print a MaxListenersExceededWarning on the archive's stderr.
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1)
+    for (const call of inner.calls) call.resolve('ok')
+    await Promise.all(answers)
+  })
+
   it('sends again after a network failure, with doubling backoff, and counts every request sent', async () => {
     const { clock, inner, gated, retries } = setup()
     const answer = gated.invoke(request('upload.GetFile'), 4)
