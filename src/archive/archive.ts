@@ -22,6 +22,7 @@ import { forgetGramjsUser } from '../client/session.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
 import { downloadFile } from '../methods/download-file.js'
+import { withFreshFileReference } from '../methods/refresh-file-id.js'
 import { iterUserProfilePhotos, type ProfilePhotoItem } from '../methods/iter-user-profile-photos.js'
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import { resolveParsedUser } from '../methods/resolve-user.js'
@@ -171,11 +172,6 @@ async function sizeOf(path: string): Promise<number | undefined> {
   }
 }
 
-function isFileReferenceError(error: unknown): boolean {
-  const e = toBotApiError(error)
-  return e instanceof BotApiError && e.mtprotoError?.startsWith('FILE_REFERENCE_') === true
-}
-
 /**
  * Archives the profile photos (and optionally video avatars and audios) of `users` into `options.out`.
  * Resumable and incremental: a re-run downloads only what is missing, marks what disappeared, and never deletes.
@@ -270,12 +266,11 @@ export async function archiveProfiles(
         // Not what Telegram lists (only this tool writes here, under the run lock): replace it.
         await unlink(final)
       }
-      let refreshes = 0
-      for (;;) {
+      // The latest listing's id: another file of the page may have re-listed it since this file was planned.
+      const first = src.page.current(file.key)
+      if (first === undefined) return // no longer listed: the next run marks it gone
+      const saved = await withFreshFileReference(first, async (id) => {
         if (stopped()) throw new RunStopped()
-        // The latest listing's id: another file of the page may have re-listed it since this file was planned.
-        const id = src.page.current(file.key)
-        if (id === undefined) return // no longer listed: the next run marks it gone
         const target = await openAtomicFile(final)
         const hash = createHash('sha256')
         try {
@@ -297,22 +292,21 @@ export async function archiveProfiles(
           await target.commit()
         } catch (error) {
           await target.abort()
-          if (isFileReferenceError(error) && refreshes < 3) {
-            refreshes++
-            gated.retries++
-            emit({ type: 'retry', method: 'upload.GetFile', attempt: refreshes, reason: 'FILE_REFERENCE_EXPIRED', delay_ms: 0 })
-            await src.page.refresh(file.key, id)
-            continue
-          }
           throw error
         }
-        const bytes = target.bytesWritten
-        await m.append(record(bytes, hash.digest('hex'), false))
-        counts.downloaded++
-        counts.bytes += bytes
-        emit({ type: 'file-saved', user_id: src.record.user_id, path: file.path, bytes, adopted: false })
-        return
-      }
+        return { bytes: target.bytesWritten, sha256: hash.digest('hex') }
+      }, (stale) => src.page.refresh(file.key, stale), {
+        onRefresh: (attempt) => {
+          gated.retries++
+          emit({ type: 'retry', method: 'upload.GetFile', attempt, reason: 'FILE_REFERENCE_EXPIRED', delay_ms: 0 })
+        },
+      })
+      if (!saved.listed) return // no longer listed: the next run marks it gone
+      const { bytes, sha256 } = saved.value
+      await m.append(record(bytes, sha256, false))
+      counts.downloaded++
+      counts.bytes += bytes
+      emit({ type: 'file-saved', user_id: src.record.user_id, path: file.path, bytes, adopted: false })
     }
 
     const archiveUser = async (ref: string, parsed: ParsedUser): Promise<void> => {

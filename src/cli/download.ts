@@ -5,56 +5,12 @@ import { dirname, join, resolve } from 'node:path'
 import type { FileHandle } from 'node:fs/promises'
 import type { Connected } from '../client/connect.js'
 import { exists } from '../archive/atomic-file.js'
-import { parseProfileFileId } from '../botapi/file-id.js'
-import type { ParsedFileId } from '../botapi/file-id.js'
-import type { CallOptions } from '../client/deadline.js'
-import type { ProfileClient } from '../client/invoke.js'
-import { BotApiError } from '../errors/index.js'
-import { downloadFile, fileIdToLocation, getUserProfileAudios, iterUserProfilePhotos } from '../methods/index.js'
+import { downloadFile, fileIdToLocation, findFileId, withFreshFileReference } from '../methods/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { stringOption } from './args.js'
 import { formatOk } from './envelope.js'
 import { EXIT_OK, callOptionsOf } from './run.js'
 import type { CommandContext } from './run.js'
-
-function sameFile(candidate: string | undefined, wanted: ParsedFileId): boolean {
-  if (candidate === undefined) return false
-  const c = parseProfileFileId(candidate)
-  return c.kind === wanted.kind && c.id === wanted.id && c.sizeType === wanted.sizeType
-}
-
-/**
- * A fresh `file_id` for the same file (same photo/document id and size letter), found by listing `user`'s profile
- * photos or audios again: a `file_id` carries no owner, so an expired file reference can only be refreshed when the
- * caller says whose profile it came from. `undefined` when the file is no longer in that profile.
- */
-export async function refreshFileId(
-  client: ProfileClient,
-  user: string,
-  wanted: ParsedFileId,
-  call: CallOptions = {},
-): Promise<string | undefined> {
-  if (wanted.kind === 'photo') {
-    for await (const item of iterUserProfilePhotos(client, user, call)) {
-      if (item.photo_id !== wanted.id.toString()) continue
-      const all = [...item.sizes.map((x) => x.file_id), ...item.video_sizes.map((x) => x.file_id)]
-      return all.find((id) => sameFile(id, wanted))
-    }
-    return undefined
-  }
-  for (let offset = 0; ; offset += 100) {
-    const page = await getUserProfileAudios(client, { user_id: user, offset, limit: 100 }, call)
-    for (const audio of page.audios) {
-      if (sameFile(audio.file_id, wanted)) return audio.file_id
-      if (sameFile(audio.thumbnail?.file_id, wanted)) return audio.thumbnail?.file_id
-    }
-    if (page.audios.length === 0 || offset + page.audios.length >= page.total_count) return undefined
-  }
-}
-
-function isFileReferenceError(error: unknown): boolean {
-  return error instanceof BotApiError && (error.mtprotoError?.startsWith('FILE_REFERENCE_') ?? false)
-}
 
 /** The extension for a downloaded file, from its first bytes (a file id does not carry the MIME type). */
 export function sniffExtension(head: Uint8Array, kind: 'photo' | 'document' | 'documentThumbnail'): string {
@@ -114,16 +70,20 @@ export async function downloadCommand(
     }
     const call = callOptionsOf(ctx)
     const size = await withClient(ctx, async ({ client }) => {
-      try {
-        return await downloadFile(client, fileId, { ...call, onChunk })
-      } catch (error) {
-        // An expired reference: with --user, list that profile again for a fresh file_id and retry once.
-        if (owner === undefined || !isFileReferenceError(error)) throw error
-        const fresh = await refreshFileId(client, owner, parsed, call)
-        if (fresh === undefined) throw error
-        await (handle as FileHandle).truncate(0)
-        return downloadFile(client, fresh, { ...call, onChunk })
-      }
+      // An expired reference: with --user, list that profile again for a fresh file_id and retry once.
+      const done = await withFreshFileReference(
+        fileId,
+        (id) => downloadFile(client, id, { ...call, onChunk }),
+        async () => {
+          if (owner === undefined) return undefined
+          const fresh = await findFileId(client, owner, parsed, call)
+          if (fresh !== undefined) await (handle as FileHandle).truncate(0)
+          return fresh
+        },
+        { maxRefreshes: owner === undefined ? 0 : 1 },
+      )
+      if (!done.listed) throw done.error
+      return done.value
     })
     await handle.sync()
     await handle.close()

@@ -13,3 +13,4 @@ export {
   USER_NOT_FOUND_ERRORS,
   tooManyRequests,
 } from './descriptions.js'
+export { FILE_REFERENCE_HINT, isFileReferenceError } from './file-reference.js'

@@ -4,7 +4,7 @@ import { callFailure, checkCallOptions } from '../client/deadline.js'
 import type { CallOptions } from '../client/deadline.js'
 import { homeDcId, invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { BotApiError } from '../errors/index.js'
+import { BotApiError, FILE_REFERENCE_HINT, isFileReferenceError } from '../errors/index.js'
 import { packetMemory } from '../archive/packet-memory.js'
 import { fileIdToLocation } from './file-location.js'
 
@@ -12,11 +12,6 @@ import { fileIdToLocation } from './file-location.js'
 export const MAX_PART_SIZE = 1024 * 1024
 /** `upload.getFile` offsets and limits must be multiples of this. */
 export const PART_ALIGNMENT = 4096
-
-/** Hint attached to `FILE_REFERENCE_*` errors. */
-export const FILE_REFERENCE_HINT =
-  'The file reference inside this file_id has expired. List the photos or audios again (getUserProfilePhotos, ' +
-  'iterUserProfilePhotos, getUserProfileAudios) to get a fresh file_id, then download with that.'
 
 /** Options of {@link downloadFile}; `timeoutMs` and `signal` ({@link CallOptions}) apply to every part. */
 export interface DownloadFileOptions extends CallOptions {
@@ -57,7 +52,7 @@ function checkPartSize(partSize: number): void {
 
 function translate(error: unknown, options: CallOptions): unknown {
   const e = callFailure(error, 'downloadFile', options)
-  if (e instanceof BotApiError && e.mtprotoError?.startsWith('FILE_REFERENCE_')) {
+  if (e instanceof BotApiError && isFileReferenceError(e)) {
     return new BotApiError(e.error_code, e.description, {
       method: 'downloadFile',
       mtprotoError: e.mtprotoError,

@@ -9,7 +9,8 @@ export { resolveUser, resolveParsedUser } from './resolve-user.js'
 export type { ResolveUserOptions, ResolvedUser } from './resolve-user.js'
 export { fileIdToLocation } from './file-location.js'
 export type { FileLocation } from './file-location.js'
-export { downloadFile, partCount, MAX_PART_SIZE, PART_ALIGNMENT, FILE_REFERENCE_HINT } from './download-file.js'
+export { downloadFile, partCount, MAX_PART_SIZE, PART_ALIGNMENT } from './download-file.js'
+export { FILE_REFERENCE_HINT } from '../errors/index.js'
 export type { DownloadFileOptions, DownloadFileStreamOptions } from './download-file.js'
 export {
   parseUserArgument,
@@ -22,3 +23,5 @@ export {
   MAX_USERNAME_LENGTH,
 } from './normalize.js'
 export type { UserArgument, ParsedUser } from './normalize.js'
+export { findFileId, withFreshFileReference } from './refresh-file-id.js'
+export type { FreshReferenceOptions, FreshReferenceResult } from './refresh-file-id.js'
