@@ -14,14 +14,13 @@ import { Api } from 'telegram'
 import type { Audio, PhotoSize, ProfileVideoSize } from '../botapi/types.js'
 import { parseProfileFileId } from '../botapi/file-id.js'
 import { toAudio } from '../botapi/audio.js'
-import { invokeRequest } from '../client/invoke.js'
-import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../tl/index.js'
-import bigInt from 'big-integer'
+import { SavedMusic, type TypeSavedMusic } from '../tl/index.js'
 import { getEntityCache, type EntityCache } from '../client/entity-cache.js'
 import { forgetGramjsUser } from '../client/session.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
 import { downloadFile } from '../methods/download-file.js'
+import { getUserProfileAudiosPage } from '../methods/get-user-profile-audios.js'
 import { withFreshFileReference } from '../methods/refresh-file-id.js'
 import { iterUserProfilePhotos, type ProfilePhotoItem } from '../methods/iter-user-profile-photos.js'
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
@@ -108,31 +107,26 @@ function errorJson(error: unknown): BotApiErrorJson {
   return { ok: false, error_code: 500, description: `Internal Server Error: network error: ${e.message}` }
 }
 
-/**
- * One page (100) of a user's profile audios with their dates (the Bot API `Audio` has none): `users.getSavedMusic`
- * as `getUserProfileAudios` sends it, keeping each document's `date` for the manifest.
- */
+/** One page (100) of a user's profile audios with their dates (the Bot API `Audio` has none) for the manifest. */
 async function audioPage(
   client: ProfileClient,
   inputUser: Api.TypeInputUser,
   offset: number,
 ): Promise<{ total: number; audios: { audio: Audio; date: number }[] }> {
-  let result: unknown
+  let page: TypeSavedMusic
   try {
-    result = await invokeRequest(client, new GetSavedMusic({ id: inputUser, offset, limit: PAGE, hash: bigInt.zero }))
+    page = await getUserProfileAudiosPage(client, inputUser, { offset, limit: PAGE })
   } catch (error) {
     throw toBotApiError(error, 'getUserProfileAudios')
   }
-  if (result instanceof SavedMusicNotModified) return { total: result.count, audios: [] }
-  if (!(result instanceof SavedMusic)) {
-    throw new TypeError('users.getSavedMusic: expected users.SavedMusic | users.SavedMusicNotModified')
-  }
   const audios: { audio: Audio; date: number }[] = []
-  for (const document of result.documents) {
-    const audio = toAudio(document)
-    if (audio !== undefined) audios.push({ audio, date: document instanceof Api.Document ? document.date : 0 })
+  if (page instanceof SavedMusic) {
+    for (const document of page.documents) {
+      const audio = toAudio(document)
+      if (audio !== undefined) audios.push({ audio, date: document instanceof Api.Document ? document.date : 0 })
+    }
   }
-  return { total: result.count, audios }
+  return { total: page.count, audios }
 }
 
 /** Every file of a page of photos (each size, each video size) by file key, with its file id. */

@@ -1,4 +1,5 @@
 import bigInt from 'big-integer'
+import type { Api } from 'telegram'
 import { toUserProfileAudios } from '../botapi/audio.js'
 import type { UserProfileAudios } from '../botapi/types.js'
 import { getEntityCache } from '../client/entity-cache.js'
@@ -8,6 +9,7 @@ import type { CallOptions } from '../client/deadline.js'
 import { invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../tl/index.js'
+import type { TypeSavedMusic } from '../tl/index.js'
 import { normalizeLimit, normalizeOffset, parseUserArgument } from './normalize.js'
 import type { UserArgument } from './normalize.js'
 import { resolveParsedUser } from './resolve-user.js'
@@ -26,6 +28,27 @@ export interface GetUserProfileAudiosParams {
 export interface GetUserProfileAudiosOptions extends CallOptions {
   /** Entity cache to use. Default: the one attached to the client. */
   cache?: EntityCache
+}
+
+/**
+ * One raw page of a resolved user's profile audios: `users.getSavedMusic` with hash 0, narrowed to its two answers.
+ * {@link getUserProfileAudios} maps it to the Bot API; the archiver maps it too, keeping each document's `date`
+ * (the Bot API `Audio` has none). Errors are passed on untranslated.
+ *
+ * @see https://core.telegram.org/method/users.getSavedMusic
+ */
+export async function getUserProfileAudiosPage(
+  client: ProfileClient,
+  inputUser: Api.TypeInputUser,
+  page: { offset: number; limit: number },
+  options: CallOptions = {},
+): Promise<TypeSavedMusic> {
+  const request = new GetSavedMusic({ id: inputUser, offset: page.offset, limit: page.limit, hash: bigInt.zero })
+  const result = await invokeRequest(client, request, options)
+  if (!(result instanceof SavedMusic) && !(result instanceof SavedMusicNotModified)) {
+    throw new TypeError('users.getSavedMusic: expected users.SavedMusic | users.SavedMusicNotModified')
+  }
+  return result
 }
 
 /**
@@ -50,11 +73,7 @@ export async function getUserProfileAudios(
     const limit = normalizeLimit(params.limit)
     const cache = options.cache ?? getEntityCache(client)
     const { inputUser } = await resolveParsedUser(client, user, { ...options, cache, method })
-    const result = await invokeRequest(client, new GetSavedMusic({ id: inputUser, offset, limit, hash: bigInt.zero }), options)
-    if (!(result instanceof SavedMusic) && !(result instanceof SavedMusicNotModified)) {
-      throw new TypeError('users.getSavedMusic: expected users.SavedMusic | users.SavedMusicNotModified')
-    }
-    return toUserProfileAudios(result)
+    return toUserProfileAudios(await getUserProfileAudiosPage(client, inputUser, { offset, limit }, options))
   } catch (error) {
     throw callFailure(error, method, options)
   }
