@@ -1,0 +1,58 @@
+/**
+ * What every stage of a run shares: the gated client, the manifest, the download slots, the events, and how a
+ * failure is reported. Built once by `run.ts`.
+ */
+import type { EntityCache } from '../client/entity-cache.js'
+import { BotApiError, toBotApiError } from '../errors/index.js'
+import type { Clock } from './clock.js'
+import type { FloodGate } from './flood-gate.js'
+import type { GatedClient, Limit } from './gated-client.js'
+import type { Manifest } from './manifest.js'
+import type { MemoryPacer } from './memory.js'
+import type { ArchiveEvent, BotApiErrorJson } from './types.js'
+
+/** Which files a run keeps (`ArchiveOptions.sizes`, `videos`, `audios` with their defaults applied). */
+export interface Selection {
+  readonly sizes: 'largest' | 'all'
+  readonly videos: boolean
+  readonly audios: boolean
+}
+
+/** One run's shared state. */
+export interface RunContext {
+  /** The archive folder. */
+  readonly out: string
+  readonly manifest: Manifest
+  readonly gate: FloodGate
+  readonly gated: GatedClient
+  readonly cache: EntityCache
+  readonly clock: Clock
+  readonly selection: Selection
+  /** `upload.getFile` requests in flight at most: `concurrency`. */
+  readonly downloads: Limit
+  /**
+   * Files being saved at most: twice `concurrency`, so that while half of them download the other half write,
+   * fsync and rename, and each freed download slot has a file waiting for it.
+   */
+  readonly saving: Limit
+  /** Set with `leanMemory`. */
+  readonly pacer: MemoryPacer | undefined
+  readonly emit: (event: ArchiveEvent) => void
+  /** true once a flood wait stopped the run or its signal was aborted: nothing new is started. */
+  readonly stopped: () => boolean
+}
+
+/** The run was stopped by a flood wait above `maxFloodWait` or by its signal. */
+export class RunStopped extends Error {}
+
+/** A Bot API error envelope for a failure (network failures become 500s naming the network). */
+export function errorJson(error: unknown): BotApiErrorJson {
+  const e = toBotApiError(error, 'archive')
+  if (e instanceof BotApiError) return e.toJSON()
+  return { ok: false, error_code: 500, description: `Internal Server Error: network error: ${e.message}` }
+}
+
+/** Seconds since the epoch on the run's clock, as the manifest's records carry them. */
+export function unixNow(clock: Clock): number {
+  return Math.floor(clock.now() / 1000)
+}

@@ -1,0 +1,192 @@
+/**
+ * The bulk archiver's runner: lock → sweep partial files → load the manifest → for each user (bounded concurrency,
+ * input deduplicated): resolve through the persistent entity cache and list every photo (`list.ts`), plan against
+ * the manifest (`plan.ts`), download what is missing (1 MiB parts on the file's DC) and write it atomically, then
+ * append the record (`save.ts`); `user.ts` takes one user through these stages.
+ *
+ * Every RPC goes through one {@link FloodGate} (GramJS never sleeps on a flood wait by itself: its
+ * `floodSleepThreshold` is set to 0 for the run) and through a retry loop for network failures and 5xx answers.
+ */
+import '../client/gramjs-fixes.js'
+import { getEntityCache } from '../client/entity-cache.js'
+import type { ProfileClient } from '../client/invoke.js'
+import { forgetGramjsUser } from '../client/session.js'
+import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
+import type { ArchiveOptions } from './options.js'
+import { sweepPartialFiles } from './atomic-file.js'
+import { systemClock } from './clock.js'
+import { errorJson, RunStopped, type RunContext } from './context.js'
+import { FloodGate } from './flood-gate.js'
+import { floodSeconds, GatedClient, Limit } from './gated-client.js'
+import { installGramjsSpeedups } from './gramjs-speedups.js'
+import { acquireArchiveLock } from './lock.js'
+import { Manifest } from './manifest.js'
+import { MemoryPacer, gcFunction, keepYoungGenerationSmall } from './memory.js'
+import { packetMemory } from './packet-memory.js'
+import type { ArchiveEvent, ArchiveSummary } from './types.js'
+import { archiveListed, reportFailure, resolveAndList, type RunState } from './user.js'
+
+/** With `leanMemory`, Buffers are counted after every this many bytes written… */
+const LEAN_CHECK_EVERY_BYTES = 4 * 1024 * 1024
+/** …and a full collection is started when they exceed this. */
+const LEAN_MAX_BUFFERS = 16 * 1024 * 1024
+
+function userKey(parsed: ParsedUser): string {
+  if (parsed.kind === 'self') return 'self'
+  if (parsed.kind === 'id') return `id:${parsed.id}`
+  return `username:${parsed.username.toLowerCase()}`
+}
+
+function leanPacer(lean: boolean): MemoryPacer | undefined {
+  if (!lean) return undefined
+  keepYoungGenerationSmall()
+  // Released packet memory waiting for reuse is not garbage: only the Buffers beyond it count.
+  return new MemoryPacer(LEAN_CHECK_EVERY_BYTES, LEAN_MAX_BUFFERS, gcFunction(), () => process.memoryUsage().arrayBuffers - packetMemory.freeBytes)
+}
+
+/** The gated client of a run: its flood gate serializes a method once it got a flood wait, and tells about it. */
+function gatedClient(client: ProfileClient, options: ArchiveOptions, emit: (event: ArchiveEvent) => void): { gate: FloodGate; gated: GatedClient } {
+  const clock = options.clock ?? systemClock
+  const gate = new FloodGate({
+    maxWaitSeconds: options.maxFloodWait ?? 300,
+    floodSeconds,
+    clock,
+    onWait: (method, seconds) => {
+      gated.serialize(method)
+      emit({ type: 'flood-wait', method, seconds })
+    },
+  })
+  const gated = new GatedClient(client, gate, {
+    clock,
+    maxRetries: options.maxRetries ?? 8,
+    onRetry: (event) => emit({ type: 'retry', ...event }),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    timeoutMs: options.rpcTimeoutMs ?? 30_000,
+  })
+  return { gate, gated }
+}
+
+function runContext(client: ProfileClient, manifest: Manifest, options: ArchiveOptions, concurrency: number): RunContext {
+  const emit = (event: ArchiveEvent): void => options.onEvent?.(event)
+  const { gate, gated } = gatedClient(client, options, emit)
+  return {
+    gate,
+    out: options.out,
+    manifest,
+    gated,
+    cache: options.cache ?? getEntityCache(client),
+    clock: options.clock ?? systemClock,
+    selection: { sizes: options.sizes ?? 'largest', videos: options.videos ?? true, audios: options.audios ?? false },
+    downloads: new Limit(concurrency),
+    saving: new Limit(2 * concurrency),
+    pacer: leanPacer(options.leanMemory ?? true),
+    emit,
+    stopped: () => gate.stopped !== undefined || options.signal?.aborted === true,
+  }
+}
+
+/** The next user reference of the input that is worth archiving: parsed, not given before. */
+async function nextUser(ctx: RunContext, run: RunState, input: Iterator<string> | AsyncIterator<string>, seenRefs: Set<string>): Promise<{ ref: string; parsed: ParsedUser } | undefined> {
+  for (;;) {
+    if (ctx.stopped()) return undefined
+    const next = await input.next()
+    if (next.done === true) return undefined
+    const ref = next.value.trim()
+    if (ref === '') continue
+    let parsed: ParsedUser
+    try {
+      parsed = parseUserArgument(ref)
+    } catch (error) {
+      await reportFailure(ctx, run, ref, undefined, error)
+      continue
+    }
+    const key = userKey(parsed)
+    if (seenRefs.has(key)) {
+      run.users.skipped_duplicates++
+      continue
+    }
+    seenRefs.add(key)
+    return { ref, parsed }
+  }
+}
+
+/** Archives every user of `input`, `concurrency` at a time. */
+async function archiveAll(ctx: RunContext, run: RunState, users: AsyncIterable<string> | Iterable<string>, concurrency: number): Promise<void> {
+  // Workers pull references from one shared iterator (async generators queue concurrent next() calls).
+  const input = Symbol.asyncIterator in users ? users[Symbol.asyncIterator]() : (users as Iterable<string>)[Symbol.iterator]()
+  const seenRefs = new Set<string>()
+  const worker = async (): Promise<void> => {
+    try {
+      for (let next = await nextUser(ctx, run, input, seenRefs); next !== undefined; next = await nextUser(ctx, run, input, seenRefs)) {
+        const profile = await resolveAndList(ctx, run, next.ref, next.parsed)
+        if (profile !== undefined) await archiveListed(ctx, run, profile)
+      }
+    } catch (error) {
+      if (!(error instanceof RunStopped)) throw error
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, () => worker()))
+}
+
+function summarize(ctx: RunContext, run: RunState, swept: number, started: number, aborted: boolean): ArchiveSummary {
+  const stopError = ctx.gate.stopped
+  return {
+    ok: run.users.failed === 0 && stopError === undefined && !aborted,
+    out: ctx.out,
+    users: run.users,
+    files: run.files,
+    rpc: { ...ctx.gated.rpc },
+    flood_waits: ctx.gated.floodWaits(),
+    retries: ctx.gated.retries,
+    swept_partials: swept,
+    ...(stopError !== undefined ? { stopped: errorJson(stopError.error) } : {}),
+    duration_ms: ctx.clock.now() - started,
+  }
+}
+
+/**
+ * Archives the profile photos (and optionally video avatars and audios) of `users` into `options.out`.
+ * Resumable and incremental: a re-run downloads only what is missing, marks what disappeared, and never deletes.
+ *
+ * @param client a logged-in GramJS `TelegramClient` (its `floodSleepThreshold` is 0 during the run)
+ * @param users user references: ids, usernames, @usernames, t.me links; duplicates are archived once
+ * @returns the summary (also sent as the last `summary` event); `ok` is false when a user failed or the run stopped
+ * @throws ArchiveLockedError when another live run uses `out`
+ */
+export async function archiveProfiles(
+  client: ProfileClient,
+  users: AsyncIterable<string> | Iterable<string>,
+  options: ArchiveOptions,
+): Promise<ArchiveSummary> {
+  installGramjsSpeedups()
+  const started = (options.clock ?? systemClock).now()
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8))
+  const lock = await acquireArchiveLock(options.out)
+  const flood = client as { floodSleepThreshold?: number }
+  const savedThreshold = flood.floodSleepThreshold
+  if (savedThreshold !== undefined) flood.floodSleepThreshold = 0
+  let manifest: Manifest | undefined
+  try {
+    const swept = await sweepPartialFiles(options.out)
+    manifest = await Manifest.open(options.out)
+    const ctx = runContext(client, manifest, options, concurrency)
+    const lean = options.leanMemory ?? true
+    // GramJS's own caches would keep every user met for the whole run; the entity cache keeps the access hash.
+    const forget = (userId: number): void => (lean ? forgetGramjsUser(client, String(userId)) : undefined)
+    const run: RunState = {
+      files: { downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 },
+      users: { done: 0, failed: 0, skipped_duplicates: 0 },
+      seenIds: new Set(),
+      forget,
+    }
+    await archiveAll(ctx, run, users, concurrency)
+    await ctx.cache.flush()
+    const summary = summarize(ctx, run, swept, started, options.signal?.aborted === true)
+    ctx.emit({ type: 'summary', summary })
+    return summary
+  } finally {
+    if (savedThreshold !== undefined) flood.floodSleepThreshold = savedThreshold
+    await manifest?.close()
+    await lock.release()
+  }
+}
