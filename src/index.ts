@@ -1,15 +1,19 @@
 /**
  * tg-profile: Bot API answers about user profiles from a logged-in Telegram user account over MTProto.
  *
+ * This entry point is the library's public surface: the operations, the bulk archiver, the Bot API types and their
+ * pure mappers, and the error classes. Tuning knobs, the entity cache, multi-DC session keys, the TL additions and
+ * the spec constants are under `tg-profile/advanced`; the loopback emulator under `tg-profile/emulator`.
+ *
  * @packageDocumentation
  */
 
-// GramJS 2.26 leaves requests unsettled forever in two cases real Telegram triggers (an rpc_error inside a
-// msg_container; transport error -404 for an unknown auth key);
-// importing tg-profile patches both before any client connects. Import tg-profile before creating your client.
+// GramJS 2.26 leaves requests unsettled forever in cases real Telegram triggers (an rpc_error inside a
+// msg_container; transport error -404 for an unknown auth key; a reconnect that drops queued requests):
+// importing tg-profile patches them before any client connects. Import tg-profile before creating your client.
 import './client/gramjs-fixes.js'
 
-// Library methods (client first, options last).
+// Operations (client first, options last).
 export {
   getUserProfilePhotos,
   iterUserProfilePhotos,
@@ -17,17 +21,8 @@ export {
   resolveUser,
   fileIdToLocation,
   downloadFile,
-  partCount,
-  fetchUserPhotosPage,
-  parseUserArgument,
-  isValidUsername,
-  normalizeLimit,
-  normalizeOffset,
-  normalizeMaxId,
-  MAX_LIMIT,
-  MAX_PART_SIZE,
-  PART_ALIGNMENT,
-  FILE_REFERENCE_HINT,
+  findFileId,
+  withFreshFileReference,
 } from './methods/index.js'
 export type {
   GetUserProfilePhotosParams,
@@ -41,28 +36,16 @@ export type {
   FileLocation,
   DownloadFileOptions,
   DownloadFileStreamOptions,
+  FreshReferenceOptions,
+  FreshReferenceResult,
   UserArgument,
-  ParsedUser,
 } from './methods/index.js'
-
-// Client plumbing: the entity cache and the client surface the methods need.
-export {
-  EntityCache,
-  attachEntityCache,
-  getEntityCache,
-  entityCachePathFor,
-  rememberUsers,
-} from './client/entity-cache.js'
-export type { CachedUser, EntityCacheOptions } from './client/entity-cache.js'
 export type { ProfileClient } from './client/invoke.js'
 export { DEFAULT_TIMEOUT_MS } from './client/deadline.js'
 export type { CallOptions } from './client/deadline.js'
-export { MultiDcSession, attachDcKeys, loadDcKeys, saveDcKeys, dcKeysPathFor } from './client/dc-keys.js'
 
-// The bulk archiver (plan → list → download → manifest; crash-safe and incremental).
+// The bulk archiver (list → plan → save → manifest; crash-safe and incremental).
 export { archiveProfiles } from './archive/archive.js'
-export { keepYoungGenerationSmall } from './archive/memory.js'
-export { installGramjsSpeedups } from './archive/gramjs-speedups.js'
 export type { ArchiveOptions } from './archive/archive.js'
 export type {
   ArchiveEvent,
@@ -96,13 +79,13 @@ export {
   BotApiError,
   NetworkError,
   TimeoutError,
+  ConfigError,
+  SessionFileError,
+  NotLoggedInError,
+  LoginError,
+  ArchiveLockedError,
   toBotApiError,
-  DESCRIPTIONS,
-  USER_NOT_CACHED_HINT,
-  tooManyRequests,
+  isFileReferenceError,
+  FILE_REFERENCE_HINT,
 } from './errors/index.js'
 export type { BotApiErrorEnvelope, BotApiErrorOptions, ResponseParameters, TranslatedError } from './errors/index.js'
-
-// TL combinators newer than GramJS's bundled layer.
-export { GetSavedMusic, SavedMusic, SavedMusicNotModified, registerTl, REGISTERED_LAYER } from './tl/index.js'
-export type { GetSavedMusicArgs, TypeSavedMusic } from './tl/index.js'

@@ -7,21 +7,10 @@ import { randomBytes } from 'node:crypto'
 import { link, open, readdir, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { TgProfileError } from '../errors/index.js'
+import { ArchiveLockedError } from '../errors/index.js'
 import { ensureDir, fsyncDir } from './atomic-file.js'
 import { LOCK_FILE } from './layout.js'
 import { removeIfExists } from '../util/atomic-write.js'
-
-/** Another live run holds the lock of this `out` folder. */
-export class ArchiveLockedError extends TgProfileError {
-  override name = 'ArchiveLockedError'
-  constructor(
-    readonly lockPath: string,
-    readonly pid: number,
-  ) {
-    super(`another archive run (pid ${pid}) is using this folder (lock ${lockPath})`)
-  }
-}
 
 /** A held lock. */
 export interface ArchiveLock {

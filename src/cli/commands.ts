@@ -1,7 +1,13 @@
 import type { UserProfilePhotos } from '../botapi/types.js'
 import { connect } from '../client/connect.js'
 import type { Connected } from '../client/connect.js'
-import { getUserProfileAudios, getUserProfilePhotos, iterUserProfilePhotos } from '../methods/index.js'
+import {
+  checkUserProfileAudiosParams,
+  checkUserProfilePhotosParams,
+  getUserProfileAudios,
+  getUserProfilePhotos,
+  iterUserProfilePhotos,
+} from '../methods/index.js'
 import { intOption, stringOption } from './args.js'
 import type { CommandName } from './args.js'
 import { archiveCommand } from './archive.js'
@@ -46,6 +52,8 @@ const photos: CommandHandler = async (ctx) => {
   const limit = intOption(ctx.cli.options, 'limit')
   const maxId = stringOption(ctx.cli.options, 'max-id')
   const all = ctx.cli.options.all === true
+  // Bad arguments are reported before credentials are read or a connection is made.
+  checkUserProfilePhotosParams({ user_id: user, offset, limit, max_id: maxId })
   const result = await withClient(ctx, async ({ client }): Promise<UserProfilePhotos> => {
     const call = callOptionsOf(ctx)
     if (!all) return getUserProfilePhotos(client, { user_id: user, offset, limit, max_id: maxId }, call)
@@ -62,6 +70,7 @@ const audios: CommandHandler = async (ctx) => {
   const user = ctx.cli.positionals[0] as string
   const offset = intOption(ctx.cli.options, 'offset')
   const limit = intOption(ctx.cli.options, 'limit')
+  checkUserProfileAudiosParams({ user_id: user, offset, limit })
   const result = await withClient(ctx, ({ client }) => getUserProfileAudios(client, { user_id: user, offset, limit }, callOptionsOf(ctx)))
   printResult(ctx, result, audiosTable)
   return EXIT_OK

@@ -1,5 +1,5 @@
 import { BotApiError, DESCRIPTIONS, NetworkError } from '../errors/index.js'
-import { NotLoggedInError } from '../client/connect.js'
+import { NotLoggedInError } from '../errors/index.js'
 import type { ConnectOptions } from '../client/connect.js'
 import { redact } from '../client/redact.js'
 import { intOption, parseCli, stringOption, UsageError } from './args.js'

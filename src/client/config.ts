@@ -13,19 +13,8 @@ import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import dotenv from 'dotenv'
 import { readFileSync } from 'node:fs'
-import { TgProfileError } from '../errors/index.js'
+import { ConfigError } from '../errors/index.js'
 import { registerSecret } from './redact.js'
-
-/** A configuration value is missing or malformed. The message names the variable, never a secret's value. */
-export class ConfigError extends TgProfileError {
-  override name = 'ConfigError'
-  /** The variable at fault. */
-  readonly variable: string
-  constructor(variable: string, message: string) {
-    super(message)
-    this.variable = variable
-  }
-}
 
 /** Everything tg-profile reads from the environment. */
 export interface TgProfileConfig {

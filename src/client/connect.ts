@@ -21,7 +21,7 @@ import '../tl/index.js'
 import './gramjs-fixes.js'
 import { readConnectionFile } from '../emulator/connection.js'
 import type { EmulatorConnection } from '../emulator/connection.js'
-import { TgProfileError } from '../errors/index.js'
+import { NotLoggedInError } from '../errors/index.js'
 import { checkCallOptions, connectTimeoutMs, withDeadline } from './deadline.js'
 import { connectClient, isAuthorized } from './authorization.js'
 import { EntityCache, attachEntityCache, entityCachePathFor } from './entity-cache.js'
@@ -32,11 +32,6 @@ import { redact, registerSecret } from './redact.js'
 import { readSessionFile, writeSessionFile } from './session.js'
 import { MultiDcSession, attachDcKeys, dcKeysPathFor, isAuthKeyUnregistered, loadDcKeys, saveDcKeys, type GramjsClient } from './dc-keys.js'
 import { installGramjsSpeedups } from '../archive/gramjs-speedups.js'
-
-/** No session, or a session Telegram no longer accepts. */
-export class NotLoggedInError extends TgProfileError {
-  override name = 'NotLoggedInError'
-}
 
 /** Options of {@link connect} and {@link openClient}. Unset fields come from the environment / `.env`. */
 export interface ConnectOptions extends LoadConfigOptions {

@@ -14,6 +14,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { Api } from 'telegram'
 import { TgProfileError } from '../errors/index.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
+import type { ProfileClient } from './invoke.js'
 
 /** What the cache knows about one user. */
 export interface CachedUser {
@@ -299,7 +300,7 @@ export class EntityCache {
  * object with a `users` list (`photos.Photos`, `contacts.ResolvedPeer`, …). For code that sends its own requests.
  * Returns how many cache entries changed.
  */
-export function rememberUsers(client: object, result: unknown): number {
+export function rememberUsers(client: ProfileClient, result: unknown): number {
   const cache = getEntityCache(client)
   if (Array.isArray(result)) return cache.addUsers(result.filter((u): u is Api.User => u instanceof Api.User))
   const users = typeof result === 'object' && result !== null ? (result as { users?: unknown }).users : undefined
@@ -310,12 +311,12 @@ export function rememberUsers(client: object, result: unknown): number {
 const attached = new WeakMap<object, EntityCache>()
 
 /** Makes `cache` the entity cache the library methods use with `client`. */
-export function attachEntityCache(client: object, cache: EntityCache): void {
+export function attachEntityCache(client: ProfileClient, cache: EntityCache): void {
   attached.set(client, cache)
 }
 
 /** The cache attached to `client`, or a fresh in-memory one attached on first use. */
-export function getEntityCache(client: object): EntityCache {
+export function getEntityCache(client: ProfileClient): EntityCache {
   let cache = attached.get(client)
   if (cache === undefined) {
     cache = EntityCache.memory()

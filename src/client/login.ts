@@ -5,7 +5,7 @@
 import type { Api, TelegramClient } from 'telegram'
 import { toBotApiError } from '../errors/index.js'
 import { BotApiError } from '../errors/index.js'
-import { TgProfileError } from '../errors/index.js'
+import { LoginError } from '../errors/index.js'
 import { redact, registerSecret } from './redact.js'
 import { connectClient, isAuthorized } from './authorization.js'
 import { connectTimeoutMs, untilAborted, withDeadline } from './deadline.js'
@@ -27,11 +27,6 @@ export interface InteractiveLoginOptions extends CallOptions {
   report?: (line: string) => void
   /** Failed attempts (wrong code, wrong password, …) before giving up. Default 3. */
   maxAttempts?: number
-}
-
-/** Login was given up after an error (too many attempts, no account for the phone, cancelled). */
-export class LoginError extends TgProfileError {
-  override name = 'LoginError'
 }
 
 /** The Bot-API-style text of a login error (`Bad Request: PHONE_CODE_INVALID`, `Too Many Requests: retry after 30`). */

@@ -9,20 +9,9 @@
 import { constants } from 'node:fs'
 import { lstat, open } from 'node:fs/promises'
 import { StringSession } from 'telegram/sessions/index.js'
-import { TgProfileError } from '../errors/index.js'
+import { SessionFileError } from '../errors/index.js'
 import { registerSecret } from './redact.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
-
-/** The session file cannot be used. The message names the path, never the session. */
-export class SessionFileError extends TgProfileError {
-  override name = 'SessionFileError'
-  /** The session file. */
-  readonly path: string
-  constructor(path: string, message: string) {
-    super(message)
-    this.path = path
-  }
-}
 
 /** Mode of session files. */
 export const SESSION_FILE_MODE = 0o600

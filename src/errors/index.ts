@@ -14,3 +14,4 @@ export {
   tooManyRequests,
 } from './descriptions.js'
 export { FILE_REFERENCE_HINT, isFileReferenceError } from './file-reference.js'
+export { ArchiveLockedError, ConfigError, LoginError, NotLoggedInError, SessionFileError } from './usage-errors.js'

@@ -10,7 +10,7 @@ import { invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../tl/index.js'
 import type { TypeSavedMusic } from '../tl/index.js'
-import { normalizeLimit, normalizeOffset, parseUserArgument } from './normalize.js'
+import { checkUserProfileAudiosParams } from './check-params.js'
 import type { UserArgument } from './normalize.js'
 import { resolveParsedUser } from './resolve-user.js'
 
@@ -68,9 +68,7 @@ export async function getUserProfileAudios(
   const method = 'getUserProfileAudios'
   try {
     checkCallOptions(method, options)
-    const user = parseUserArgument(params.user_id)
-    const offset = normalizeOffset(params.offset)
-    const limit = normalizeLimit(params.limit)
+    const { user, offset, limit } = checkUserProfileAudiosParams(params)
     const cache = options.cache ?? getEntityCache(client)
     const { inputUser } = await resolveParsedUser(client, user, { ...options, cache, method })
     return toUserProfileAudios(await getUserProfileAudiosPage(client, inputUser, { offset, limit }, options))

@@ -9,7 +9,7 @@ import { callFailure, checkCallOptions } from '../client/deadline.js'
 import type { CallOptions } from '../client/deadline.js'
 import { invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { normalizeLimit, normalizeMaxId, normalizeOffset, parseUserArgument } from './normalize.js'
+import { checkUserProfilePhotosParams } from './check-params.js'
 import type { UserArgument } from './normalize.js'
 import { resolveParsedUser } from './resolve-user.js'
 
@@ -70,10 +70,7 @@ export async function getUserProfilePhotos(
   const method = 'getUserProfilePhotos'
   try {
     checkCallOptions(method, options)
-    const user = parseUserArgument(params.user_id)
-    const offset = normalizeOffset(params.offset)
-    const limit = normalizeLimit(params.limit)
-    const maxId = normalizeMaxId(params.max_id)
+    const { user, offset, limit, maxId } = checkUserProfilePhotosParams(params)
     const cache = options.cache ?? getEntityCache(client)
     const { inputUser } = await resolveParsedUser(client, user, { ...options, cache, method })
     const result = await fetchUserPhotosPage(client, cache, { userId: inputUser, offset, limit, maxId }, options)

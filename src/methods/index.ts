@@ -25,3 +25,5 @@ export {
 export type { UserArgument, ParsedUser } from './normalize.js'
 export { findFileId, withFreshFileReference } from './refresh-file-id.js'
 export type { FreshReferenceOptions, FreshReferenceResult } from './refresh-file-id.js'
+export { checkUserProfilePhotosParams, checkUserProfileAudiosParams } from './check-params.js'
+export type { CheckedPageParams } from './check-params.js'

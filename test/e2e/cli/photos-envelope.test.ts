@@ -196,6 +196,19 @@ describe('tg-profile photos/audios --json against a running emulator', () => {
     )
   })
 
+  it.each([
+    [['photos', '@durov', '--limit', '0'], 'limit must be an integer between 1 and 100'],
+    [['photos', 'not a user!'], 'invalid user_id specified'],
+    [['audios', '@durov', '--offset', '-1'], 'offset must be a non-negative integer'],
+  ])('reports bad arguments %j before reading the configuration (no credentials set)', async (args, description) => {
+    await expectError(
+      args,
+      `{"ok":false,"error_code":400,"description":"Bad Request: ${description}"}`,
+      `Error 400: Bad Request: ${description}\n`,
+      { TG_EMULATOR: '', TG_API_ID: '', TG_API_HASH: '' },
+    )
+  })
+
   it('answers 401 Unauthorized with real-Telegram credentials but no session, before any network call', async () => {
     await expectError(
       ['photos', 'durov'],

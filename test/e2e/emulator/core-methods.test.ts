@@ -15,7 +15,6 @@ import { invokeRequest } from '../../../src/client/invoke.js'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../../src/tl/index.js'
 import {
   BotApiError,
-  DESCRIPTIONS,
   downloadFile,
   getUserProfileAudios,
   getUserProfilePhotos,
@@ -23,6 +22,7 @@ import {
   resolveUser,
   type PhotoSize,
 } from '../../../src/index.js'
+import { DESCRIPTIONS } from '../../../src/advanced.js'
 import { loggedInTestClient } from './helpers.js'
 import { rejection as anyRejection } from '../../helpers/rejection.js'
 

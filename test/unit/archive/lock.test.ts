@@ -3,7 +3,8 @@ import { readFileSync, watch } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { acquireArchiveLock, ArchiveLockedError } from '../../../src/archive/lock.js'
+import { acquireArchiveLock } from '../../../src/archive/lock.js'
+import { ArchiveLockedError } from '../../../src/errors/index.js'
 import { LOCK_FILE } from '../../../src/archive/layout.js'
 
 describe('acquireArchiveLock', () => {

@@ -1,9 +1,8 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connect, NotLoggedInError } from '../../../src/client/connect.js'
-import { ConfigError } from '../../../src/client/config.js'
-import { SessionFileError } from '../../../src/client/session.js'
+import { connect } from '../../../src/client/connect.js'
+import { ConfigError, NotLoggedInError, SessionFileError } from '../../../src/errors/index.js'
 import { clearSecrets } from '../../../src/client/redact.js'
 
 const HASH = '0123456789abcdef0123456789abcdef'

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, defaultSessionFile, loadConfig, requireApiCredentials } from '../../../src/client/config.js'
+import { ConfigError } from '../../../src/errors/index.js'
+import { defaultSessionFile, loadConfig, requireApiCredentials } from '../../../src/client/config.js'
 import { clearSecrets, redact } from '../../../src/client/redact.js'
 
 const HASH = '0123456789abcdef0123456789abcdef'

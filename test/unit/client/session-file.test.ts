@@ -1,7 +1,8 @@
 import { chmod, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readSessionFile, SessionFileError, writeSessionFile } from '../../../src/client/session.js'
+import { readSessionFile, writeSessionFile } from '../../../src/client/session.js'
+import { SessionFileError } from '../../../src/errors/index.js'
 import { clearSecrets, redact } from '../../../src/client/redact.js'
 
 const SESSION = `1${'BAQ3'.repeat(90)}=`
