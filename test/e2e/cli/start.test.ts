@@ -12,7 +12,7 @@ import { createWorld } from '../../../src/emulator/world.js'
 import type { WorldFile } from '../../../src/emulator/world-file.js'
 import { runMain } from './spawn.js'
 
-// The demo world `start` promises: seed 1, 30 ordinary users (README "Quick start").
+// The demo world `start` promises: seed 1, 30 ordinary users (README "Install").
 const SEED = 1
 const USERS = 30
 
