@@ -50,8 +50,14 @@ export interface Listing {
 /** `photos.getUserPhotos` and `users.getSavedMusic` answer at most this many items per call. */
 const PAGE = 100
 
+/** One photo's files: its sizes and its video sizes. */
+interface PhotoFiles {
+  readonly sizes: ListedFile[]
+  readonly videos: ListedFile[]
+}
+
 /** Each size of a photo, then each video size (both smallest first, as listed). */
-function photoFiles(uid: number, p: ProfilePhotoItem): { sizes: ListedFile[]; videos: ListedFile[] } {
+function photoFiles(uid: number, p: ProfilePhotoItem): PhotoFiles {
   return { sizes: p.sizes.map((s) => sizeFile(uid, p, s)), videos: p.video_sizes.map((v) => videoFile(uid, p, v)) }
 }
 
@@ -135,17 +141,13 @@ function onPage(file: ListedFile, page: PageReferences): Remote {
   return { ...plan, source: { record, page } }
 }
 
-/** Every file of every photo of a page (whatever the selection: a re-list refreshes them all). */
-function allPhotoFiles(uid: number, photos: readonly ProfilePhotoItem[]): ListedFile[] {
-  return photos.flatMap((p) => {
-    const { sizes, videos } = photoFiles(uid, p)
-    return [...sizes, ...videos]
-  })
+/** Every file of the photos of a page (whatever the selection: a re-list refreshes them all). */
+function everyFile(photos: readonly PhotoFiles[]): ListedFile[] {
+  return photos.flatMap((f) => [...f.sizes, ...f.videos])
 }
 
 /** The selected files of one photo: the largest size and video size, or all of them. */
-function selectPhotoFiles(uid: number, p: ProfilePhotoItem, selection: Selection): ListedFile[] {
-  const { sizes, videos } = photoFiles(uid, p)
+function selectPhotoFiles({ sizes, videos }: PhotoFiles, selection: Selection): ListedFile[] {
   const pick = (files: ListedFile[]): ListedFile[] => (selection.sizes === 'all' ? files : files.slice(-1))
   return [...pick(sizes), ...(selection.videos ? pick(videos) : [])]
 }
@@ -157,15 +159,16 @@ async function listPhotos(ctx: RunContext, user: ListedUser): Promise<Listing> {
   ctx.pacer?.heapCheck()
   const files: Remote[] = []
   for (let offset = 0; offset < photos.length; offset += PAGE) {
-    const onThisPage = photos.slice(offset, offset + PAGE)
-    const page = new PageReferences(fileIds(allPhotoFiles(user.uid, onThisPage)), async () => {
+    // Each photo's files are made once: all of them are the page's file ids, the selected ones are planned.
+    const perPhoto = photos.slice(offset, offset + PAGE).map((p) => photoFiles(user.uid, p))
+    const page = new PageReferences(fileIds(everyFile(perPhoto)), async () => {
       const again: ProfilePhotoItem[] = []
       for await (const item of iterUserProfilePhotos(ctx.gated, user.idText, { cache: ctx.cache, offset })) {
         if (again.push(item) >= PAGE) break
       }
-      return fileIds(allPhotoFiles(user.uid, again))
+      return fileIds(everyFile(again.map((p) => photoFiles(user.uid, p))))
     })
-    for (const p of onThisPage) for (const f of selectPhotoFiles(user.uid, p, ctx.selection)) files.push(onPage(f, page))
+    for (const photo of perPhoto) for (const f of selectPhotoFiles(photo, ctx.selection)) files.push(onPage(f, page))
   }
   return { files, present: { photos: new Set(photos.map((p) => p.photo_id)) } }
 }

@@ -80,7 +80,7 @@ export async function downloadCommand(
           if (fresh !== undefined) await (handle as FileHandle).truncate(0)
           return fresh
         },
-        { maxRefreshes: owner === undefined ? 0 : 1 },
+        { maxRefreshes: 1 },
       )
       if (!done.listed) throw done.error
       return done.value
