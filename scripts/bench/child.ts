@@ -20,7 +20,7 @@ import { shutdownClient } from '../../src/client/connect.js'
 import { MultiDcSession, attachDcKeys } from '../../src/client/dc-keys.js'
 import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../src/client/emulator.js'
 import { EntityCache, attachEntityCache } from '../../src/client/entity-cache.js'
-import type { EmulatorConnection } from '../../src/emulator/connection.js'
+import type { EmulatorConnection } from '../../src/spec/emulator-connection.js'
 
 /** What a child is asked to do. */
 export interface ChildJob {

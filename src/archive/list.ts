@@ -19,6 +19,7 @@ import { audioFileName, photoFileName, relativePath } from './layout.js'
 import { fileKey } from './manifest.js'
 import type { PresentIds, RemoteFile } from './plan.js'
 import type { FileRecord } from './types.js'
+import { MAX_PAGE_LIMIT } from '../spec/limits.js'
 
 /** What saving a listed file needs besides the plan's part. */
 export interface Source {
@@ -47,8 +48,7 @@ export interface Listing {
   readonly present: PresentIds
 }
 
-/** `photos.getUserPhotos` and `users.getSavedMusic` answer at most this many items per call. */
-const PAGE = 100
+const PAGE = MAX_PAGE_LIMIT
 
 /** One photo's files: its sizes and its video sizes. */
 interface PhotoFiles {

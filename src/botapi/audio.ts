@@ -8,7 +8,7 @@ import { SavedMusic } from '../tl/index.js'
 import type { TypeSavedMusic } from '../tl/index.js'
 import { audioFileId, documentThumbnailFileId, documentThumbnailUniqueId, documentUniqueId } from './file-id.js'
 import type { DocumentRef } from './file-id.js'
-import { toBigInt } from './long.js'
+import { toBigInt } from '../spec/long.js'
 import { botApiPhotoSize } from './photo.js'
 import type { Audio, PhotoSize, UserProfileAudios } from './types.js'
 

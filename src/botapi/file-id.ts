@@ -10,8 +10,8 @@
  *   is file type **Thumbnail** with a thumbnail source on the document.
  */
 import { parseFileId, tdFileId, toFileId, toUniqueFileId } from '@mtcute/file-id'
-import { toBigInt, toLong } from './long.js'
-import type { LongLike } from './long.js'
+import { toBigInt, toLong } from '../spec/long.js'
+import type { LongLike } from '../spec/long.js'
 
 const { FileType } = tdFileId
 

@@ -10,8 +10,7 @@ import { _serverKeys } from 'telegram/crypto/RSA.js'
 import { ConnectionTCPFull, type Connection } from 'telegram/network/index.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import type { TelegramClientParams } from 'telegram/client/telegramBaseClient.js'
-import type { EmulatorAccount, EmulatorConnection } from '../emulator/connection.js'
-import type { DcAddress } from '../emulator/rpc.js'
+import type { DcAddress, EmulatorAccount, EmulatorConnection } from '../spec/emulator-connection.js'
 
 /**
  * Adds the emulator's public key to GramJS's table of trusted server keys (process-wide, idempotent). Only call it

@@ -8,7 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { createApiApp, type ApiApp } from './app/index.js'
-import { writeConnectionFile, type EmulatorConnection } from './connection.js'
+import { writeConnectionFile, type EmulatorConnection } from '../spec/emulator-connection.js'
 import { SeededRandom, type Clock, type FaultOptions, type FloodRule, type SwallowRule } from './faults.js'
 import type { RsaKeyPair } from './protocol/crypto.js'
 import type { ProtocolCounters } from './protocol/session.js'
@@ -152,10 +152,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 }
 
-export type { EmulatorConnection, EmulatorAccount, EmulatorPublicKey } from './connection.js'
-export { readConnectionFile, writeConnectionFile } from './connection.js'
+export type { EmulatorConnection, EmulatorAccount, EmulatorPublicKey } from '../spec/emulator-connection.js'
+export { readConnectionFile, writeConnectionFile } from '../spec/emulator-connection.js'
 export type { WorldFile, WorldUser, WorldPhoto, WorldPhotoSize, WorldVideoSize, WorldAudio } from './world-file.js'
 export type { EmulatorStats } from './stats.js'
 export type { FloodRule, RequestCountRule, SwallowRule, TokenBucketRule } from './faults.js'
 export { World } from './world.js'
-export { createEmulatorClient, loginToEmulator, trustEmulatorKey } from '../client/emulator.js'

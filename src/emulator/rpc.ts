@@ -42,12 +42,9 @@ export interface TlRequest extends TlSerializable {
  */
 export type RpcAnswer = TlSerializable | boolean | readonly TlSerializable[] | readonly bigint[]
 
-/** One emulated data centre as clients reach it. */
-export interface DcAddress {
-  readonly id: number
-  readonly host: string
-  readonly port: number
-}
+import type { DcAddress } from '../spec/emulator-connection.js'
+
+export type { DcAddress }
 
 /**
  * State that belongs to one permanent auth key, kept for the emulator's lifetime (across connections and

@@ -3,7 +3,7 @@
  * on DC 2 is unknown on DC 4, as on Telegram), all sharing one RSA key pair and one {@link RpcApp}.
  */
 import { createServer, type Server, type Socket } from 'node:net'
-import type { EmulatorPublicKey } from './connection.js'
+import type { EmulatorPublicKey } from '../spec/emulator-connection.js'
 import { generateRsaKeyPair, rsaFingerprint, type RsaKeyPair } from './protocol/crypto.js'
 import type { AuthKeyRecord, AuthKeyStore } from './protocol/handshake.js'
 import { ServerConnection, type ProtocolCounters, type SessionState } from './protocol/session.js'

@@ -13,7 +13,7 @@
  */
 import { createHash, createHmac, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
-import type { EmulatorAccount } from './connection.js'
+import type { EmulatorAccount } from '../spec/emulator-connection.js'
 import * as defaultMedia from './media/index.js'
 import type {
   WorldAudio,

@@ -7,11 +7,9 @@ import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, FILE_REFERENCE_HINT, isFileReferenceError } from '../errors/index.js'
 import { packetMemory } from '../archive/packet-memory.js'
 import { fileIdToLocation } from './file-location.js'
+import { getFileWindowError, MAX_PART_SIZE, PART_ALIGNMENT } from '../spec/limits.js'
 
-/** The largest `upload.getFile` part: 1 MiB. */
-export const MAX_PART_SIZE = 1024 * 1024
-/** `upload.getFile` offsets and limits must be multiples of this. */
-export const PART_ALIGNMENT = 4096
+export { MAX_PART_SIZE, PART_ALIGNMENT }
 
 /** Options of {@link downloadFile}; `timeoutMs` and `signal` ({@link CallOptions}) apply to every part. */
 export interface DownloadFileOptions extends CallOptions {
@@ -40,12 +38,7 @@ export function partCount(size: number, partSize: number = MAX_PART_SIZE): numbe
 }
 
 function checkPartSize(partSize: number): void {
-  if (
-    !Number.isInteger(partSize) ||
-    partSize < PART_ALIGNMENT ||
-    partSize % PART_ALIGNMENT !== 0 ||
-    MAX_PART_SIZE % partSize !== 0
-  ) {
+  if (getFileWindowError(0, partSize, false) !== undefined) {
     throw new RangeError(`downloadFile: partSize must be a multiple of 4096 dividing 1 MiB, got ${partSize}`)
   }
 }

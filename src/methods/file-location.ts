@@ -1,7 +1,7 @@
 import { Api } from 'telegram'
 import { parseProfileFileId } from '../botapi/file-id.js'
 import type { ParsedFileId } from '../botapi/file-id.js'
-import { toBigInteger } from '../botapi/long.js'
+import { toBigInteger } from '../spec/long.js'
 import { BotApiError, DESCRIPTIONS } from '../errors/index.js'
 
 /** Where to download a file from: the MTProto location and the DC that stores it. */

@@ -1,6 +1,6 @@
 import { Api } from 'telegram'
 import { assertTypeIs } from '../botapi/assert.js'
-import { toBigInteger } from '../botapi/long.js'
+import { toBigInteger } from '../spec/long.js'
 import { toUserProfilePhotos } from '../botapi/photo.js'
 import type { UserProfilePhotos } from '../botapi/types.js'
 import { getEntityCache } from '../client/entity-cache.js'

@@ -3,6 +3,10 @@
  * all of them run before any network call.
  */
 import { BotApiError, DESCRIPTIONS } from '../errors/index.js'
+import { isValidUsername, MAX_PAGE_LIMIT as MAX_LIMIT } from '../spec/limits.js'
+
+export { isValidUsername, MAX_LIMIT }
+export { MIN_USERNAME_LENGTH, MAX_USERNAME_LENGTH } from '../spec/limits.js'
 
 /** What a `user` argument may be: a positive integer id, `@username`, `username`, a t.me link, or `"me"`. */
 export type UserArgument = number | bigint | string
@@ -16,26 +20,6 @@ export type ParsedUser =
 const MAX_ID = (1n << 63n) - 1n
 const NUMERIC = /^[1-9][0-9]{0,18}$/
 const LINK = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.me\/@?([A-Za-z0-9_]+)\/?$/i
-
-/** The smallest username length accepted: Fragment's collectible usernames can have 4 characters. */
-export const MIN_USERNAME_LENGTH = 4
-/** The largest username length Telegram allows. */
-export const MAX_USERNAME_LENGTH = 32
-
-/**
- * Telegram's username rule (TDLib `is_valid_username`): letters, digits and `_`, starting with a letter, not ending
- * with `_`, no `__`, at most 32 characters; at least {@link MIN_USERNAME_LENGTH} (collectible usernames are shorter
- * than the 5 characters a user may pick).
- */
-export function isValidUsername(name: string): boolean {
-  return (
-    name.length >= MIN_USERNAME_LENGTH &&
-    name.length <= MAX_USERNAME_LENGTH &&
-    /^[A-Za-z][A-Za-z0-9_]*$/.test(name) &&
-    !name.endsWith('_') &&
-    !name.includes('__')
-  )
-}
 
 function invalidUser(): BotApiError {
   return new BotApiError(400, DESCRIPTIONS.invalidUserId)
@@ -68,9 +52,6 @@ export function parseUserArgument(user: unknown): ParsedUser {
   if (!isValidUsername(name)) throw invalidUser()
   return { kind: 'username', username: name.toLowerCase() }
 }
-
-/** Default and maximum `limit` of the Bot API's `getUserProfilePhotos` / `getUserProfileAudios`. */
-export const MAX_LIMIT = 100
 
 /**
  * `limit`: an integer in 1..100, default 100.

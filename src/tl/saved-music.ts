@@ -17,6 +17,7 @@ import { crc32 } from 'node:zlib'
 import { Api } from 'telegram'
 import bigInt from 'big-integer'
 import type { BigInteger } from 'big-integer'
+import { TL } from '../spec/tl-ids.js'
 
 /** GramJS's `BinaryReader` surface that the readers below use (GramJS types it as `any`). */
 export interface TlReader {
@@ -25,7 +26,6 @@ export interface TlReader {
   tgReadObject(): unknown
 }
 
-const VECTOR_ID = 0x1cb5c415
 
 /** Telethon/GramJS convention: a constructor's SUBCLASS_OF_ID is the CRC32 of its result type's name. */
 function subclassOf(typeName: string): number {
@@ -52,7 +52,7 @@ function int64(value: BigInteger): Buffer {
 
 function expectVector(reader: TlReader, context: string): number {
   const id = reader.readInt(false)
-  if (id !== VECTOR_ID) {
+  if (id !== TL.vector) {
     throw new TypeError(`${context}: expected a Vector, got constructor 0x${id.toString(16)}`)
   }
   return reader.readInt()
@@ -121,7 +121,7 @@ export class SavedMusic extends TlObject {
     return Buffer.concat([
       uint32(this.CONSTRUCTOR_ID),
       int32(this.count),
-      uint32(VECTOR_ID),
+      uint32(TL.vector),
       int32(this.documents.length),
       ...this.documents.map((d) => d.getBytes()),
     ])

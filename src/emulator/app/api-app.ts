@@ -32,7 +32,9 @@ import { RpcError, type AuthKeyState, type CallContext, type RpcAnswer, type Rpc
 import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type FaultOptions, type SwallowRule } from '../faults.js'
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { UserMeta, World } from '../world.js'
-import { audioObject, configObject, idsHash, long, photoObject, toBigint, userObject } from './objects.js'
+import { toBigInt, toBigInteger } from '../../spec/long.js'
+import { getFileWindowError, isValidUsername } from '../../spec/limits.js'
+import { audioObject, configObject, idsHash, photoObject, userObject } from './objects.js'
 import { SRP_G, SRP_PRIME, checkM1, passwordHash, startRound, verifier, type SrpRound } from './srp.js'
 
 /** Options of {@link createApiApp}. */
@@ -60,9 +62,7 @@ export interface ApiApp extends RpcApp {
   stopSwallowing(method: string): void
 }
 
-const MIB = 1024 * 1024
 const CODE_TTL_MS = 5 * 60 * 1000
-const USERNAME_RE = /^[a-zA-Z](?:[a-zA-Z0-9]|_(?!_)){3,31}$/
 const PUBLIC_METHODS = new Set([
   'help.GetConfig',
   'help.GetNearestDc',
@@ -229,9 +229,9 @@ class ApiAppImpl implements ApiApp {
   private resolveInputUser(input: unknown, viewer: UserMeta): UserMeta | undefined {
     if (input instanceof Api.InputUserSelf) return viewer
     if (input instanceof Api.InputUser || input instanceof Api.InputPeerUser) {
-      const user = this.world.userById(toBigint(input.userId))
+      const user = this.world.userById(toBigInt(input.userId))
       if (user === undefined) return undefined
-      if (toBigint(input.accessHash) !== this.world.accessHash(viewer.id, user.id)) return undefined
+      if (toBigInt(input.accessHash) !== this.world.accessHash(viewer.id, user.id)) return undefined
       return user
     }
     if (input instanceof Api.InputPeerSelf) return viewer
@@ -345,7 +345,7 @@ class ApiAppImpl implements ApiApp {
         p: SRP_PRIME,
       }),
       srp_B: round.B,
-      srpId: long(srpId),
+      srpId: toBigInteger(srpId),
       hint: 'a staple',
       ...common,
     })
@@ -355,7 +355,7 @@ class ApiAppImpl implements ApiApp {
     const check = r.password
     if (!(check instanceof Api.InputCheckPasswordSRP)) throw err(400, 'PASSWORD_HASH_INVALID')
     const srp = ctx.auth.data.get('srp') as { srpId: bigint; round: SrpRound; userId: bigint } | undefined
-    if (srp === undefined || srp.srpId !== toBigint(check.srpId)) throw err(400, 'SRP_ID_INVALID')
+    if (srp === undefined || srp.srpId !== toBigInt(check.srpId)) throw err(400, 'SRP_ID_INVALID')
     const user = this.world.userById(srp.userId)
     const password = user?.account?.password
     if (user === undefined || password === undefined) throw err(400, 'SRP_ID_INVALID')
@@ -375,13 +375,13 @@ class ApiAppImpl implements ApiApp {
     if (r.dcId === ctx.dcId || !ctx.dcs.some((dc) => dc.id === r.dcId)) throw err(400, 'DC_ID_INVALID')
     const bytes = randomBytes(32)
     this.exported.set(bytes.toString('hex'), { userId: viewer.id, dcId: r.dcId, root: authorizationRoot(ctx.auth) })
-    return new Api.auth.ExportedAuthorization({ id: long(viewer.id), bytes })
+    return new Api.auth.ExportedAuthorization({ id: toBigInteger(viewer.id), bytes })
   }
 
   private importAuthorization(r: Api.auth.ImportAuthorization, ctx: CallContext): Api.auth.Authorization {
     const key = r.bytes.toString('hex')
     const e = this.exported.get(key)
-    if (e === undefined || e.userId !== toBigint(r.id) || e.dcId !== ctx.dcId || e.root.userId !== e.userId) {
+    if (e === undefined || e.userId !== toBigInt(r.id) || e.dcId !== ctx.dcId || e.root.userId !== e.userId) {
       throw err(400, 'AUTH_BYTES_INVALID')
     }
     this.exported.delete(key)
@@ -426,7 +426,7 @@ class ApiAppImpl implements ApiApp {
     const newest = user.photoCount > 0 ? this.world.photoAt(user, 0) : undefined
     return new Api.users.UserFull({
       fullUser: new Api.UserFull({
-        id: long(user.id),
+        id: toBigInteger(user.id),
         settings: new Api.PeerSettings({}),
         notifySettings: new Api.PeerNotifySettings({}),
         profilePhoto: newest !== undefined ? photoObject(this.world, newest, this.nowSec()) : undefined,
@@ -440,11 +440,11 @@ class ApiAppImpl implements ApiApp {
   private resolveUsername(r: Api.contacts.ResolveUsername, ctx: CallContext): Api.contacts.ResolvedPeer {
     const viewer = this.viewer(ctx)
     const name = r.username.replace(/^@/, '')
-    if (!USERNAME_RE.test(name) || name.endsWith('_')) throw err(400, 'USERNAME_INVALID')
+    if (!isValidUsername(name)) throw err(400, 'USERNAME_INVALID')
     const user = this.world.userByUsername(name)
     if (user === undefined) throw err(400, 'USERNAME_NOT_OCCUPIED')
     return new Api.contacts.ResolvedPeer({
-      peer: new Api.PeerUser({ userId: long(user.id) }),
+      peer: new Api.PeerUser({ userId: toBigInteger(user.id) }),
       chats: [],
       users: [this.user(viewer, user)],
     })
@@ -455,7 +455,7 @@ class ApiAppImpl implements ApiApp {
   private getUserPhotos(r: Api.photos.GetUserPhotos, ctx: CallContext): Api.photos.TypePhotos {
     const viewer = this.viewer(ctx)
     const user = this.inputUserOrThrow(r.userId, viewer)
-    const maxId = toBigint(r.maxId)
+    const maxId = toBigInt(r.maxId)
     if (maxId < 0n) throw err(400, 'MAX_ID_INVALID')
     if (r.offset < 0) throw err(400, 'OFFSET_INVALID')
     const limit = Math.min(Math.max(r.limit, 0), 100)
@@ -492,7 +492,7 @@ class ApiAppImpl implements ApiApp {
     const audios = []
     for (let k = from; k < to; k++) audios.push(this.world.audio(user, k))
     const hash = idsHash(audios.map((a) => a.id))
-    if (toBigint(r.hash) !== 0n && toBigint(r.hash) === hash) {
+    if (toBigInt(r.hash) !== 0n && toBigInt(r.hash) === hash) {
       return new SavedMusicNotModified({ count: user.audioCount })
     }
     const now = this.nowSec()
@@ -511,26 +511,19 @@ class ApiAppImpl implements ApiApp {
 
   private getFile(r: Api.upload.GetFile, ctx: CallContext): Api.upload.File {
     const viewer = this.viewer(ctx)
-    const offset = Number(toBigint(r.offset))
+    const offset = Number(toBigInt(r.offset))
     const limit = r.limit
-    if (r.precise === true) {
-      if (limit <= 0 || limit % 1024 !== 0 || limit > MIB) throw err(400, 'LIMIT_INVALID')
-      if (offset < 0 || offset % 1024 !== 0) throw err(400, 'OFFSET_INVALID')
-    } else {
-      if (limit <= 0 || limit % 4096 !== 0 || MIB % limit !== 0) throw err(400, 'LIMIT_INVALID')
-      if (offset < 0 || offset % 4096 !== 0) throw err(400, 'OFFSET_INVALID')
-    }
-    // in both modes a request never crosses a 1 MiB boundary
-    if (Math.floor(offset / MIB) !== Math.floor((offset + limit - 1) / MIB)) throw err(400, 'LIMIT_INVALID')
+    const windowError = getFileWindowError(offset, limit, r.precise === true)
+    if (windowError !== undefined) throw err(400, windowError)
     const loc = r.location
     let key: string
     let dcId: number
     let bytes: () => Buffer
     let type: Api.storage.TypeFileType
     if (loc instanceof Api.InputPhotoFileLocation) {
-      const id = toBigint(loc.id)
+      const id = toBigInt(loc.id)
       const photo = this.world.photoById(id)
-      if (photo === undefined || toBigint(loc.accessHash) !== this.world.fileAccessHash(id)) {
+      if (photo === undefined || toBigInt(loc.accessHash) !== this.world.fileAccessHash(id)) {
         throw err(400, 'LOCATION_INVALID')
       }
       dcId = photo.dcId
@@ -548,9 +541,9 @@ class ApiAppImpl implements ApiApp {
         type = new Api.storage.FileJpeg()
       }
     } else if (loc instanceof Api.InputDocumentFileLocation) {
-      const id = toBigint(loc.id)
+      const id = toBigInt(loc.id)
       const audio = this.world.audioById(id)
-      if (audio === undefined || toBigint(loc.accessHash) !== this.world.fileAccessHash(id) || loc.thumbSize !== '') {
+      if (audio === undefined || toBigInt(loc.accessHash) !== this.world.fileAccessHash(id) || loc.thumbSize !== '') {
         throw err(400, 'LOCATION_INVALID')
       }
       dcId = audio.dcId
@@ -562,7 +555,7 @@ class ApiAppImpl implements ApiApp {
     } else if (loc instanceof Api.InputPeerPhotoFileLocation) {
       const user = this.resolveInputUser(loc.peer, viewer)
       if (user === undefined) throw err(400, 'PEER_ID_INVALID')
-      const photo = this.world.photoById(toBigint(loc.photoId))
+      const photo = this.world.photoById(toBigInt(loc.photoId))
       if (photo === undefined || photo.ownerIndex !== user.index) throw err(400, 'LOCATION_INVALID')
       const size = photo.sizes.find((s) => s.type === (loc.big === true ? 'c' : 'a'))
       if (size === undefined) throw err(400, 'LOCATION_INVALID')

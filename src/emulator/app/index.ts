@@ -1,3 +1,3 @@
 /** The emulator's application layer: the seeded world's API methods, faults and stats. */
 export { createApiApp, type ApiApp, type ApiAppOptions } from './api-app.js'
-export { idsHash, long, toBigint } from './objects.js'
+export { idsHash } from './objects.js'

@@ -3,30 +3,20 @@
  * access hashes are per viewer, file references carry their issue time.
  */
 import { Api } from 'telegram'
-import bigInt from 'big-integer'
-import type { BigInteger } from 'big-integer'
+import { toBigInteger } from '../../spec/long.js'
 import type { DcAddress } from '../rpc.js'
 import { VIDEO_SIZE, type AudioMeta, type PhotoMeta, type UserMeta, type World } from '../world.js'
 
-/** A native bigint as GramJS's `long`. */
-export function long(v: bigint): BigInteger {
-  return bigInt(v.toString())
-}
-
-/** A GramJS `long` (or number) as a native bigint. */
-export function toBigint(v: BigInteger | number | string | bigint): bigint {
-  return typeof v === 'bigint' ? v : BigInt(v.toString())
-}
 
 /** `user` as `viewer` sees it. */
 export function userObject(world: World, viewer: bigint, user: UserMeta, nowSec: number): Api.User {
-  const accessHash = long(world.accessHash(viewer, user.id))
-  if (user.deactivated) return new Api.User({ id: long(user.id), accessHash, deleted: true })
+  const accessHash = toBigInteger(world.accessHash(viewer, user.id))
+  if (user.deactivated) return new Api.User({ id: toBigInteger(user.id), accessHash, deleted: true })
   const newest = user.photoCount > 0 ? world.photoAt(user, 0) : undefined
   // one username → `username`; several (collectible ones) → only `usernames`, as Telegram sends them
   const names = user.usernames
   return new Api.User({
-    id: long(user.id),
+    id: toBigInteger(user.id),
     accessHash,
     self: viewer === user.id ? true : undefined,
     firstName: user.firstName,
@@ -40,7 +30,7 @@ export function userObject(world: World, viewer: bigint, user: UserMeta, nowSec:
     photo:
       newest !== undefined
         ? new Api.UserProfilePhoto({
-            photoId: long(newest.id),
+            photoId: toBigInteger(newest.id),
             dcId: newest.dcId,
             strippedThumb: world.strippedThumb(newest),
             hasVideo: newest.videoStartTs !== undefined ? true : undefined,
@@ -61,8 +51,8 @@ export function photoObject(world: World, photo: PhotoMeta, nowSec: number): Api
     )
   }
   return new Api.Photo({
-    id: long(photo.id),
-    accessHash: long(world.fileAccessHash(photo.id)),
+    id: toBigInteger(photo.id),
+    accessHash: toBigInteger(world.fileAccessHash(photo.id)),
     fileReference: world.fileReference(photo.id, nowSec),
     date: photo.date,
     sizes,
@@ -85,12 +75,12 @@ export function photoObject(world: World, photo: PhotoMeta, nowSec: number): Api
 /** A profile audio document with a file reference issued at `nowSec`. */
 export function audioObject(world: World, audio: AudioMeta, nowSec: number): Api.Document {
   return new Api.Document({
-    id: long(audio.id),
-    accessHash: long(world.fileAccessHash(audio.id)),
+    id: toBigInteger(audio.id),
+    accessHash: toBigInteger(world.fileAccessHash(audio.id)),
     fileReference: world.fileReference(audio.id, nowSec),
     date: audio.date,
     mimeType: 'audio/mpeg',
-    size: long(BigInt(world.audioLength(audio))),
+    size: toBigInteger(BigInt(world.audioLength(audio))),
     dcId: audio.dcId,
     attributes: [
       new Api.DocumentAttributeAudio({ duration: audio.duration, title: audio.title, performer: audio.performer }),

@@ -27,10 +27,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import bigInt from 'big-integer'
 import { Api } from 'telegram'
 import { BinaryReader } from 'telegram/extensions/index.js'
 import { tlobjects } from 'telegram/tl/AllTLObjects.js'
+import { TL } from '../../spec/tl-ids.js'
+import { toBigInteger } from '../../spec/long.js'
 import { RpcError, type CallContext, type DcAddress, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
 import { decryptMessage, encryptMessageParts } from './crypto.js'
 import { Handshake, SALT_LIFETIME_S, type AuthKeyRecord, type AuthKeyStore } from './handshake.js'
@@ -45,18 +46,7 @@ const UPLOAD_FILE = Api.upload.File.CONSTRUCTOR_ID >>> 0
 /** How many past msg_ids a session remembers for duplicate detection. */
 export const SEEN_MSG_IDS = 4096
 
-const C = {
-  msgContainer: 0x73f1f8dc,
-  gzipPacked: 0x3072cfa1,
-  rpcResult: 0xf35c6d01,
-  rpcError: 0x2144ca19,
-  boolTrue: 0x997275b5,
-  boolFalse: 0xbc799737,
-  vector: 0x1cb5c415,
-  msgsAck: 0x62d6b459,
-  msgResendReq: 0x7d861a08,
-  httpWait: 0x9299359f,
-} as const
+const C = TL
 
 /** Counters of one DC that the application layer cannot see. */
 export interface ProtocolCounters {
@@ -130,7 +120,6 @@ function tlUint(v: number): Buffer {
 function tlString(s: string): Buffer {
   return tlBytesOf(Buffer.from(s, 'utf8'))
 }
-const bigOf = (v: bigint): bigInt.BigInteger => bigInt(v.toString())
 
 /**
  * Serializes what an RPC handler returned. An `upload.file` comes back in pieces around its `bytes`, so a file part
@@ -334,9 +323,9 @@ export class ServerConnection {
       // new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long
       this.enqueue(
         new Api.NewSessionCreated({
-          firstMsgId: bigOf(firstMsgId),
-          uniqueId: bigOf(randomBytes(8).readBigInt64LE(0)),
-          serverSalt: bigOf(this.currentSalt(record)),
+          firstMsgId: toBigInteger(firstMsgId),
+          uniqueId: toBigInteger(randomBytes(8).readBigInt64LE(0)),
+          serverSalt: toBigInteger(this.currentSalt(record)),
         }).getBytes(),
         true,
         'other',
@@ -380,7 +369,7 @@ export class ServerConnection {
   private badMsg(msgId: bigint, seqNo: number, code: number): void {
     this.host.counters.badMsgNotifications++
     this.enqueue(
-      new Api.BadMsgNotification({ badMsgId: bigOf(msgId), badMsgSeqno: seqNo, errorCode: code }).getBytes(),
+      new Api.BadMsgNotification({ badMsgId: toBigInteger(msgId), badMsgSeqno: seqNo, errorCode: code }).getBytes(),
       false,
       'response',
     )
@@ -406,10 +395,10 @@ export class ServerConnection {
       this.host.counters.badServerSalts++
       this.enqueue(
         new Api.BadServerSalt({
-          badMsgId: bigOf(msgId),
+          badMsgId: toBigInteger(msgId),
           badMsgSeqno: seqNo,
           errorCode: 48,
-          newServerSalt: bigOf(this.currentSalt(s.record)),
+          newServerSalt: toBigInteger(this.currentSalt(s.record)),
         }).getBytes(),
         false,
         'response',
@@ -481,7 +470,7 @@ export class ServerConnection {
     const s = this.session!
     if (obj instanceof Api.Ping || obj instanceof Api.PingDelayDisconnect) {
       if (obj instanceof Api.PingDelayDisconnect) this.armDisconnect(obj.disconnectDelay)
-      this.enqueue(new Api.Pong({ msgId: bigOf(msgId), pingId: obj.pingId }).getBytes(), true, 'response')
+      this.enqueue(new Api.Pong({ msgId: toBigInteger(msgId), pingId: obj.pingId }).getBytes(), true, 'response')
       return
     }
     if (obj instanceof Api.GetFutureSalts) {
@@ -492,7 +481,7 @@ export class ServerConnection {
       const salts = s.record.salts.slice(0, num)
       this.enqueue(
         Buffer.concat([
-          tlUint(0xae500895),
+          tlUint(C.futureSalts),
           tlLong(msgId),
           tlInt(this.now()),
           tlUint(salts.length),
@@ -515,7 +504,7 @@ export class ServerConnection {
           return 2
         }),
       )
-      this.enqueue(new Api.MsgsStateInfo({ reqMsgId: bigOf(msgId), info: info.toString('latin1') }).getBytes(), true, 'response')
+      this.enqueue(new Api.MsgsStateInfo({ reqMsgId: toBigInteger(msgId), info: info.toString('latin1') }).getBytes(), true, 'response')
       return
     }
     if (obj instanceof Api.DestroySession) {
@@ -627,7 +616,7 @@ export class ServerConnection {
     if (this.closed || s === undefined || record === undefined) return
     if (this.pendingAcks.length > 0) {
       const ids = this.pendingAcks.splice(0)
-      this.enqueue(new Api.MsgsAck({ msgIds: ids.map(bigOf) }).getBytes(), false, 'response')
+      this.enqueue(new Api.MsgsAck({ msgIds: ids.map((id) => toBigInteger(id)) }).getBytes(), false, 'response')
     }
     const items = this.queue.splice(0)
     if (items.length === 0) return

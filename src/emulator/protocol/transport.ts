@@ -15,12 +15,12 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomInt, type Cipher, type Decipher } from 'node:crypto'
 import { crc32 } from 'node:zlib'
+import { MAX_PACKET } from '../../spec/limits.js'
 
 /** The packet framings a client may choose. */
 export type Framing = 'abridged' | 'intermediate' | 'padded' | 'full'
 
-/** Largest packet accepted (the spec sets no number; Telegram's own limit is of this order). */
-export const MAX_PACKET = 16 * 1024 * 1024
+export { MAX_PACKET }
 
 /** Transport error codes (the 4-byte packet sent before closing). */
 export const TRANSPORT_ERROR = {

@@ -52,7 +52,10 @@ describe('package exports', () => {
     }
   })
 
-  it('tg-profile/emulator starts an emulator', async () => {
-    expect(await exportedNames('tg-profile/emulator')).toContain('startEmulator')
+  it('tg-profile/emulator starts an emulator and points a GramJS client at it', async () => {
+    const names = await exportedNames('tg-profile/emulator')
+    for (const name of ['startEmulator', 'readConnectionFile', 'createEmulatorClient', 'loginToEmulator', 'trustEmulatorKey']) {
+      expect(names).toContain(name)
+    }
   })
 })

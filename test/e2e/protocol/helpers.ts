@@ -1,6 +1,6 @@
 import { Api } from 'telegram'
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
-import type { EmulatorConnection } from '../../../src/emulator/connection.js'
+import type { EmulatorConnection } from '../../../src/spec/emulator-connection.js'
 import { RpcError, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../../../src/emulator/rpc.js'
 import type { DcServers } from '../../../src/emulator/server.js'
 import { configObject } from '../../../src/emulator/app/objects.js'

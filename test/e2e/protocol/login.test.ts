@@ -1,7 +1,7 @@
 import { RPCError } from 'telegram/errors/index.js'
 import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { createApiApp } from '../../../src/emulator/app/index.js'
-import type { EmulatorConnection } from '../../../src/emulator/connection.js'
+import type { EmulatorConnection } from '../../../src/spec/emulator-connection.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { createWorld, type World } from '../../../src/emulator/world.js'

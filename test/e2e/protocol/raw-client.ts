@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net'
 import { Api } from 'telegram'
 import { BinaryReader } from 'telegram/extensions/index.js'
 import { readBigIntFromBuffer, readBufferFromBigInt } from 'telegram/Helpers.js'
-import type { EmulatorPublicKey } from '../../../src/emulator/connection.js'
+import type { EmulatorPublicKey } from '../../../src/spec/emulator-connection.js'
 import {
   DH_PRIME,
   aesIgeDecrypt,

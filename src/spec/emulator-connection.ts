@@ -1,10 +1,18 @@
 /**
- * The emulator's connection file: everything a client needs to reach a running emulator and trust it.
+ * The emulator's connection file: everything a client needs to reach a running emulator and trust it. It is the
+ * contract between the emulator (which writes it) and the client (which reads it), so it lives with the spec rather
+ * than on either side.
  * Written by `tg-profile emulator --connection-file F` and by {@link writeConnectionFile}; read by every tg-profile
  * entry point given `--emulator F` / `TG_EMULATOR=F`.
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import type { DcAddress } from './rpc.js'
+
+/** One emulated data centre as clients reach it. */
+export interface DcAddress {
+  readonly id: number
+  readonly host: string
+  readonly port: number
+}
 
 /** The emulator's RSA public key, as clients need it to start the auth-key exchange. */
 export interface EmulatorPublicKey {
