@@ -131,7 +131,7 @@ async function archiveAll(ctx: RunContext, run: RunState, users: AsyncIterable<s
 function summarize(ctx: RunContext, run: RunState, swept: number, started: number, aborted: boolean): ArchiveSummary {
   const stopError = ctx.gate.stopped
   return {
-    ok: run.users.failed === 0 && stopError === undefined && !aborted,
+    complete: run.users.failed === 0 && stopError === undefined && !aborted,
     out: ctx.out,
     users: run.users,
     files: run.files,
