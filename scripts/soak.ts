@@ -116,11 +116,11 @@ function runArchive(emu: RunningEmulator, args: string[], out: string, stallMs: 
     child.stderr.setEncoding('utf8').on('data', (c: string) => (run.stderr += c))
     createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
       if (line === '') return
-      const e = JSON.parse(line) as { type: string; reason?: string; summary?: { ok: boolean } }
+      const e = JSON.parse(line) as { type: string; reason?: string; summary?: { complete: boolean } }
       run.events++
       if (e.type === 'flood-wait') run.floodWaits++
       if (e.type === 'retry') run.retries[e.reason ?? '?'] = (run.retries[e.reason ?? '?'] ?? 0) + 1
-      if (e.type === 'summary') run.summaryOk = e.summary?.ok
+      if (e.type === 'summary') run.summaryOk = e.summary?.complete
     })
     const kill = killAfterMs === undefined ? undefined : setTimeout(() => {
       run.end = 'killed'

@@ -8,9 +8,8 @@ import { link, open, readdir, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { ArchiveLockedError } from '../errors/index.js'
-import { ensureDir, fsyncDir } from './atomic-file.js'
+import { ensureDir, fsyncDir, noHardLinks, removeIfExists } from '../util/atomic-write.js'
 import { LOCK_FILE } from './layout.js'
-import { removeIfExists } from '../util/atomic-write.js'
 
 /** A held lock. */
 export interface ArchiveLock {
@@ -75,12 +74,6 @@ async function readLock(path: string): Promise<LockState | undefined> {
 async function unlinkIfUnchanged(path: string, text: string): Promise<void> {
   if ((await readLock(path))?.text !== text) return
   await removeIfExists(path)
-}
-
-/** link(2) is not supported here (FAT, exFAT, some network and FUSE file systems). */
-function noHardLinks(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code
-  return code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS'
 }
 
 /**

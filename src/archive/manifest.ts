@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { ensureDir, fsyncDir } from './atomic-file.js'
+import { ensureDir, fsyncDir } from '../util/atomic-write.js'
 import { MANIFEST_FILE } from './layout.js'
 import type { FileKind, ManifestRecord } from './types.js'
 

@@ -13,7 +13,7 @@ import type { ProfileClient } from '../client/invoke.js'
 import { forgetGramjsUser } from '../client/session.js'
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import type { ArchiveOptions } from './options.js'
-import { sweepPartialFiles } from './atomic-file.js'
+import { sweepPartialFiles } from './partial-files.js'
 import { systemClock } from './clock.js'
 import { errorJson, RunStopped, type RunContext } from './context.js'
 import { FloodGate } from './flood-gate.js'
@@ -131,7 +131,7 @@ async function archiveAll(ctx: RunContext, run: RunState, users: AsyncIterable<s
 function summarize(ctx: RunContext, run: RunState, swept: number, started: number, aborted: boolean): ArchiveSummary {
   const stopError = ctx.gate.stopped
   return {
-    ok: run.users.failed === 0 && stopError === undefined && !aborted,
+    complete: run.users.failed === 0 && stopError === undefined && !aborted,
     out: ctx.out,
     users: run.users,
     files: run.files,

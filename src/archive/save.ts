@@ -11,7 +11,8 @@ import { NetworkError } from '../errors/index.js'
 import { downloadFile } from '../methods/download-file.js'
 import type { PageFileId } from './file-source.js'
 import { withFreshFileReference } from '../methods/refresh-file-id.js'
-import { ensureDir, openAtomicFile } from './atomic-file.js'
+import { ensureDir } from '../util/atomic-write.js'
+import { openPartialFile } from './partial-files.js'
 import { RunStopped, unixNow, type RunContext } from './context.js'
 import type { Remote } from './list.js'
 import { packetMemory } from './packet-memory.js'
@@ -58,7 +59,7 @@ async function record(ctx: RunContext, file: Remote, bytes: number, sha256: stri
 /** One download attempt with `id`: streamed to a temporary file and hashed, committed when complete. */
 async function download(ctx: RunContext, file: Remote, final: string, id: PageFileId): Promise<{ bytes: number; sha256: string }> {
   if (ctx.stopped()) throw new RunStopped()
-  const target = await openAtomicFile(final)
+  const target = await openPartialFile(final)
   const hash = createHash('sha256')
   try {
     // Only the download holds one of the `concurrency` upload.getFile slots; the fsyncs, rename and manifest

@@ -139,8 +139,11 @@ export type ArchiveEvent =
 
 /** What a run did. */
 export interface ArchiveSummary {
-  /** true when every user was archived and the run was not stopped. */
-  readonly ok: boolean
+  /**
+   * true when every user was archived and the run was neither stopped by a flood wait nor aborted; false leaves a
+   * consistent archive that the same run completes when started again.
+   */
+  readonly complete: boolean
   readonly out: string
   readonly users: { readonly done: number; readonly failed: number; readonly skipped_duplicates: number }
   readonly files: {

@@ -80,7 +80,7 @@ class ProgressLine {
 
 function summaryText(s: ArchiveSummary): string {
   const lines = [
-    `archive ${s.out}: ${s.ok ? 'complete' : s.stopped !== undefined ? 'stopped (resumable)' : 'finished with failures'}`,
+    `archive ${s.out}: ${s.complete ? 'complete' : s.stopped !== undefined ? 'stopped (resumable)' : 'finished with failures'}`,
     `users: ${s.users.done} archived, ${s.users.failed} failed, ${s.users.skipped_duplicates} duplicates skipped`,
     `files: ${s.files.downloaded} downloaded (${formatBytes(s.files.bytes)}), ${s.files.adopted} adopted, ` +
       `${s.files.unchanged} unchanged, ${s.files.gone} newly gone`,
@@ -142,5 +142,5 @@ export async function archiveCommand(
   }
   // Interrupted: the archive is consistent and resumable; the exit status says the run was stopped by the signal.
   if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
-  return summary.ok ? EXIT_OK : EXIT_FAILURE
+  return summary.complete ? EXIT_OK : EXIT_FAILURE
 }

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
-import { link, open, rename, stat, unlink } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import type { FileHandle } from 'node:fs/promises'
 import type { Connected } from '../client/connect.js'
-import { exists } from '../archive/atomic-file.js'
+import { FileExistsError, exists, openAtomicFile } from '../util/atomic-write.js'
 import { downloadFile, fileIdToLocation, findFileId, withFreshFileReference } from '../methods/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { stringOption } from './args.js'
@@ -39,9 +36,8 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 /**
- * `tg-profile download <file_id> [-o PATH] [--force]`: streams the file into a temporary file beside the target,
- * fsyncs it, then links it to the final name (which fails if the name is taken, so nothing is overwritten) or,
- * with `--force`, renames over it. Prints `{"ok":true,"result":{"path":…,"file_size":…}}` (JSON) or the path.
+ * `tg-profile download <file_id> [-o PATH] [--force]`: streams the file into a temporary file beside the target and
+ * commits it atomically under the final name, which must be free unless `--force` allows replacing it. Prints `{"ok":true,"result":{"path":…,"file_size":…}}` (JSON) or the path.
  */
 export async function downloadCommand(
   ctx: CommandContext,
@@ -59,14 +55,13 @@ export async function downloadCommand(
   if (explicit && !force && (await exists(resolve(ctx.io.cwd, output)))) {
     throw new TgProfileError(`${output} already exists (use --force to overwrite)`)
   }
-  const tmp = join(dir, `.tg-profile-download.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  let handle: FileHandle | undefined = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+  // The final name may depend on the content, so the temporary file is named after no final name in particular.
+  const file = await openAtomicFile(join(dir, 'tg-profile-download'))
   let head: Uint8Array | undefined
-  let finalPath: string | undefined
   try {
     const onChunk = async (chunk: Buffer, offset: number): Promise<void> => {
       if (offset === 0) head = chunk.subarray(0, 16)
-      await (handle as FileHandle).write(chunk, 0, chunk.length, offset)
+      await file.write(chunk)
     }
     const call = callOptionsOf(ctx)
     const size = await withClient(ctx, async ({ client }) => {
@@ -77,7 +72,7 @@ export async function downloadCommand(
         async () => {
           if (owner === undefined) return undefined
           const fresh = await findFileId(client, owner, parsed, call)
-          if (fresh !== undefined) await (handle as FileHandle).truncate(0)
+          if (fresh !== undefined) await file.restart()
           return fresh
         },
         { maxRefreshes: 1 },
@@ -85,39 +80,14 @@ export async function downloadCommand(
       if (!done.listed) throw done.error
       return done.value
     })
-    await handle.sync()
-    await handle.close()
-    handle = undefined
-    finalPath = explicit ? resolve(ctx.io.cwd, output) : join(dir, fileId + sniffExtension(head ?? new Uint8Array(), parsed.kind))
-    if (force) {
-      await rename(tmp, finalPath)
-    } else {
-      try {
-        await link(tmp, finalPath)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw new TgProfileError(`${finalPath} already exists (use --force to overwrite)`)
-        }
-        throw error
-      }
-      await unlink(tmp)
-    }
-    await syncDir(dir)
+    const target = explicit ? resolve(ctx.io.cwd, output) : join(dir, fileId + sniffExtension(head ?? new Uint8Array(), parsed.kind))
+    const finalPath = await file.commit({ path: target, replace: force }).catch((error: unknown) => {
+      throw error instanceof FileExistsError ? new TgProfileError(`${target} already exists (use --force to overwrite)`) : error
+    })
     const result = { path: finalPath, file_size: size }
     ctx.io.stdout.write(ctx.json ? formatOk(result) : `${finalPath} (${size} bytes)\n`)
     return EXIT_OK
   } finally {
-    if (handle !== undefined) await handle.close().catch(() => undefined)
-    await unlink(tmp).catch(() => undefined)
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return
-  const d = await open(dir, constants.O_RDONLY)
-  try {
-    await d.sync()
-  } finally {
-    await d.close()
+    await file.abort().catch(() => undefined)
   }
 }

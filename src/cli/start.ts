@@ -105,7 +105,7 @@ async function runJob(
   }
   await printSummary(ctx, summary, users.length)
   if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
-  return summary.ok ? EXIT_OK : EXIT_FAILURE
+  return summary.complete ? EXIT_OK : EXIT_FAILURE
 }
 
 /** On a terminal: one self-overwriting progress line on stderr (users done, files, bytes), cleared at the end. */

@@ -9,12 +9,14 @@
  * The file is loaded once, saved debounced after changes, on {@link EntityCache.flush} and on
  * {@link EntityCache.close}, always atomically (temporary file, fsync, rename, mode 0600).
  */
-import type { BigIntStats } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { Api } from 'telegram'
 import { TgProfileError } from '../errors/index.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
+import { fileVersion, parseCacheFile, readCacheFileLeniently, serializeCacheFile, versionOf } from './entity-cache-file.js'
 import type { ProfileClient } from './invoke.js'
+
+export { ENTITY_CACHE_SUFFIX, entityCachePathFor } from './entity-cache-file.js'
 
 /** What the cache knows about one user. */
 export interface CachedUser {
@@ -36,40 +38,10 @@ export interface EntityCacheOptions {
   saveDelayMs?: number
 }
 
-interface FileShape {
-  version: 1
-  self?: string
-  users: Record<string, { access_hash: string; usernames: string[] }>
-}
-
-const FILE_VERSION = 1
-
 /** The debounce delay grows by this per user known… */
 const SIZE_DELAY_MS_PER_USER = 1
 /** …up to this. */
 const MAX_SIZE_DELAY_MS = 60_000
-
-/** A file's version: inode, size and modification time (a save by any process writes a new file). */
-function versionOf(s: BigIntStats): string {
-  return `${s.ino}:${s.size}:${s.mtimeNs}`
-}
-
-/** The version of the file at `path`, or `undefined` when there is none. */
-async function fileVersion(path: string): Promise<string | undefined> {
-  try {
-    return versionOf(await stat(path, { bigint: true }))
-  } catch {
-    return undefined
-  }
-}
-
-/** The file name used by {@link entityCachePathFor}. */
-export const ENTITY_CACHE_SUFFIX = '.entities.json'
-
-/** The conventional cache path beside a session file: `<session>.entities.json`. */
-export function entityCachePathFor(sessionPath: string): string {
-  return sessionPath + ENTITY_CACHE_SUFFIX
-}
 
 function activeUsernames(user: Api.User): string[] {
   const out = new Set<string>()
@@ -124,14 +96,10 @@ export class EntityCache {
   }
 
   private load(text: string): void {
-    let data: FileShape
     try {
-      data = JSON.parse(text) as FileShape
-      if (data.version !== FILE_VERSION || typeof data.users !== 'object' || data.users === null) throw new Error('shape')
-      if (data.self !== undefined) this.self = BigInt(data.self)
-      for (const [id, entry] of Object.entries(data.users)) {
-        this.put(BigInt(id), BigInt(entry.access_hash), entry.usernames.map((u) => u.toLowerCase()))
-      }
+      const { self, users } = parseCacheFile(text)
+      this.self = self
+      for (const u of users) this.put(u.id, u.accessHash, u.usernames)
     } catch (cause) {
       throw new TgProfileError(`entity cache ${this.path ?? ''} is not a valid cache file; delete it to start over`, {
         cause,
@@ -227,16 +195,6 @@ export class EntityCache {
     this.timer.unref()
   }
 
-  private serialize(): string {
-    const users: FileShape['users'] = {}
-    for (const u of this.byId.values()) {
-      users[u.id.toString()] = { access_hash: u.accessHash.toString(), usernames: [...u.usernames] }
-    }
-    const data: FileShape = { version: FILE_VERSION, users }
-    if (this.self !== undefined) data.self = this.self.toString()
-    return JSON.stringify(data)
-  }
-
   /** Saves now if anything changed since the last save (no-op for in-memory caches). */
   async flush(): Promise<void> {
     if (this.timer !== undefined) {
@@ -253,7 +211,7 @@ export class EntityCache {
       if (this.written === undefined || this.written !== (await fileVersion(path))) await this.mergeFromDisk(path)
       // Until the write succeeds the file may be neither the old version nor the new one: merge next time.
       this.written = undefined
-      this.written = versionOf(await writeFileAtomic(path, this.serialize()))
+      this.written = versionOf(await writeFileAtomic(path, serializeCacheFile(this.self, this.byId.values())))
     })
     this.writing = next.catch(() => undefined)
     try {
@@ -266,25 +224,15 @@ export class EntityCache {
 
   // Adds users saved by another process that this instance does not know; what this instance knows wins.
   private async mergeFromDisk(path: string): Promise<void> {
-    let data: FileShape
-    try {
-      data = JSON.parse(await readFile(path, 'utf8')) as FileShape
-    } catch {
-      // Absent (first save) or unreadable: this instance's state replaces it.
-      return
-    }
-    if (data.version !== FILE_VERSION || typeof data.users !== 'object' || data.users === null) return
-    if (this.self === undefined && typeof data.self === 'string' && /^[0-9]+$/.test(data.self)) this.self = BigInt(data.self)
-    for (const [key, entry] of Object.entries(data.users)) {
-      if (!/^[0-9]+$/.test(key) || typeof entry?.access_hash !== 'string' || !Array.isArray(entry.usernames)) continue
-      const id = BigInt(key)
+    // Absent (first save) or unreadable: this instance's state replaces it.
+    const saved = await readCacheFileLeniently(path)
+    if (saved === undefined) return
+    if (this.self === undefined) this.self = saved.self
+    for (const { id, accessHash, usernames } of saved.users) {
       if (this.byId.has(id)) continue
-      const usernames = entry.usernames
-        .filter((u): u is string => typeof u === 'string')
-        .map((u) => u.toLowerCase())
-        .filter((u) => !this.byUsername.has(u))
-      for (const u of usernames) this.byUsername.set(u, id)
-      this.byId.set(id, { id, accessHash: BigInt(entry.access_hash), usernames })
+      const free = usernames.filter((u) => !this.byUsername.has(u))
+      for (const u of free) this.byUsername.set(u, id)
+      this.byId.set(id, { id, accessHash, usernames: free })
     }
   }
 

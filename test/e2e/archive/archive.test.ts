@@ -33,7 +33,7 @@ describe('archiveProfiles against the emulator', () => {
       concurrency: 6,
       onEvent: (e) => events.push(e),
     })
-    expect(first.ok).toBe(false) // the unknown username failed
+    expect(first.complete).toBe(false) // the unknown username failed
     expect(first.users).toEqual({ done: users.length, failed: 1, skipped_duplicates: 1 })
     const expected = expectedFiles(h.truth, users)
     const records = await checkArchive(h.out, h.truth)
@@ -56,7 +56,7 @@ describe('archiveProfiles against the emulator', () => {
 
     h.emu.resetStats()
     const second = await archiveProfiles(h.client, users, { out: h.out, cache, concurrency: 6 })
-    expect(second.ok).toBe(true)
+    expect(second.complete).toBe(true)
     expect(second.files).toEqual({ downloaded: 0, adopted: 0, unchanged: expected.size, gone: 0, bytes: 0 })
     const stats2 = h.emu.stats()
     const listingCalls = h.truth.users
@@ -121,7 +121,7 @@ describe('archiveProfiles against the emulator', () => {
     const released = packetMemory.stats.released
     h.emu.resetStats()
     const run = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), sizes: 'all', audios: true })
-    expect(run.ok).toBe(true)
+    expect(run.complete).toBe(true)
     // Each part received in pooled memory went back to the pool once written (small parts are plain Buffers).
     const parts = h.emu.stats().callsPerMethod['upload.GetFile'] ?? 0
     expect(packetMemory.stats.released - released).toBeGreaterThan(0)
@@ -156,12 +156,12 @@ describe('archiveProfiles against the emulator', () => {
         if (e.type === 'file-saved') abort.abort()
       },
     })
-    expect(first.ok).toBe(false)
+    expect(first.complete).toBe(false)
     expect(first.users.failed).toBe(0)
     expect(first.files.downloaded).toBeLessThan(expectedFiles(h.truth, users).size)
     await checkArchive(h.out, h.truth)
     const second = await archiveProfiles(h.client, users, { out: h.out, cache })
-    expect(second.ok).toBe(true)
+    expect(second.complete).toBe(true)
     const records = await checkArchive(h.out, h.truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users))
   })
@@ -222,12 +222,12 @@ describe('archiveProfiles against the emulator', () => {
     const cached = (): string[] => ids.filter((id) => internals._entityCache.cacheMap.has(id))
     const rows = (): string[] => ids.filter((id) => [...internals.session._entities].some((r) => String(r[0]) === id))
     const cache = EntityCache.memory()
-    expect((await archiveProfiles(h.client, users, { out: h.out, cache })).ok).toBe(true)
+    expect((await archiveProfiles(h.client, users, { out: h.out, cache })).complete).toBe(true)
     expect(cached()).toEqual([])
     expect(rows()).toEqual([])
     // The access hashes are still at hand: the re-run resolves every user without contacts.resolveUsername.
     h.emu.resetStats()
-    expect((await archiveProfiles(h.client, users, { out: h.out, cache, leanMemory: false })).ok).toBe(true)
+    expect((await archiveProfiles(h.client, users, { out: h.out, cache, leanMemory: false })).complete).toBe(true)
     expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBeUndefined()
     expect(cached()).toEqual(ids)
     expect(rows()).toEqual(ids)
@@ -241,7 +241,7 @@ describe('archiveProfiles against the emulator', () => {
     await expect(archiveProfiles(h.client, users, { out: h.out })).rejects.toThrow(ArchiveLockedError)
     expect(h.emu.stats().callsPerMethod).toEqual({})
     await held.release()
-    expect((await archiveProfiles(h.client, users, { out: h.out })).ok).toBe(true)
+    expect((await archiveProfiles(h.client, users, { out: h.out })).complete).toBe(true)
     expect((await readdir(h.out)).includes('.tg-profile-archive.lock')).toBe(false)
   })
 })

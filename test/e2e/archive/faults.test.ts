@@ -35,7 +35,7 @@ describe('archiveProfiles under faults', () => {
       onEvent: (e) => events.push(e),
     })
     const stats = h.emu.stats()
-    expect(run.ok).toBe(true)
+    expect(run.complete).toBe(true)
     // A window of N requests per wait: P requests that passed started at least ⌈P/N⌉ − 1 waits.
     for (const [method, rule] of Object.entries(floodRules)) {
       const passed = (stats.callsPerMethod[method] ?? 0) - (stats.floodWaitsIssued[method] ?? 0)
@@ -60,7 +60,7 @@ describe('archiveProfiles under faults', () => {
     expect(files.size).toBeGreaterThan(12)
     const run = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), videos: false, concurrency: 4 })
     const stats = h.emu.stats()
-    expect(run.ok).toBe(true)
+    expect(run.complete).toBe(true)
     expect(stats.floodWaitsIssued['photos.GetUserPhotos'] ?? 0).toBeGreaterThanOrEqual(Math.ceil(users.length / 2) - 1)
     expect(stats.floodWaitsIssued['upload.GetFile'] ?? 0).toBeGreaterThanOrEqual(Math.ceil(files.size / 4) - 1)
     expect(stats.requestsDuringFloodWait).toEqual({})
@@ -75,7 +75,7 @@ describe('archiveProfiles under faults', () => {
     expect(expectedFiles(h.truth, users, false).size).toBeGreaterThan(3)
     const cache = EntityCache.memory()
     const run = await archiveProfiles(h.client, users, { out: h.out, cache, videos: false, concurrency: 2, maxFloodWait: 1 })
-    expect(run.ok).toBe(false)
+    expect(run.complete).toBe(false)
     expect(run.stopped).toEqual({ ok: false, error_code: 429, description: expect.stringMatching(/^Too Many Requests: retry after \d+$/), parameters: { retry_after: expect.any(Number) } })
     expect(run.stopped?.parameters?.retry_after).toBeGreaterThan(1)
     expect(run.users.failed).toBe(0)
@@ -104,7 +104,7 @@ describe('archiveProfiles under faults', () => {
       onEvent: (e) => events.push(e),
     })
     expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0 })
-    expect(run.ok).toBe(true)
+    expect(run.complete).toBe(true)
     const stats = h.emu.stats()
     expect(stats.requestsSwallowed).toEqual({ 'photos.GetUserPhotos': 1, 'upload.GetFile': 2 })
     const timedOut = (method: string): number =>
@@ -133,7 +133,7 @@ describe('archiveProfiles under faults', () => {
       onEvent: (e) => { if (process.env['ARCHIVE_DEBUG']) process.stderr.write(`${Date.now()} ${JSON.stringify(e)}\n`) },
     })
     expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0 })
-    expect(run.ok).toBe(true)
+    expect(run.complete).toBe(true)
     const records = await checkArchive(h.out, h.truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users, false))
     expect(run.retries).toBeGreaterThan(0)

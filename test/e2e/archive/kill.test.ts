@@ -93,9 +93,9 @@ describe('tg-profile archive killed with SIGKILL', () => {
     const last = await runArchive(args)
     expect(last.stderr).toBe('')
     expect(last.code).toBe(0)
-    const summary = last.events.at(-1) as unknown as { type: string; summary: { ok: boolean; files: { downloaded: number } } }
+    const summary = last.events.at(-1) as unknown as { type: string; summary: { complete: boolean; files: { downloaded: number } } }
     expect(summary.type).toBe('summary')
-    expect(summary.summary.ok).toBe(true)
+    expect(summary.summary.complete).toBe(true)
     const records = await checkArchive(out, truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expected)
     const files = await listFiles(out)

@@ -42,7 +42,7 @@ describe('archiveProfiles with expiring file references', () => {
       sizes: 'all',
       audios: true,
     })
-    expect(run.ok).toBe(true)
+    expect(run.complete).toBe(true)
     expect(run.files.downloaded).toBe(files + user!.audios.length)
     expect(jumped).toBe(true)
     const stats = h.emu.stats()

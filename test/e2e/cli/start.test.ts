@@ -43,7 +43,7 @@ function expectedFiles(world: WorldFile, only?: ReadonlySet<string>): Map<string
 interface Summary {
   ok: true
   result: {
-    ok: boolean
+    complete: boolean
     users: { done: number; failed: number }
     files: { downloaded: number; unchanged: number; adopted: number; bytes: number }
     rpc: Record<string, number>
@@ -76,7 +76,7 @@ describe('tg-profile start without credentials', () => {
     const summary = JSON.parse(r.stdout) as Summary
     const out = join(dir, 'tg-profile-demo')
     expect(summary.result.manifest).toBe(join(out, 'manifest.ndjson'))
-    expect(summary.result.ok).toBe(true)
+    expect(summary.result.complete).toBe(true)
     expect(summary.result.users).toEqual({ done: demoUsers, failed: 0, skipped_duplicates: 0 })
     expect(summary.result.files.downloaded).toBe(expected.size)
 
@@ -177,6 +177,18 @@ describe('tg-profile start with TG_EMULATOR', () => {
       const onDisk = createHash('sha256').update(await readFile(join(dir, 'arch', path))).digest('hex')
       expect({ path, sha256: onDisk }).toEqual({ path, sha256: want.sha256 })
     }
+  })
+
+  it('prints one envelope whose ok is the only one: the summary says complete', async () => {
+    const truth = emu.world.toFile()
+    const user = truth.users.find((u) => u.account !== true && !u.deactivated && u.usernames.length > 0)!
+    const env = { TG_EMULATOR: join(dir, 'emulator.json'), TG_SESSION_FILE: join(dir, 'session') }
+    const r = await runMain(['start', `@${user.usernames[0]!}`, '--out', 'envelope'], { cwd: dir, env })
+    expect(r.code).toBe(0)
+    const printed = JSON.parse(r.stdout) as { ok: boolean; result: Record<string, unknown> }
+    expect(printed.ok).toBe(true)
+    expect(Object.keys(printed.result)).not.toContain('ok')
+    expect(printed.result.complete).toBe(true)
   })
 
   it('asks for users (exit 2) when none are given', async () => {

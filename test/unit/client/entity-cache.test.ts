@@ -178,6 +178,18 @@ describe('EntityCache shared by two processes', () => {
     await Promise.all([a.close(), b.close()])
   })
 
+  it('still saves when another writer left an entry it cannot read, keeping the readable ones', async () => {
+    const path = join(dir, 'cache.json')
+    const a = await EntityCache.open(path)
+    const users = { '5': { access_hash: 'not a number', usernames: [] }, '6': { access_hash: '66', usernames: ['six'] } }
+    await writeFile(path, JSON.stringify({ version: 1, users }))
+    a.set(1n, 11n)
+    await a.flush()
+    const saved = JSON.parse(await readFile(path, 'utf8')) as { users: Record<string, unknown> }
+    expect(saved.users).toEqual({ '1': { access_hash: '11', usernames: [] }, '6': { access_hash: '66', usernames: ['six'] } })
+    await a.close()
+  })
+
   it('waits longer before saving a large cache: a save rewrites every user', async () => {
     const path = join(dir, 'cache.json')
     const users: Record<string, { access_hash: string; usernames: string[] }> = {}

@@ -1,12 +1,8 @@
-import { mkdtemp, readFile, readdir, readlink, rm, writeFile, mkdir, stat } from 'node:fs/promises'
+import { lstat, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile, mkdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  FileExistsError,
-  openAtomicFile,
-  sweepPartialFiles,
-  type CommitStep,
-} from '../../../src/archive/atomic-file.js'
+import { openPartialFile, sweepPartialFiles } from '../../../src/archive/partial-files.js'
+import { FileExistsError, type CommitStep } from '../../../src/util/atomic-write.js'
 
 let out: string
 beforeEach(async () => {
@@ -33,9 +29,9 @@ async function descriptorsOf(path: string): Promise<number | undefined> {
   return n
 }
 
-describe('openAtomicFile', () => {
+describe('openPartialFile', () => {
   it('writes chunks under a temporary name and renames on commit', async () => {
-    const file = await openAtomicFile(join(out, '42', '7_c.jpg'))
+    const file = await openPartialFile(join(out, '42', '7_c.jpg'))
     expect(file.tempPath).toBe(join(out, '42', '.7_c.jpg.tgp-partial'))
     await file.write(Buffer.from('hello '))
     await file.write(Buffer.from('world'))
@@ -49,7 +45,7 @@ describe('openAtomicFile', () => {
   it.each<CommitStep>(['sync', 'close', 'rename'])(
     'leaves no file under the final name when it crashes before %s',
     async (step) => {
-      const file = await openAtomicFile(join(out, '42', '7_c.jpg'), {
+      const file = await openPartialFile(join(out, '42', '7_c.jpg'), {
         beforeStep: (s) => {
           if (s === step) throw new Crash(s)
         },
@@ -68,7 +64,7 @@ describe('openAtomicFile', () => {
   )
 
   it('has the complete file under the final name when it crashes after the rename', async () => {
-    const file = await openAtomicFile(join(out, '42', '7_c.jpg'), {
+    const file = await openPartialFile(join(out, '42', '7_c.jpg'), {
       beforeStep: (s) => {
         if (s === 'sync-dir') throw new Crash(s)
       },
@@ -83,7 +79,7 @@ describe('openAtomicFile', () => {
 
   it('never overwrites an existing final file', async () => {
     await writeFile(join(out, '42', '7_c.jpg'), 'precious')
-    const file = await openAtomicFile(join(out, '42', '7_c.jpg'))
+    const file = await openPartialFile(join(out, '42', '7_c.jpg'))
     await file.write(Buffer.from('new'))
     await expect(file.commit()).rejects.toEqual(new FileExistsError(join(out, '42', '7_c.jpg')))
     await file.abort()
@@ -92,7 +88,7 @@ describe('openAtomicFile', () => {
   })
 
   it('abort removes the temporary file only', async () => {
-    const file = await openAtomicFile(join(out, '42', '9.mp3'))
+    const file = await openPartialFile(join(out, '42', '9.mp3'))
     await file.write(Buffer.from('abc'))
     await file.abort()
     await file.abort()
@@ -101,9 +97,19 @@ describe('openAtomicFile', () => {
 
   it('truncates a stale temporary file left by a crash', async () => {
     await writeFile(join(out, '42', '.7_c.jpg.tgp-partial'), 'stale stale stale')
-    const file = await openAtomicFile(join(out, '42', '7_c.jpg'))
+    const file = await openPartialFile(join(out, '42', '7_c.jpg'))
     await file.write(Buffer.from('fresh'))
     await file.commit()
+    expect(await readFile(join(out, '42', '7_c.jpg'), 'utf8')).toBe('fresh')
+  })
+  it('replaces a symlink at the partial name instead of writing through it', async () => {
+    await writeFile(join(out, 'precious.txt'), 'precious')
+    await symlink(join(out, 'precious.txt'), join(out, '42', '.7_c.jpg.tgp-partial'))
+    const file = await openPartialFile(join(out, '42', '7_c.jpg'))
+    await file.write(Buffer.from('fresh'))
+    await file.commit()
+    expect(await readFile(join(out, 'precious.txt'), 'utf8')).toBe('precious')
+    expect((await lstat(join(out, '42', '7_c.jpg'))).isFile()).toBe(true)
     expect(await readFile(join(out, '42', '7_c.jpg'), 'utf8')).toBe('fresh')
   })
 })
