@@ -6,4 +6,6 @@
 import './gramjs-container-fix.js'
 import './gramjs-bad-key-fix.js'
 import './gramjs-reconnect-fix.js'
+// after the reconnect fix: its invoke runs first, so a failed first connect is retried as a whole connect
+import './gramjs-first-connect-fix.js'
 import './gramjs-forget.js'

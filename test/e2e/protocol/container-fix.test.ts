@@ -4,7 +4,7 @@ import { createEmulatorClient, type EmulatorTelegramClient } from '../../../src/
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { RpcError, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../../../src/emulator/rpc.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
-import { TestApp, connectionFor, silent } from './helpers.js'
+import { TestApp, connectOrThrow, connectionFor, silent } from './helpers.js'
 import { within } from '../../helpers/within.js'
 
 /** Answers help.getNearestDc with an error and help.getCountriesList normally, both in the same instant. */
@@ -45,7 +45,7 @@ describe('GramJS with tg-profile loaded', () => {
   it('settles every answer of a container holding an rpc_error (GramJS 2.26 dropped the ones after it)', async () => {
     client = createEmulatorClient(connectionFor(servers), { connectionRetries: 1, autoReconnect: false, baseLogger: silent() })
     client.floodSleepThreshold = 0
-    await client.connect()
+    await connectOrThrow(client)
     const failing = client.invoke(new Api.help.GetNearestDc())
     const answered = client.invoke(new Api.help.GetCountriesList({ langCode: 'en', hash: 0 }))
     await expect(failing).rejects.toBeInstanceOf(RPCError)

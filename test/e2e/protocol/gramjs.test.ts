@@ -4,7 +4,7 @@ import { RPCError } from 'telegram/errors/index.js'
 import { createEmulatorClient, type EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
-import { TestApp, connectionFor, silent } from './helpers.js'
+import { TestApp, connectOrThrow, connectionFor, silent } from './helpers.js'
 
 const rsaKey = generateRsaKeyPair()
 
@@ -38,7 +38,7 @@ describe('an unmodified GramJS TelegramClient against the DC servers', () => {
       autoReconnect: false,
       baseLogger: silent(),
     })
-    await client.connect()
+    await connectOrThrow(client)
     const nearest = await client.invoke(new Api.help.GetNearestDc())
     expect(nearest).toBeInstanceOf(Api.NearestDc)
     expect(nearest.thisDc).toBe(2)
@@ -61,7 +61,7 @@ describe('an unmodified GramJS TelegramClient against the DC servers', () => {
       autoReconnect: false,
       baseLogger: silent(),
     })
-    await client.connect()
+    await connectOrThrow(client)
     const err = await client.invoke(new Api.help.GetAppConfig({ hash: 0 })).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RPCError)
     expect((err as RPCError).code).toBe(400)
@@ -74,7 +74,7 @@ describe('an unmodified GramJS TelegramClient against the DC servers', () => {
       autoReconnect: false,
       baseLogger: silent(),
     })
-    await client.connect()
+    await connectOrThrow(client)
     const [a, b, list] = await Promise.all([
       client.invoke(new Api.help.GetNearestDc()),
       client.invoke(new Api.help.GetNearestDc()),
@@ -93,7 +93,7 @@ describe('an unmodified GramJS TelegramClient against the DC servers', () => {
       autoReconnect: false,
       baseLogger: silent(),
     })
-    await client.connect()
+    await connectOrThrow(client)
     const id = [...servers.authKeys.get(2)!.keys()][0]!
     expect(servers.authKeys.get(4)!.has(id)).toBe(false)
   })
@@ -104,7 +104,7 @@ describe('an unmodified GramJS TelegramClient against the DC servers', () => {
       autoReconnect: false,
       baseLogger: silent(),
     })
-    await first.connect()
+    await connectOrThrow(first)
     const saved = first.session.save() as unknown as string
     await first.destroy()
     client = createEmulatorClient(connectionFor(servers), {
@@ -113,7 +113,7 @@ describe('an unmodified GramJS TelegramClient against the DC servers', () => {
       autoReconnect: false,
       baseLogger: silent(),
     })
-    await client.connect()
+    await connectOrThrow(client)
     expect((await client.invoke(new Api.help.GetNearestDc())).thisDc).toBe(2)
     const c = servers.counters()[2]!
     expect(c.connections).toBe(2)

@@ -47,3 +47,13 @@ export function connectionFor(servers: DcServers, homeDcId = 2): EmulatorConnect
     accounts: [account],
   }
 }
+
+/**
+ * Connects `client` (GramJS's `connect()`, which answers `false` rather than throwing when every attempt fails) and
+ * fails with the failed attempt's own error, so that a test shows why it could not connect.
+ */
+export async function connectOrThrow(client: { connect(): Promise<boolean> }): Promise<void> {
+  if (await client.connect()) return
+  const cause = (client as unknown as { _sender?: { tgProfileConnectError?: unknown } })._sender?.tgProfileConnectError
+  throw new Error(`connect() failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`)
+}

@@ -9,7 +9,7 @@ import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
 import { loginToEmulator } from '../../../src/client/emulator.js'
 import { startEmulator } from '../../../src/emulator/index.js'
 import { emulatorTestClient } from '../emulator/helpers.js'
-import { TestApp, connectionFor, silent } from './helpers.js'
+import { TestApp, connectOrThrow, connectionFor, silent } from './helpers.js'
 import { startCuttingProxy, type CuttingProxy } from './cutting-proxy.js'
 import { within } from '../../helpers/within.js'
 
@@ -58,7 +58,7 @@ describe('GramJS with tg-profile loaded, when its connection drops', () => {
     servers = await startDcServers({ dcIds: [1, 2], app, rsaKey: generateRsaKeyPair() })
     proxy = await startCuttingProxy(servers)
     client = emulatorTestClient({ ...connectionFor(servers), dcs: proxy.dcs }, { connectionRetries: 1, baseLogger: silent() })
-    await client.connect()
+    await connectOrThrow(client)
   })
 
   afterEach(async () => {

@@ -5,7 +5,7 @@ import { createEmulatorClient, type EmulatorTelegramClient } from '../../../src/
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import type { CallContext, RpcAnswer, TlRequest } from '../../../src/emulator/rpc.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'
-import { TestApp, connectionFor, silent } from './helpers.js'
+import { TestApp, connectOrThrow, connectionFor, silent } from './helpers.js'
 import { RawClient, encryptFor, openServerPacket, parse, rawHandshake, type RawMessage } from './raw-client.js'
 
 const rsaKey = generateRsaKeyPair()
@@ -177,7 +177,7 @@ describe('service messages', () => {
 
   it('answers a fast query while a slow one on the same connection is still running', async () => {
     gram = createEmulatorClient(connectionFor(servers), { connectionRetries: 1, autoReconnect: false, baseLogger: silent() })
-    await gram.connect()
+    await connectOrThrow(gram)
     let slowDone = false
     const slow = gram.invoke(new Api.help.GetAppConfig({ hash: 0 })).then((r) => {
       slowDone = true
