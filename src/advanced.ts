@@ -36,6 +36,7 @@ export { MultiDcSession, attachDcKeys, loadDcKeys, saveDcKeys, dcKeysPathFor } f
 
 // Process-wide knobs a long archive run benefits from (see docs/internals.md).
 export { keepYoungGenerationSmall } from './archive/memory.js'
+// The GramJS fixes and speedups, version-checked (importing tg-profile already applies them; see docs/internals.md).
 export { install as installGramjsSpeedups } from './gramjs/install.js'
 
 // The error description table behind every Bot API error text.
