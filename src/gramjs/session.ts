@@ -23,6 +23,8 @@ export class PortSafeStringSession extends StringSession {
    * run. Here a peer has one row, the newest.
    */
   override processEntities(tlo: unknown): void {
+    // A GramJS whose session lacks these members keeps its own rows.
+    if (typeof this._entitiesToRows !== 'function' || !(this._entities instanceof Set)) return super.processEntities(tlo)
     for (const row of this._entitiesToRows(tlo)) {
       const id = String(row[0])
       const old = this.rowOf.get(id)

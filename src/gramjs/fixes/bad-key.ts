@@ -21,11 +21,15 @@ export function authKeyRejected(request: unknown): RPCError {
  * GramJS never settles them once it stops reading that connection.
  */
 export function rejectPendingRequests(sender: unknown): void {
-  const internals = senderInternals(sender)
-  const pending = [...internals._pendingState.values(), ...internals._sendQueue._pendingStates]
-  internals._pendingState.clear()
-  internals._sendQueue._pendingStates = []
-  internals._sendQueue.clear()
+  // Also called outside the fix (dc-keys retires a connection): a GramJS without these members loses nothing here.
+  const internals: Partial<SenderInternals> = senderInternals(sender)
+  const { _pendingState: sent, _sendQueue: queue } = internals
+  const pending = [...(sent?.values() ?? []), ...(queue?._pendingStates ?? [])]
+  sent?.clear()
+  if (queue !== undefined) {
+    queue._pendingStates = []
+    queue.clear()
+  }
   for (const state of pending) state.reject(authKeyRejected(state.request))
 }
 
