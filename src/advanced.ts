@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import './client/gramjs-fixes.js'
+import './gramjs/installed.js'
 
 // Argument normalizers and the limits they enforce.
 export {
@@ -36,7 +36,8 @@ export { MultiDcSession, attachDcKeys, loadDcKeys, saveDcKeys, dcKeysPathFor } f
 
 // Process-wide knobs a long archive run benefits from (see docs/internals.md).
 export { keepYoungGenerationSmall } from './archive/memory.js'
-export { installGramjsSpeedups } from './archive/gramjs-speedups.js'
+// The GramJS fixes and speedups, version-checked (importing tg-profile already applies them; see docs/internals.md).
+export { install as installGramjsSpeedups } from './gramjs/install.js'
 
 // The error description table behind every Bot API error text.
 export { DESCRIPTIONS, USER_NOT_CACHED_HINT, tooManyRequests } from './errors/index.js'

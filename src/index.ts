@@ -11,7 +11,7 @@
 // GramJS 2.26 leaves requests unsettled forever in cases real Telegram triggers (an rpc_error inside a
 // msg_container; transport error -404 for an unknown auth key; a reconnect that drops queued requests):
 // importing tg-profile patches them before any client connects. Import tg-profile before creating your client.
-import './client/gramjs-fixes.js'
+import './gramjs/installed.js'
 
 // Operations (client first, options last).
 export {

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import type { Api } from 'telegram'
-import { forgetRequest } from '../client/gramjs-forget.js'
+import { forgetRequest } from '../gramjs/fixes/forget.js'
 import { requestName } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, NetworkError, TimeoutError, toBotApiError } from '../errors/index.js'

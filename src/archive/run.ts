@@ -7,10 +7,10 @@
  * Every RPC goes through one {@link FloodGate} (GramJS never sleeps on a flood wait by itself: its
  * `floodSleepThreshold` is set to 0 for the run) and through a retry loop for network failures and 5xx answers.
  */
-import '../client/gramjs-fixes.js'
+import '../gramjs/installed.js'
 import { getEntityCache } from '../client/entity-cache.js'
 import type { ProfileClient } from '../client/invoke.js'
-import { forgetGramjsUser } from '../client/session.js'
+import { forgetGramjsUser } from '../gramjs/session.js'
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import type { ArchiveOptions } from './options.js'
 import { sweepPartialFiles } from './partial-files.js'
@@ -18,11 +18,10 @@ import { systemClock } from './clock.js'
 import { errorJson, RunStopped, type RunContext } from './context.js'
 import { FloodGate } from './flood-gate.js'
 import { floodSeconds, GatedClient, Limit } from './gated-client.js'
-import { installGramjsSpeedups } from './gramjs-speedups.js'
 import { acquireArchiveLock } from './lock.js'
 import { Manifest } from './manifest.js'
 import { MemoryPacer, gcFunction, keepYoungGenerationSmall } from './memory.js'
-import { packetMemory } from './packet-memory.js'
+import { packetMemory } from '../gramjs/speedups/packet-memory.js'
 import type { ArchiveEvent, ArchiveSummary } from './types.js'
 import { archiveListed, reportFailure, resolveAndList, type RunState } from './user.js'
 
@@ -158,7 +157,6 @@ export async function archiveProfiles(
   users: AsyncIterable<string> | Iterable<string>,
   options: ArchiveOptions,
 ): Promise<ArchiveSummary> {
-  installGramjsSpeedups()
   const started = (options.clock ?? systemClock).now()
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8))
   const lock = await acquireArchiveLock(options.out)

@@ -15,7 +15,7 @@ import { ensureDir } from '../util/atomic-write.js'
 import { openPartialFile } from './partial-files.js'
 import { RunStopped, unixNow, type RunContext } from './context.js'
 import type { Remote } from './list.js'
-import { packetMemory } from './packet-memory.js'
+import { packetMemory } from '../gramjs/speedups/packet-memory.js'
 import type { FileRecord } from './types.js'
 
 /** What saving one file did: downloaded it, adopted a complete file already there, or skipped it (no longer listed). */

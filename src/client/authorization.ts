@@ -6,13 +6,14 @@
 import { Api } from 'telegram'
 import type { TelegramClient } from 'telegram'
 import { BotApiError, NetworkError, toBotApiError } from '../errors/index.js'
+import { lastConnectError } from '../gramjs/fixes/reconnect.js'
 
 /** Connects `client` unless it is connected; every attempt failing is a {@link NetworkError}. */
 export async function connectClient(client: TelegramClient): Promise<void> {
   if (client.connected === true) return
   if (await client.connect()) return
   // The failed attempt's own error, kept by the reconnect fix, says why.
-  const cause = (client as unknown as { _sender?: { tgProfileConnectError?: unknown } })._sender?.tgProfileConnectError
+  const cause = lastConnectError(client)
   throw new NetworkError('Network error: could not connect to Telegram', cause === undefined ? {} : { cause })
 }
 

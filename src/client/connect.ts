@@ -18,7 +18,8 @@ import { Logger } from 'telegram/extensions/index.js'
 import { LogLevel } from 'telegram/extensions/Logger.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import '../tl/index.js'
-import './gramjs-fixes.js'
+import '../gramjs/installed.js'
+import { closeExportedSenders } from '../gramjs/senders.js'
 import { readConnectionFile, type EmulatorConnection } from '../spec/emulator-connection.js'
 import { NotLoggedInError } from '../errors/index.js'
 import { checkCallOptions, connectTimeoutMs, withDeadline } from './deadline.js'
@@ -29,8 +30,7 @@ import { loadConfig, requireApiCredentials } from './config.js'
 import type { LoadConfigOptions, TgProfileConfig } from './config.js'
 import { redact, registerSecret } from './redact.js'
 import { readSessionFile, writeSessionFile } from './session.js'
-import { MultiDcSession, attachDcKeys, dcKeysPathFor, isAuthKeyUnregistered, loadDcKeys, saveDcKeys, type GramjsClient } from './dc-keys.js'
-import { installGramjsSpeedups } from '../archive/gramjs-speedups.js'
+import { MultiDcSession, attachDcKeys, dcKeysPathFor, isAuthKeyUnregistered, loadDcKeys, saveDcKeys } from './dc-keys.js'
 
 /** Options of {@link connect} and {@link openClient}. Unset fields come from the environment / `.env`. */
 export interface ConnectOptions extends LoadConfigOptions {
@@ -90,8 +90,6 @@ export function gramjsLogger(verbose: boolean, sink: { write(chunk: string): unk
  * Does not require authorization.
  */
 export async function openClient(options: ConnectOptions = {}): Promise<Omit<Connected, 'close' | 'cache'>> {
-  // Before the client's first socket: a socket opened earlier keeps GramJS's own receive path.
-  installGramjsSpeedups()
   const config = loadConfig(options)
   const params = {
     baseLogger: gramjsLogger(options.verbose === true, options.logSink),
@@ -134,16 +132,7 @@ export async function openClient(options: ConnectOptions = {}): Promise<Omit<Con
  * keeps the process alive. We clear those timers and disconnect those senders ourselves.
  */
 export async function shutdownClient(client: TelegramClient): Promise<void> {
-  const internals = client as unknown as GramjsClient
-  for (const timer of internals._exportedSenderReleaseTimeouts?.values() ?? []) clearTimeout(timer)
-  internals._exportedSenderReleaseTimeouts?.clear()
-  const senders = [...(internals._exportedSenderPromises?.values() ?? [])]
-  await Promise.all(
-    senders.map(async (promise) => {
-      const sender = await promise.catch(() => undefined)
-      await sender?.disconnect().catch(() => undefined)
-    }),
-  )
+  await closeExportedSenders(client)
   await client.destroy().catch(() => undefined)
 }
 

@@ -21,10 +21,10 @@
 import bigInt from 'big-integer'
 import { RPCError } from 'telegram/errors/index.js'
 import { AuthKey } from 'telegram/crypto/AuthKey.js'
-import type { Api } from 'telegram'
-import { authKeyRejected, rejectPendingRequests } from './gramjs-bad-key-fix.js'
+import { exportedSenderKey, retireExportedSender, routeOtherDcRequests } from '../gramjs/senders.js'
+import { PortSafeStringSession } from '../gramjs/session.js'
 import { registerSecret } from './redact.js'
-import { PortSafeStringSession, readPrivateFile } from './session.js'
+import { readPrivateFile } from './session.js'
 import { removeIfExists, writeFileAtomic } from '../util/atomic-write.js'
 
 /** The file name suffix used by {@link dcKeysPathFor}. */
@@ -142,46 +142,9 @@ interface DcKeyState {
 
 const states = new WeakMap<object, DcKeyState>()
 
-/** The GramJS `MTProtoSender` internals used here. */
-export interface GramjsSender {
-  authKey?: AuthKey
-  dcId?: number
-  addStateToQueue(state: { request: unknown; reject(error: unknown): void }): void
-  disconnect(): Promise<void>
-}
-
-/** The GramJS `TelegramClient` internals used here and by `shutdownClient` (its connections to other DCs). */
-export interface GramjsClient {
-  session: unknown
-  invoke(request: Api.AnyRequest, dcId?: number): Promise<unknown>
-  invokeWithSender?(request: Api.AnyRequest, sender: GramjsSender): Promise<unknown>
-  getSender?(dcId: number): Promise<GramjsSender>
-  _exportedSenderPromises?: Map<number, Promise<GramjsSender | undefined>>
-  _exportedSenderReleaseTimeouts?: Map<number, NodeJS.Timeout>
-}
-
 /** A 401 `AUTH_KEY_UNREGISTERED` from GramJS: the key is not (or no longer) logged in on that DC. */
 export function isAuthKeyUnregistered(error: unknown): boolean {
   return error instanceof RPCError && error.errorMessage === 'AUTH_KEY_UNREGISTERED'
-}
-
-/**
- * Takes DC `dcId`'s connection out of use, so the next request there opens and authorizes a new one. Unlike GramJS's
- * `_cleanupExportedSender`, the requests in flight on it, and any still about to be queued on it, are settled (401, as
- * the DC would answer them) instead of being left without an answer when it disconnects; their callers send them
- * again.
- */
-async function retireSender(gramjs: GramjsClient, dcId: number): Promise<void> {
-  const promise = gramjs._exportedSenderPromises?.get(dcId)
-  gramjs._exportedSenderPromises?.delete(dcId)
-  const timer = gramjs._exportedSenderReleaseTimeouts?.get(dcId)
-  if (timer !== undefined) clearTimeout(timer)
-  gramjs._exportedSenderReleaseTimeouts?.delete(dcId)
-  const sender = await promise?.catch(() => undefined)
-  if (sender === undefined) return
-  sender.addStateToQueue = (state): void => state.reject(authKeyRejected(state.request))
-  rejectPendingRequests(sender)
-  await sender.disconnect().catch(() => undefined)
 }
 
 /**
@@ -194,21 +157,16 @@ async function retireSender(gramjs: GramjsClient, dcId: number): Promise<void> {
  *   more, on a new connection authorized by export/import. GramJS itself keeps using the refused key.
  */
 export function attachDcKeys(client: object): void {
-  const gramjs = client as GramjsClient
-  if (!(gramjs.session instanceof MultiDcSession)) throw new TypeError('attachDcKeys: the client session must be a MultiDcSession')
+  const session = (client as { session?: unknown }).session
+  if (!(session instanceof MultiDcSession)) throw new TypeError('attachDcKeys: the client session must be a MultiDcSession')
   if (states.has(client)) return
-  const session = gramjs.session
   const state: DcKeyState = { session, proven: new Map(), generation: new Map(), retiring: new Map() }
   states.set(client, state)
-
-  const currentSender = async (dcId: number): Promise<GramjsSender | undefined> =>
-    gramjs._exportedSenderPromises?.get(dcId)?.catch(() => undefined)
-
-  const guarded = async (dcId: number, send: () => Promise<unknown>, again: () => Promise<unknown>): Promise<unknown> => {
+  routeOtherDcRequests(client, () => session.dcId, async (dcId, send, again) => {
     const generation = state.generation.get(dcId) ?? 0
     try {
       const result = await send()
-      const key = (await currentSender(dcId))?.authKey
+      const key = await exportedSenderKey(client, dcId)
       if (key !== undefined && (state.generation.get(dcId) ?? 0) === generation) state.proven.set(dcId, key)
       return result
     } catch (error) {
@@ -217,27 +175,12 @@ export function attachDcKeys(client: object): void {
         state.generation.set(dcId, generation + 1)
         state.proven.delete(dcId)
         session.setAuthKey(undefined, dcId)
-        state.retiring.set(dcId, retireSender(gramjs, dcId))
+        state.retiring.set(dcId, retireExportedSender(client, dcId))
       }
       await state.retiring.get(dcId)
       return again()
     }
-  }
-
-  const invoke = gramjs.invoke.bind(client)
-  gramjs.invoke = (request: Api.AnyRequest, dcId?: number): Promise<unknown> => {
-    if (dcId === undefined || dcId === session.dcId) return invoke(request, dcId)
-    return guarded(dcId, () => invoke(request, dcId), () => invoke(request, dcId))
-  }
-  const invokeWithSender = gramjs.invokeWithSender?.bind(client)
-  const getSender = gramjs.getSender?.bind(client)
-  if (invokeWithSender !== undefined && getSender !== undefined) {
-    gramjs.invokeWithSender = (request: Api.AnyRequest, sender: GramjsSender): Promise<unknown> => {
-      const dcId = sender.dcId
-      if (dcId === undefined || dcId === session.dcId) return invokeWithSender(request, sender)
-      return guarded(dcId, () => invokeWithSender(request, sender), async () => invokeWithSender(request, await getSender(dcId)))
-    }
-  }
+  })
 }
 
 /**
@@ -249,10 +192,8 @@ export async function provenDcKeys(client: object): Promise<Map<number, AuthKey>
   const out = new Map<number, AuthKey>()
   if (state === undefined) return out
   for (const [dcId, key] of state.session.otherDcKeys) out.set(dcId, key)
-  const senders = (client as GramjsClient)._exportedSenderPromises
   for (const [dcId, key] of state.proven) {
-    const sender = await senders?.get(dcId)?.catch(() => undefined)
-    if (sender?.authKey === key && key.getKey() !== undefined) out.set(dcId, key)
+    if ((await exportedSenderKey(client, dcId)) === key && key.getKey() !== undefined) out.set(dcId, key)
   }
   return out
 }

@@ -3,10 +3,9 @@
  * host and port (GramJS otherwise dials port 80/443 whatever the session says), and log in as a test account.
  */
 import { connectClient, isAuthorized } from './authorization.js'
-import bigInt from 'big-integer'
 import { TelegramClient } from 'telegram'
-import './gramjs-fixes.js'
-import { _serverKeys } from 'telegram/crypto/RSA.js'
+import '../gramjs/installed.js'
+import { trustServerKey } from '../gramjs/server-keys.js'
 import { ConnectionTCPFull, type Connection } from 'telegram/network/index.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import type { TelegramClientParams } from 'telegram/client/telegramBaseClient.js'
@@ -17,8 +16,7 @@ import type { DcAddress, EmulatorAccount, EmulatorConnection } from '../spec/emu
  * when targeting that emulator.
  */
 export function trustEmulatorKey(connection: Pick<EmulatorConnection, 'publicKey'>): void {
-  const { n, e, fingerprint } = connection.publicKey
-  _serverKeys.set(bigInt(fingerprint).toString(), { n: bigInt(n, 16), e })
+  trustServerKey(connection.publicKey)
 }
 
 type ConnectionClass = typeof Connection

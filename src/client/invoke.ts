@@ -4,7 +4,7 @@
  */
 import type { Api } from 'telegram'
 import { untilAborted, withDeadline } from './deadline.js'
-import { forgetRequest } from './gramjs-forget.js'
+import { forgetRequest } from '../gramjs/fixes/forget.js'
 import type { CallOptions } from './deadline.js'
 
 /**

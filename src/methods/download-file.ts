@@ -5,7 +5,7 @@ import type { CallOptions } from '../client/deadline.js'
 import { homeDcId, invokeRequest } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, FILE_REFERENCE_HINT, isFileReferenceError } from '../errors/index.js'
-import { packetMemory } from '../archive/packet-memory.js'
+import { packetMemory } from '../gramjs/speedups/packet-memory.js'
 import { fileIdToLocation } from './file-location.js'
 import { getFileWindowError, MAX_PART_SIZE, PART_ALIGNMENT } from '../spec/limits.js'
 

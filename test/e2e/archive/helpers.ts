@@ -8,7 +8,7 @@ import { shutdownClient } from '../../../src/client/connect.js'
 import { generateRsaKeyPair, type RsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type WorldFile } from '../../../src/emulator/index.js'
 import type { FileRecord, ManifestRecord } from '../../../src/archive/types.js'
-import { installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
+import { install } from '../../../src/gramjs/install.js'
 
 let sharedKey: RsaKeyPair | undefined
 /** One RSA key per test file: generating it is the slow part of starting an emulator. */
@@ -28,7 +28,7 @@ export interface Harness {
 export async function startHarness(options: EmulatorOptions): Promise<Harness> {
   const emu = await startEmulator({ rsaKey: rsaKey(), ...options })
   // As the command line does before it connects: every connection, the home DC's too, reads through the speedups.
-  installGramjsSpeedups()
+  install()
   // GramJS's ping loop would keep Jest alive up to 10 s after destroy (see emulatorTestClient).
   const client = emulatorTestClient(emu.connection, { connectionRetries: 5 })
   const out = await mkdtemp(join(tmpdir(), 'tgp-archive-'))

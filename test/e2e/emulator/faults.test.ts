@@ -204,7 +204,7 @@ describe('emulator faults', () => {
       const bad = new Api.InputUser({ userId: bigInt(h.users[0]!.id), accessHash: bigInt(1) })
       // sent in one container; the four answers are ready in the same tick and leave in one msg_container. Stock
       // GramJS stops reading a container at the first rpc_error (the rest never resolve); the library's
-      // src/client/gramjs-container-fix.ts, applied by the emulator glue, makes this pass.
+      // src/gramjs/fixes/container.ts, installed by the emulator glue, makes this pass.
       const settled = await Promise.allSettled([
         h.client.invoke(new Api.users.GetFullUser({ id: bad })),
         h.client.invoke(new Api.help.GetNearestDc()),

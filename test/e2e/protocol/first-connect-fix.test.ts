@@ -1,7 +1,7 @@
 import { Api } from 'telegram'
 import type { EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { shutdownClient } from '../../../src/client/connect.js'
-import { gramjsFirstConnectFixApplied } from '../../../src/client/gramjs-first-connect-fix.js'
+import { gramjsFirstConnectFixApplied } from '../../../src/gramjs/fixes/first-connect.js'
 import { NetworkError } from '../../../src/errors/index.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import { startDcServers, type DcServers } from '../../../src/emulator/server.js'

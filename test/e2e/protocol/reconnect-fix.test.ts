@@ -1,7 +1,7 @@
 import { Api } from 'telegram'
 import type { EmulatorTelegramClient } from '../../../src/client/emulator.js'
 import { shutdownClient } from '../../../src/client/connect.js'
-import { gramjsReconnectFixApplied } from '../../../src/client/gramjs-reconnect-fix.js'
+import { gramjsReconnectFixApplied } from '../../../src/gramjs/fixes/reconnect.js'
 import { NetworkError, toBotApiError } from '../../../src/errors/index.js'
 import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
 import type { CallContext, RpcAnswer, RpcApp, TlRequest } from '../../../src/emulator/rpc.js'

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AuthKey } from 'telegram/crypto/AuthKey.js'
 import { MultiDcSession, dcKeysPathFor, loadDcKeys } from '../../../src/client/dc-keys.js'
-import { PortSafeStringSession } from '../../../src/client/session.js'
+import { PortSafeStringSession } from '../../../src/gramjs/session.js'
 import { SessionFileError } from '../../../src/errors/index.js'
 
 async function keyOf(bytes: Buffer): Promise<AuthKey> {

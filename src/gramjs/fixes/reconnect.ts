@@ -23,73 +23,18 @@
  * its DC connects it again first (`TelegramClient.invoke`), so a client outlives a server or network that was away
  * for longer than its `connectionRetries`, as Telegram's own apps reconnect when the network returns.
  *
- * Like the other fixes, this patches the prototype once, on import, before any client connects.
+ * Like the other fixes, this patches the prototypes once, from `install()`, before any client connects.
  */
-import { TelegramClient } from 'telegram'
-import { MTProtoSender } from 'telegram/network/index.js'
-import { NetworkError } from '../errors/network-error.js'
-
-interface RequestState {
-  request: { classType?: string }
-  reject(error: unknown): void
-}
-
-interface ConnectionParams {
-  ip: string
-  port: number
-  dcId: number
-  loggers: unknown
-  proxy: unknown
-  testServers: boolean
-  socket: unknown
-}
-
-interface GramjsConnection {
-  _ip: string
-  _port: number
-  _dcId: number
-  _log: unknown
-  _proxy: unknown
-  _testServers: boolean
-  constructor: new (params: ConnectionParams) => GramjsConnection
-}
-
-interface SenderInternals {
-  _dcId: number
-  _isMainSender: boolean
-  _userConnected: boolean
-  isConnecting: boolean
-  _retries: number
-  _connection: GramjsConnection
-  _client: { networkSocket: unknown; _errorHandler?: (error: unknown) => Promise<void> }
-  _log: { warn(message: string): void }
-  _pendingState: { values(): RequestState[]; clear(): void }
-  _sendQueue: { _pendingStates: RequestState[]; prepend(states: RequestState[]): void; clear(): void }
-  _state: { reset(): void }
-  _autoReconnectCallback?: () => Promise<void>
-  isReconnecting: boolean
-  userDisconnected: boolean
-  _disconnect(): Promise<void>
-  connect(connection: GramjsConnection, force: boolean): Promise<boolean>
-  send(request: unknown): Promise<unknown>
-  addStateToQueue(state: RequestState): void
-  _reconnect(): Promise<void>
-  disconnect(): Promise<void>
-  __tgProfileReconnectFix?: true
-  /** The error of the latest failed connect attempt. */
-  tgProfileConnectError?: unknown
-  _connect(): Promise<void>
-  /** Every connect attempt failed (not a disconnect the user asked for): the next request reconnects it. */
-  tgProfileGaveUp?: boolean
-  /** The reconnect a request started on a sender that had given up, shared by requests arriving meanwhile. */
-  tgProfileReopening?: Promise<void>
-}
-
-interface ClientInternals {
-  _sender?: SenderInternals
-  getSender(dcId: number): Promise<SenderInternals>
-  invoke(request: unknown, dcId?: number, otherSender?: unknown): Promise<unknown>
-}
+import { NetworkError } from '../../errors/network-error.js'
+import {
+  clientInternals,
+  clientPrototype,
+  senderPrototype,
+  type ClientInternals,
+  type ConnectionInternals,
+  type RequestState,
+  type SenderInternals,
+} from '../internals.js'
 
 /**
  * Every request of `sender` (a GramJS `MTProtoSender`) not yet settled, whether sent or still queued, oldest first.
@@ -112,6 +57,14 @@ export function notConnected(dcId: number): NetworkError {
   return new NetworkError(`not connected to DC ${dcId}`)
 }
 
+/**
+ * The error of the latest failed connect attempt of `client`'s home connection (GramJS logs it and drops it; the fix
+ * keeps it), to say why `connect()` returned `false`.
+ */
+export function lastConnectError(client: object): unknown {
+  return clientInternals(client)._sender?.tgProfileConnectError
+}
+
 /** Settles every request of `sender` with `error`; nothing would ever send them. */
 function rejectAll(sender: SenderInternals, error: NetworkError): void {
   const pending = unsettledRequests(sender)
@@ -124,10 +77,36 @@ function rejectAll(sender: SenderInternals, error: NetworkError): void {
 const disconnected = (sender: SenderInternals): boolean =>
   sender.userDisconnected && !sender._userConnected && !sender.isConnecting
 
-const proto = MTProtoSender.prototype as unknown as SenderInternals
-if (proto.__tgProfileReconnectFix !== true) {
+type ReconnectMarks = { __tgProfileReconnectFix?: true }
+const proto = senderPrototype<ReconnectMarks>()
+
+/** Patches `MTProtoSender.prototype` and `TelegramClient.prototype.invoke` (once; later calls do nothing). */
+export function installReconnectFix(): void {
+  if (proto.__tgProfileReconnectFix === true) return
   proto.__tgProfileReconnectFix = true
-  const { connect, send, addStateToQueue, _connect } = proto
+  patchSenderConnect()
+  const { send, addStateToQueue, disconnect } = proto
+  proto.disconnect = async function (this: SenderInternals): Promise<void> {
+    this.tgProfileGaveUp = false
+    return disconnect.call(this)
+  }
+  proto.send = function (this: SenderInternals, request: unknown): Promise<unknown> {
+    if (disconnected(this)) return Promise.reject(notConnected(this._dcId))
+    return send.call(this, request)
+  }
+  proto.addStateToQueue = function (this: SenderInternals, state: RequestState): void {
+    if (disconnected(this)) state.reject(notConnected(this._dcId))
+    else addStateToQueue.call(this, state)
+  }
+  proto._reconnect = async function (this: SenderInternals): Promise<void> {
+    if (await connectAgain(this)) await this._autoReconnectCallback?.()
+  }
+  patchClientInvoke()
+}
+
+/** `_connect` keeps its error, `connect` settles every request when all attempts failed. */
+function patchSenderConnect(): void {
+  const { connect, _connect } = proto
   // GramJS logs a failed attempt's error and drops it: kept, it becomes the cause of the failure reported.
   proto._connect = async function (this: SenderInternals): Promise<void> {
     try {
@@ -138,7 +117,7 @@ if (proto.__tgProfileReconnectFix !== true) {
       throw error
     }
   }
-  proto.connect = async function (this: SenderInternals, connection: GramjsConnection, force: boolean): Promise<boolean> {
+  proto.connect = async function (this: SenderInternals, connection: ConnectionInternals, force: boolean): Promise<boolean> {
     const connected = await connect.call(this, connection, force)
     // Connected again by any path (GramJS's own retry of another DC's connection, the user's connect()).
     if (connected) this.tgProfileGaveUp = false
@@ -154,22 +133,6 @@ if (proto.__tgProfileReconnectFix !== true) {
       if (!this._isMainSender) throw error
     }
     return connected
-  }
-  const { disconnect } = proto
-  proto.disconnect = async function (this: SenderInternals): Promise<void> {
-    this.tgProfileGaveUp = false
-    return disconnect.call(this)
-  }
-  proto.send = function (this: SenderInternals, request: unknown): Promise<unknown> {
-    if (disconnected(this)) return Promise.reject(notConnected(this._dcId))
-    return send.call(this, request)
-  }
-  proto.addStateToQueue = function (this: SenderInternals, state: RequestState): void {
-    if (disconnected(this)) state.reject(notConnected(this._dcId))
-    else addStateToQueue.call(this, state)
-  }
-  proto._reconnect = async function (this: SenderInternals): Promise<void> {
-    if (await connectAgain(this)) await this._autoReconnectCallback?.()
   }
 }
 
@@ -226,8 +189,10 @@ function reopen(sender: SenderInternals): Promise<void> {
   return sender.tgProfileReopening
 }
 
-const clientProto = TelegramClient.prototype as unknown as ClientInternals & { __tgProfileReopenFix?: true }
-if (clientProto.__tgProfileReopenFix !== true) {
+/** A request for a sender that gave up connects it again first (see the module comment). */
+function patchClientInvoke(): void {
+  const clientProto = clientPrototype<{ __tgProfileReopenFix?: true }>()
+  if (clientProto.__tgProfileReopenFix === true) return
   clientProto.__tgProfileReopenFix = true
   const { invoke } = clientProto
   clientProto.invoke = async function (this: ClientInternals, request: unknown, dcId?: number, otherSender?: unknown): Promise<unknown> {
@@ -238,7 +203,7 @@ if (clientProto.__tgProfileReopenFix !== true) {
   }
 }
 
-/** Whether the fix is in place (importing this module applies it). */
+/** Whether the fix is in place. */
 export function gramjsReconnectFixApplied(): boolean {
   return proto.__tgProfileReconnectFix === true
 }

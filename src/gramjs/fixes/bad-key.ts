@@ -6,23 +6,10 @@
  * Here those requests are rejected with 401 `AUTH_KEY_UNREGISTERED`, which the one error table turns into
  * `401 Unauthorized` ("log in again").
  *
- * Like the container fix, this patches the prototype once, on import, before any client connects.
+ * Like the container fix, this patches the prototype once, from `install()`, before any client connects.
  */
 import { RPCError } from 'telegram/errors/index.js'
-import { MTProtoSender } from 'telegram/network/index.js'
-
-interface PendingRequest {
-  request: unknown
-  reject(error: unknown): void
-}
-
-interface SenderInternals {
-  _isMainSender: boolean
-  _pendingState: { values(): PendingRequest[]; clear(): void }
-  _sendQueue: { _pendingStates: PendingRequest[]; clear(): void }
-  _handleBadAuthKey(shouldSkipForMain?: boolean): void
-  __tgProfileBadKeyFix?: true
-}
+import { senderInternals, senderPrototype, type SenderInternals } from '../internals.js'
 
 /** The error every request of a connection whose auth key the server rejected is settled with. */
 export function authKeyRejected(request: unknown): RPCError {
@@ -34,16 +21,22 @@ export function authKeyRejected(request: unknown): RPCError {
  * GramJS never settles them once it stops reading that connection.
  */
 export function rejectPendingRequests(sender: unknown): void {
-  const internals = sender as SenderInternals
-  const pending = [...internals._pendingState.values(), ...internals._sendQueue._pendingStates]
-  internals._pendingState.clear()
-  internals._sendQueue._pendingStates = []
-  internals._sendQueue.clear()
+  // Also called outside the fix (dc-keys retires a connection): a GramJS without these members loses nothing here.
+  const internals: Partial<SenderInternals> = senderInternals(sender)
+  const { _pendingState: sent, _sendQueue: queue } = internals
+  const pending = [...(sent?.values() ?? []), ...(queue?._pendingStates ?? [])]
+  sent?.clear()
+  if (queue !== undefined) {
+    queue._pendingStates = []
+    queue.clear()
+  }
   for (const state of pending) state.reject(authKeyRejected(state.request))
 }
 
-const proto = MTProtoSender.prototype as unknown as SenderInternals
-if (proto.__tgProfileBadKeyFix !== true) {
+/** Patches `MTProtoSender.prototype._handleBadAuthKey` (once; later calls do nothing). */
+export function installBadKeyFix(): void {
+  const proto = senderPrototype<{ __tgProfileBadKeyFix?: true }>()
+  if (proto.__tgProfileBadKeyFix === true) return
   proto.__tgProfileBadKeyFix = true
   const original = proto._handleBadAuthKey
   proto._handleBadAuthKey = function (this: SenderInternals, shouldSkipForMain = false): void {

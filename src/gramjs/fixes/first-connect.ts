@@ -14,25 +14,13 @@
  * and fails with that error if connecting fails again. A client that connected once is left to GramJS and the
  * reconnect fix.
  *
- * Like the other fixes, this patches the prototype once, on import, before any client connects.
+ * Like the other fixes, this patches the prototype once, from `install()`, before any client connects. It is
+ * installed after the reconnect fix, so that its `invoke` runs first.
  */
-import { TelegramClient } from 'telegram'
-import { connectFailed } from './gramjs-reconnect-fix.js'
+import { clientPrototype, type ClientInternals, type Deferred } from '../internals.js'
+import { connectFailed } from './reconnect.js'
 
-interface SenderView {
-  _dcId: number
-  _retries: number
-  isConnected(): boolean
-  disconnect(): Promise<void>
-  tgProfileConnectError?: unknown
-}
-
-/** GramJS's `Deferred`: what `connect()` resolves and `invoke` waits for. */
-interface Deferred {
-  readonly promise: Promise<void>
-  resolve(): void
-  reject(error: unknown): void
-}
+const proto = clientPrototype<{ __tgProfileFirstConnectFix?: true }>()
 
 function deferred(): Deferred {
   let resolve!: () => void
@@ -43,19 +31,6 @@ function deferred(): Deferred {
   })
   return { promise, resolve, reject }
 }
-
-interface ClientInternals {
-  _sender?: SenderView
-  _connectedDeferred: Deferred
-  connect(): Promise<boolean>
-  invoke(request: unknown, dcId?: number, otherSender?: unknown): Promise<unknown>
-  /** A `connect()` of this client has succeeded: `_connectedDeferred` is resolved for good. */
-  tgProfileConnectedOnce?: boolean
-  /** The `connect()` under way, if any. */
-  tgProfileConnecting?: Promise<boolean>
-}
-
-const proto = TelegramClient.prototype as unknown as ClientInternals & { __tgProfileFirstConnectFix?: true }
 
 const connectedOnce = (client: ClientInternals): boolean => client.tgProfileConnectedOnce === true
 
@@ -75,23 +50,28 @@ function settleWaiting(client: ClientInternals): void {
   waiting.reject(failure(client))
 }
 
-if (proto.__tgProfileFirstConnectFix !== true) {
+/** GramJS's `connect()`, and what a failed first one leaves settled (see the module comment). */
+async function connectOnce(client: ClientInternals, connect: () => Promise<boolean>): Promise<boolean> {
+  let connected = await connect.call(client)
+  const sender = client._sender
+  // `false` also means "already connected": after a failed first connect, GramJS's keep-alive may have connected
+  // the sender by itself, with no initConnection and nothing resolved; it is connected again the way connect() does
+  if (!connected && !connectedOnce(client) && sender?.isConnected() === true) {
+    await sender.disconnect()
+    connected = await connect.call(client)
+  }
+  if (connected) client.tgProfileConnectedOnce = true
+  else if (!connectedOnce(client)) settleWaiting(client)
+  return connected
+}
+
+/** Applies the fix (once; later calls do nothing). */
+export function installFirstConnectFix(): void {
+  if (proto.__tgProfileFirstConnectFix === true) return
   proto.__tgProfileFirstConnectFix = true
   const { connect, invoke } = proto
   proto.connect = function (this: ClientInternals): Promise<boolean> {
-    const attempt = (async (): Promise<boolean> => {
-      let connected = await connect.call(this)
-      const sender = this._sender
-      // `false` also means "already connected": after a failed first connect, GramJS's keep-alive may have connected
-      // the sender by itself, with no initConnection and nothing resolved; it is connected again the way connect() does
-      if (!connected && this.tgProfileConnectedOnce !== true && sender?.isConnected() === true) {
-        await sender.disconnect()
-        connected = await connect.call(this)
-      }
-      if (connected) this.tgProfileConnectedOnce = true
-      else if (this.tgProfileConnectedOnce !== true) settleWaiting(this)
-      return connected
-    })()
+    const attempt = connectOnce(this, connect)
     this.tgProfileConnecting = attempt
     const clear = (): void => {
       if (this.tgProfileConnecting === attempt) this.tgProfileConnecting = undefined
@@ -101,14 +81,14 @@ if (proto.__tgProfileFirstConnectFix !== true) {
   }
   proto.invoke = async function (this: ClientInternals, request: unknown, dcId?: number, otherSender?: unknown): Promise<unknown> {
     // A client whose first connect failed (and that is not connecting now) connects before it sends.
-    if (this.tgProfileConnectedOnce !== true && this._sender !== undefined && this.tgProfileConnecting === undefined) {
+    if (!connectedOnce(this) && this._sender !== undefined && this.tgProfileConnecting === undefined) {
       if (!(await this.connect()) && !connectedOnce(this)) throw failure(this)
     }
     return invoke.call(this, request, dcId, otherSender)
   }
 }
 
-/** Whether the fix is in place (importing this module applies it). */
+/** Whether the fix is in place. */
 export function gramjsFirstConnectFixApplied(): boolean {
   return proto.__tgProfileFirstConnectFix === true
 }

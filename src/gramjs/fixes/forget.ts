@@ -6,20 +6,9 @@
  * which also ends GramJS's own `invoke` for it. A request given up on before GramJS queued it (while the connection
  * to its DC was still being made) is refused when GramJS gets to queueing it.
  *
- * Like the other fixes, this patches `MTProtoSender` once, on import, before any client connects.
+ * Like the other fixes, this patches `MTProtoSender` once, from `install()`, before any client connects.
  */
-import { MTProtoSender } from 'telegram/network/index.js'
-
-interface RequestState {
-  request: unknown
-  msgId?: unknown
-  reject(reason: unknown): void
-}
-
-interface SenderInternals {
-  _pendingState?: { values(): RequestState[]; delete(msgId: unknown): void }
-  _sendQueue?: { _queue: (RequestState | undefined)[] }
-}
+import { clientInternals, senderPrototype, type RequestState, type SenderInternals } from '../internals.js'
 
 /**
  * Requests given up on before GramJS queued them: the reasons, one per abandoned call, oldest first. The same
@@ -28,21 +17,18 @@ interface SenderInternals {
  */
 const forgotten = new WeakMap<object, unknown[]>()
 
-interface SenderProto {
-  addStateToQueue(state: RequestState): void
-  __tgProfileForget?: true
-}
-
-const proto = MTProtoSender.prototype as unknown as SenderProto
-if (proto.__tgProfileForget !== true) {
+/** Patches `MTProtoSender.prototype.addStateToQueue` (once; later calls do nothing). */
+export function installForgetFix(): void {
+  const proto = senderPrototype<{ __tgProfileForget?: true }>()
+  if (proto.__tgProfileForget === true) return
   proto.__tgProfileForget = true
   const { addStateToQueue } = proto
-  proto.addStateToQueue = function (this: SenderProto, state: RequestState): void {
+  proto.addStateToQueue = function (this: SenderInternals, state: RequestState): void {
     const request = state.request
     const reasons = typeof request === 'object' && request !== null ? forgotten.get(request) : undefined
     if (reasons !== undefined && reasons.length > 0) {
       const reason = reasons.shift()
-      if (reasons.length === 0) forgotten.delete(request as object)
+      if (reasons.length === 0) forgotten.delete(request)
       state.reject(reason)
       return
     }
@@ -50,20 +36,16 @@ if (proto.__tgProfileForget !== true) {
   }
 }
 
-interface ClientInternals {
-  _sender?: SenderInternals
-  _exportedSenderPromises?: Map<number, Promise<SenderInternals | undefined>>
-  session?: { dcId?: number }
-}
-
 /**
  * Removes `request` from the connection it was given to (the home DC's, or `dcId`'s) and settles it with `reason`.
  * Does nothing for a client that is not a GramJS `TelegramClient`, or a request already settled.
  */
 export async function forgetRequest(client: object, request: object, dcId: number | undefined, reason: unknown): Promise<void> {
-  const internals = client as ClientInternals
-  const home = dcId === undefined || dcId === internals.session?.dcId
-  const sender = home ? internals._sender : await internals._exportedSenderPromises?.get(dcId)?.catch(() => undefined)
+  const internals = clientInternals(client)
+  const home = dcId === undefined || dcId === (internals.session as { dcId?: number } | undefined)?.dcId
+  const found = home ? internals._sender : await internals._exportedSenderPromises?.get(dcId)?.catch(() => undefined)
+  // Any object may stand for a client here: nothing of the sender is taken for granted.
+  const sender: Partial<SenderInternals> | undefined = found
   if (sender === undefined) {
     refuseWhenQueued(request, reason)
     return

@@ -5,25 +5,18 @@
  * answers sent with it and those requests never settled. Here each inner message is processed, and the first error
  * is rethrown afterwards (the receive loop still sees it, e.g. AUTH_KEY_UNREGISTERED).
  *
- * GramJS binds its handlers when a sender is constructed, so this must run before any client connects: importing
- * this module applies it once.
+ * GramJS binds its handlers when a sender is constructed, so this must run before any client connects: `install()`
+ * applies it once.
  */
-import { MTProtoSender } from 'telegram/network/index.js'
+import { senderPrototype, type SenderInternals } from '../internals.js'
 
-interface Message {
-  obj: { messages: readonly unknown[] }
-}
+const proto = senderPrototype<{ __tgProfileContainerFix?: true }>()
 
-interface SenderInternals {
-  _processMessage(message: unknown): Promise<void>
-  _handleContainer(message: Message): Promise<void>
-  __tgProfileContainerFix?: true
-}
-
-const proto = MTProtoSender.prototype as unknown as SenderInternals
-if (proto.__tgProfileContainerFix !== true) {
+/** Patches `MTProtoSender.prototype._handleContainer` (once; later calls do nothing). */
+export function installContainerFix(): void {
+  if (proto.__tgProfileContainerFix === true) return
   proto.__tgProfileContainerFix = true
-  proto._handleContainer = async function (this: SenderInternals, message: Message): Promise<void> {
+  proto._handleContainer = async function (this: SenderInternals, message): Promise<void> {
     let failure: { error: unknown } | undefined
     for (const inner of message.obj.messages) {
       try {
@@ -36,7 +29,7 @@ if (proto.__tgProfileContainerFix !== true) {
   }
 }
 
-/** Whether the fix is in place (importing this module applies it). */
+/** Whether the fix is in place. */
 export function gramjsContainerFixApplied(): boolean {
   return proto.__tgProfileContainerFix === true
 }

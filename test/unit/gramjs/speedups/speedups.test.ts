@@ -4,15 +4,16 @@ import { createServer, type AddressInfo, type Socket } from 'node:net'
 import 'telegram'
 import { Api } from 'telegram'
 import bigInt from 'big-integer'
-import { decryptIgeInPlace, installGramjsSpeedups } from '../../../src/archive/gramjs-speedups.js'
-import { packetMemory } from '../../../src/archive/packet-memory.js'
-import { authKeyIdOf, encryptMessage } from '../../../src/emulator/protocol/crypto.js'
-import { within } from '../../helpers/within.js'
+import { installSpeedups } from '../../../../src/gramjs/speedups/index.js'
+import { decryptIgeInPlace } from '../../../../src/gramjs/speedups/ige.js'
+import { packetMemory } from '../../../../src/gramjs/speedups/packet-memory.js'
+import { authKeyIdOf, encryptMessage } from '../../../../src/emulator/protocol/crypto.js'
+import { within } from '../../../helpers/within.js'
 
 const require = createRequire(import.meta.url)
 const Helpers = require('telegram/Helpers.js') as { convertToLittle: (w: Uint32Array) => Buffer; crc32: (b: Buffer) => number }
 type IgeClass = new (key: Buffer, iv: Buffer) => { encryptIge(b: Buffer): Buffer; decryptIge(b: Buffer): Buffer }
-// Read at call time, like GramJS's MTProtoState does: installGramjsSpeedups replaces the module's class.
+// Read at call time, like GramJS's MTProtoState does: installSpeedups replaces the module's class.
 const igeModule = require('telegram/crypto/IGE.js') as { IGE: IgeClass }
 const StockIge = igeModule.IGE
 const { FullPacketCodec } = require('telegram/network/connection/TCPFull.js') as {
@@ -94,7 +95,7 @@ describe('GramJS speedups', () => {
     // One more still connecting: GramJS looks up `receive` only once the TCP connection is made, after the install.
     connectingSocket = new PromisedNetSockets()
     const connecting = connectingSocket.connect((earlyServer.address() as AddressInfo).port, '127.0.0.1')
-    installGramjsSpeedups()
+    installSpeedups()
     await connecting
   })
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { BLOCK_SIZE, PacketMemory, ReceiveQueue } from '../../../src/archive/packet-memory.js'
+import { BLOCK_SIZE, PacketMemory, ReceiveQueue } from '../../../../src/gramjs/speedups/packet-memory.js'
 
 describe('PacketMemory', () => {
   it('gives small packets plain Buffers and file-part sizes pooled memory of their size class', () => {
