@@ -16,8 +16,9 @@ import { startDcServers, type DcServers } from './server.js'
 import type { EmulatorStats } from './stats.js'
 import { createWorld, type World, type WorldMedia } from './world.js'
 
-/** The `api_id` / `api_hash` published in the connection file (the emulator accepts any non-zero id). */
+/** The `api_id` published in the connection file (the emulator accepts any non-zero id). */
 export const EMULATOR_API_ID = 94575
+/** The `api_hash` published in the connection file, with {@link EMULATOR_API_ID}. */
 export const EMULATOR_API_HASH = 'a3406de8d171bb422bb6ddf3bbd800e2'
 
 /** Options of {@link startEmulator}; every fault is off by default. */

@@ -31,6 +31,7 @@ export interface WorldVideoSize extends WorldFileEntry {
   readonly videoStartTs?: number
 }
 
+/** A profile photo (static or animated): its id as a decimal string, upload date, DC and sizes. */
 export interface WorldPhoto {
   readonly id: string
   readonly date: number
@@ -39,6 +40,7 @@ export interface WorldPhoto {
   readonly videoSizes: readonly WorldVideoSize[]
 }
 
+/** A song on a user's profile (`users.getSavedMusic`), with its document id as a decimal string. */
 export interface WorldAudio extends WorldFileEntry {
   readonly id: string
   readonly date: number
@@ -50,6 +52,7 @@ export interface WorldAudio extends WorldFileEntry {
   readonly title: string
 }
 
+/** A user of the world: names, usernames, profile photos (newest first) and profile audios (profile order). */
 export interface WorldUser {
   readonly id: number
   readonly firstName: string
