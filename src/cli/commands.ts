@@ -18,7 +18,7 @@ import { startCommand } from './start.js'
 import { audiosTable, formatTable, photosTable, printResult } from './output.js'
 import { EXIT_OK, callOptionsOf, connectOptionsOf } from './run.js'
 import { withDeadline } from '../client/deadline.js'
-import { toBotApiUser } from './user.js'
+import { toBotApiUser } from '../botapi/user.js'
 import type { CommandContext, CommandHandler } from './run.js'
 
 /** Connects as the configured account for one command and always closes (session + entity cache saved). */

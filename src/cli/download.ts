@@ -5,27 +5,10 @@ import { FileExistsError, exists, openAtomicFile } from '../util/atomic-write.js
 import { downloadFile, fileIdToLocation, findFileId, withFreshFileReference } from '../methods/index.js'
 import { TgProfileError } from '../errors/index.js'
 import { stringOption } from './args.js'
-import { formatOk } from './envelope.js'
+import { formatOk } from '../botapi/envelope.js'
+import { sniffExtension } from '../botapi/sniff.js'
 import { EXIT_OK, callOptionsOf } from './run.js'
 import type { CommandContext } from './run.js'
-
-/** The extension for a downloaded file, from its first bytes (a file id does not carry the MIME type). */
-export function sniffExtension(head: Uint8Array, kind: 'photo' | 'document' | 'documentThumbnail'): string {
-  const ascii = (from: number, to: number): string => Buffer.from(head.subarray(from, to)).toString('latin1')
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return '.jpg'
-  if (ascii(4, 8) === 'ftyp') {
-    const brand = ascii(8, 12)
-    return brand.startsWith('M4A') ? '.m4a' : '.mp4'
-  }
-  if (ascii(0, 3) === 'ID3') return '.mp3'
-  if (head[0] === 0xff && head[1] !== undefined && (head[1] & 0xe0) === 0xe0) return '.mp3'
-  if (ascii(0, 4) === 'OggS') return '.ogg'
-  if (ascii(0, 4) === 'fLaC') return '.flac'
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WAVE') return '.wav'
-  if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return '.png'
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return '.webp'
-  return kind === 'document' ? '.bin' : '.jpg'
-}
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

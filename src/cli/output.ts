@@ -1,5 +1,5 @@
 import type { Audio, PhotoSize, UserProfileAudios, UserProfilePhotos } from '../botapi/types.js'
-import { formatOk } from './envelope.js'
+import { formatOk } from '../botapi/envelope.js'
 import type { CommandContext } from './run.js'
 
 /** Prints `result` as the Bot API envelope (JSON mode) or with `table` (terminal). */

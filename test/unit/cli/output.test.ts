@@ -1,4 +1,4 @@
-import { sniffExtension } from '../../../src/cli/download.js'
+import { sniffExtension } from '../../../src/botapi/sniff.js'
 import { audiosTable, formatTable, photosTable } from '../../../src/cli/output.js'
 
 const bytes = (...parts: (string | number[])[]): Uint8Array =>

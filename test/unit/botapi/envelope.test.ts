@@ -1,4 +1,4 @@
-import { formatError, formatOk } from '../../../src/cli/envelope.js'
+import { formatError, formatOk } from '../../../src/botapi/envelope.js'
 import { BotApiError } from '../../../src/errors/index.js'
 
 describe('formatOk', () => {
