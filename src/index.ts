@@ -58,6 +58,10 @@ export type {
   UserCounts,
 } from './archive/types.js'
 
+// The Bot-API-compatible HTTP endpoint (`tg-profile serve`).
+export { startServer, loadServeToken, tokenPathFor } from './serve/index.js'
+export type { ServeOptions, RunningServer, LoadServeTokenOptions, ServeToken } from './serve/index.js'
+
 // Bot API types and the pure mappers.
 export type { PhotoSize, UserProfilePhotos, Audio, UserProfileAudios, ProfileVideoSize } from './botapi/types.js'
 export { toPhotoSizes, toProfileVideoSizes, toUserProfilePhotos } from './botapi/photo.js'

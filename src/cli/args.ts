@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 
 /** The subcommands `tg-profile` knows. */
-export const COMMANDS = ['login', 'whoami', 'photos', 'audios', 'download', 'archive', 'emulator', 'start'] as const
+export const COMMANDS = ['login', 'whoami', 'photos', 'audios', 'download', 'archive', 'emulator', 'start', 'serve'] as const
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number]
 
@@ -54,6 +54,12 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     'internal-error-rate': { type: 'string' },
   },
   start: { out: { type: 'string' } },
+  serve: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'allow-remote': { type: 'boolean' },
+    'new-token': { type: 'boolean' },
+  },
 }
 
 /** How many positional arguments each command takes: [min, max]. */
@@ -66,6 +72,7 @@ const POSITIONALS: Record<CommandName, [number, number]> = {
   archive: [0, Number.POSITIVE_INFINITY],
   emulator: [0, 0],
   start: [0, Number.POSITIVE_INFINITY],
+  serve: [0, 0],
 }
 
 /** A parsed command line. */

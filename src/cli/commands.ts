@@ -15,6 +15,7 @@ import { downloadCommand } from './download.js'
 import { emulatorCommand } from './emulator.js'
 import { loginCommand } from './login.js'
 import { startCommand } from './start.js'
+import { serveCommand } from './serve.js'
 import { audiosTable, formatTable, photosTable, printResult } from './output.js'
 import { EXIT_OK, callOptionsOf, connectOptionsOf } from './run.js'
 import { withDeadline } from '../client/deadline.js'
@@ -94,4 +95,5 @@ export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
   archive: (ctx) => archiveCommand(ctx, withClient),
   emulator: (ctx) => emulatorCommand(ctx, () => abortion(ctx.signal)),
   start: (ctx) => startCommand(ctx),
+  serve: (ctx) => serveCommand(ctx, () => abortion(ctx.signal)),
 }

@@ -25,6 +25,7 @@ Commands:
   archive [users...]    archive profile photos of many users into a folder
   emulator              run the loopback MTProto emulator
   start                 the demo: archive the emulator's users (or Telegram's, with credentials)
+  serve                 the Bot API's profile methods over HTTP, answered by the account
 
 <user> is @username, username, a t.me link or a numeric id.
 Run "tg-profile <command> --help" for a command's options.
@@ -115,6 +116,18 @@ With --emulator FILE / TG_EMULATOR, or with credentials (TG_API_ID, TG_API_HASH 
 given as arguments from that emulator / from Telegram.
 
   --out DIR   archive folder (default ./tg-profile-demo)
+`,
+  serve: `Usage: tg-profile serve [--host HOST] [--port PORT] [--allow-remote] [--new-token]
+
+Answers getMe, getUserProfilePhotos, getUserProfileAudios and getFile at http://HOST:PORT/bot<token>/<method>
+and downloads at /file/bot<token>/<file_path>, as the Bot API does, from the logged-in account. The token is made
+on the first run, stored beside the session (mode 0600) and shown once on stderr. Without Telegram credentials
+it runs on an embedded emulator. Ctrl-C stops it after the requests under way.
+
+  --host HOST       interface to listen on (default 127.0.0.1)
+  --port PORT       TCP port (default 8081; 0 picks a free one)
+  --allow-remote    allow a HOST other than loopback (plain HTTP: anyone with the token uses the account)
+  --new-token       replace the stored token with a new one (the old one stops working)
 `,
 }
 

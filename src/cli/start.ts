@@ -16,6 +16,7 @@ import type { ArchiveEvent, ArchiveSummary, FileRecord } from '../archive/types.
 import { connect } from '../client/connect.js'
 import type { ConnectOptions } from '../client/connect.js'
 import { loadConfig } from '../client/config.js'
+import type { TgProfileConfig } from '../client/config.js'
 import { EntityCache } from '../client/entity-cache.js'
 import { startEmulator } from '../emulator/index.js'
 import type { RunningEmulator } from '../emulator/index.js'
@@ -39,6 +40,11 @@ export function demoUsernames(world: RunningEmulator['world']): string[] {
     .map((u) => u.usernames[0] as string)
 }
 
+/** No Telegram credentials and no emulator configured: `start` and `serve` run on an embedded emulator. */
+export function wantsEmbeddedEmulator(config: TgProfileConfig): boolean {
+  return config.emulatorFile === undefined && (config.apiId === undefined || config.apiHash === undefined)
+}
+
 /** `tg-profile start [users...] [--out DIR]`. */
 export async function startCommand(ctx: CommandContext): Promise<number> {
   const { io } = ctx
@@ -48,8 +54,7 @@ export async function startCommand(ctx: CommandContext): Promise<number> {
   const given = ctx.cli.positionals
   const base: ConnectOptions = connectOptionsOf(ctx)
 
-  const embedded = config.emulatorFile === undefined && (config.apiId === undefined || config.apiHash === undefined)
-  if (!embedded) {
+  if (!wantsEmbeddedEmulator(config)) {
     if (given.length === 0) {
       throw new UsageError(
         config.emulatorFile === undefined

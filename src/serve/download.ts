@@ -1,0 +1,64 @@
+/**
+ * `/file/bot<token>/<file_path>`: the file, streamed part by part as Telegram sends it (never whole in memory), with
+ * backpressure from the HTTP client. The headers wait for the first part, so a failure before any byte (an expired
+ * file reference, a flood wait too long to wait out) is still a proper error envelope; a failure after that cuts
+ * the response, which the client sees as a body shorter than its `Content-Length`.
+ */
+import { once } from 'node:events'
+import type { ServerResponse } from 'node:http'
+import { mimeTypeOf, sniffExtension } from '../botapi/sniff.js'
+import type { CallOptions } from '../client/deadline.js'
+import { BotApiError } from '../errors/index.js'
+import { downloadFile, MAX_PART_SIZE } from '../methods/index.js'
+import { fileIdOfPath } from './file-path.js'
+import { withFloodWaits } from './flood.js'
+import type { MethodContext } from './methods.js'
+
+/** The answer to a `file_path` that is not one of ours (what api.telegram.org answers too). */
+export function fileNotFound(): BotApiError {
+  return new BotApiError(404, 'Not Found')
+}
+
+/** Writes `chunk`, waiting while the client's side of the socket is full. */
+async function writeChunk(res: ServerResponse, chunk: Buffer, signal: AbortSignal | undefined): Promise<void> {
+  if (res.write(chunk)) return
+  await once(res, 'drain', signal === undefined ? {} : { signal })
+}
+
+/**
+ * Streams the file named by `filePath` into `res`. Resolves once the last byte is handed to the socket; rejects
+ * (before or after the headers) when the download fails.
+ */
+export async function sendFile(
+  ctx: MethodContext,
+  res: ServerResponse,
+  filePath: string,
+  call: CallOptions & { floodWaitBudgetMs: number },
+): Promise<void> {
+  const file = fileIdOfPath(filePath)
+  if (file === undefined) throw fileNotFound()
+  const size = ctx.known.get(file.fileId)?.size
+  const start = (first: Buffer): void => {
+    // A first part shorter than a whole part is the whole file: its length is known without a listing.
+    const length = size ?? (first.length < MAX_PART_SIZE ? first.length : undefined)
+    res.statusCode = 200
+    res.setHeader('Content-Type', mimeTypeOf(sniffExtension(first.subarray(0, 16), file.parsed.kind)))
+    if (length !== undefined) res.setHeader('Content-Length', length)
+  }
+  const onChunk = async (chunk: Buffer): Promise<void> => {
+    if (!res.headersSent) start(chunk)
+    await writeChunk(res, chunk, call.signal)
+  }
+  const options = { timeoutMs: call.timeoutMs, signal: call.signal, onChunk, ...(size !== undefined ? { size } : {}) }
+  await withFloodWaits(() => downloadFile(ctx.client, file.fileId, options), {
+    budgetMs: call.floodWaitBudgetMs,
+    retryable: () => !res.headersSent,
+    ...(call.signal !== undefined ? { signal: call.signal } : {}),
+  })
+  if (!res.headersSent) {
+    res.statusCode = 200
+    res.setHeader('Content-Type', 'application/octet-stream')
+    res.setHeader('Content-Length', 0)
+  }
+  res.end()
+}
