@@ -37,12 +37,13 @@ export async function sendFile(
 ): Promise<void> {
   const file = fileIdOfPath(filePath)
   if (file === undefined) throw fileNotFound()
-  const size = ctx.known.get(file.fileId)?.size
+  const known = ctx.known.get(file.fileId)
+  const size = known?.size
   const start = (first: Buffer): void => {
     // A first part shorter than a whole part is the whole file: its length is known without a listing.
     const length = size ?? (first.length < MAX_PART_SIZE ? first.length : undefined)
     res.statusCode = 200
-    res.setHeader('Content-Type', mimeTypeOf(sniffExtension(first.subarray(0, 16), file.parsed.kind)))
+    res.setHeader('Content-Type', known?.mimeType ?? mimeTypeOf(sniffExtension(first.subarray(0, 16), file.parsed.kind)))
     if (length !== undefined) res.setHeader('Content-Length', length)
   }
   const onChunk = async (chunk: Buffer): Promise<void> => {

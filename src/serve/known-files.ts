@@ -11,6 +11,8 @@ export interface KnownFile {
   readonly size: number | undefined
   /** Extension with its dot (from an audio's file name), or `''`. */
   readonly extension: string
+  /** The MIME type the listing gave (audios), if any. */
+  readonly mimeType?: string
 }
 
 function extensionOf(audio: Audio): string {
@@ -50,7 +52,7 @@ export class KnownFiles {
   /** Remembers every audio (and album cover) of a `UserProfileAudios`. */
   addAudios(result: UserProfileAudios): void {
     for (const a of result.audios) {
-      this.add(a.file_id, { size: a.file_size, extension: extensionOf(a) })
+      this.add(a.file_id, { size: a.file_size, extension: extensionOf(a), ...(a.mime_type !== undefined ? { mimeType: a.mime_type } : {}) })
       if (a.thumbnail !== undefined) this.addSize(a.thumbnail)
     }
   }
