@@ -28,13 +28,15 @@ export interface RunContext {
   readonly cache: EntityCache
   readonly clock: Clock
   readonly selection: Selection
-  /** `upload.getFile` requests in flight at most: `concurrency`. */
+  /** `upload.getFile` requests in flight at most: `concurrency` (a slot is held per request, not per file). */
   readonly downloads: Limit
   /**
-   * Files being saved at most: twice `concurrency`, so that while half of them download the other half write,
-   * fsync and rename, and each freed download slot has a file waiting for it.
+   * Files being prepared and downloaded at most: twice `concurrency`, so that each freed download slot has a file
+   * (or the next part of one) waiting for it.
    */
   readonly saving: Limit
+  /** Downloaded files being committed (fsyncs, rename, manifest append) at most: four times `concurrency`. */
+  readonly committing: Limit
   /** Set with `leanMemory`. */
   readonly pacer: MemoryPacer | undefined
   readonly emit: (event: ArchiveEvent) => void

@@ -210,15 +210,27 @@ export class Limit {
   private active = 0
   private readonly queue: (() => void)[] = []
   constructor(private readonly max: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
+
+  /** Waits for a slot (in turn); the returned function gives it back, once however often it is called. */
+  async acquire(): Promise<() => void> {
     if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve))
     else this.active++
-    try {
-      return await task()
-    } finally {
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
       const next = this.queue.shift()
       if (next !== undefined) next()
       else this.active--
+    }
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    const release = await this.acquire()
+    try {
+      return await task()
+    } finally {
+      release()
     }
   }
 }

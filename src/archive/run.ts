@@ -23,7 +23,8 @@ import { Manifest } from './manifest.js'
 import { MemoryPacer, gcFunction, keepYoungGenerationSmall } from './memory.js'
 import { packetMemory } from '../gramjs/speedups/packet-memory.js'
 import type { ArchiveEvent, ArchiveSummary } from './types.js'
-import { archiveListed, reportFailure, resolveAndList, type RunState } from './user.js'
+import { Handoff } from './handoff.js'
+import { archiveListed, reportFailure, resolveAndList, type ListedProfile, type RunState } from './user.js'
 
 /** With `leanMemory`, Buffers are counted after every this many bytes written… */
 const LEAN_CHECK_EVERY_BYTES = 4 * 1024 * 1024
@@ -78,6 +79,7 @@ function runContext(client: ProfileClient, manifest: Manifest, options: ArchiveO
     selection: { sizes: options.sizes ?? 'largest', videos: options.videos ?? true, audios: options.audios ?? false },
     downloads: new Limit(concurrency),
     saving: new Limit(2 * concurrency),
+    committing: new Limit(4 * concurrency),
     pacer: leanPacer(options.leanMemory ?? true),
     emit,
     stopped: () => gate.stopped !== undefined || options.signal?.aborted === true,
@@ -109,22 +111,50 @@ async function nextUser(ctx: RunContext, run: RunState, input: Iterator<string> 
   }
 }
 
-/** Archives every user of `input`, `concurrency` at a time. */
-async function archiveAll(ctx: RunContext, run: RunState, users: AsyncIterable<string> | Iterable<string>, concurrency: number): Promise<void> {
-  // Workers pull references from one shared iterator (async generators queue concurrent next() calls).
-  const input = Symbol.asyncIterator in users ? users[Symbol.asyncIterator]() : (users as Iterable<string>)[Symbol.iterator]()
+/**
+ * The listing stage: resolves and lists the users of `input` (`concurrency` at a time) ahead of the archiving
+ * stage, handing each listed user over in turn. Waits while `listed` is full.
+ */
+async function listAhead(ctx: RunContext, run: RunState, input: Iterator<string> | AsyncIterator<string>, listed: Handoff<ListedProfile>, concurrency: number): Promise<void> {
+  // Listers pull references from one shared iterator (async generators queue concurrent next() calls).
   const seenRefs = new Set<string>()
-  const worker = async (): Promise<void> => {
-    try {
-      for (let next = await nextUser(ctx, run, input, seenRefs); next !== undefined; next = await nextUser(ctx, run, input, seenRefs)) {
-        const profile = await resolveAndList(ctx, run, next.ref, next.parsed)
-        if (profile !== undefined) await archiveListed(ctx, run, profile)
-      }
-    } catch (error) {
-      if (!(error instanceof RunStopped)) throw error
+  const lister = async (): Promise<void> => {
+    for (let next = await nextUser(ctx, run, input, seenRefs); next !== undefined; next = await nextUser(ctx, run, input, seenRefs)) {
+      const profile = await resolveAndList(ctx, run, next.ref, next.parsed)
+      if (profile !== undefined && !(await listed.put(profile))) run.forget(profile.user.uid)
     }
   }
-  await Promise.all(Array.from({ length: concurrency }, () => worker()))
+  await Promise.all(Array.from({ length: concurrency }, () => stopsQuietly(lister())))
+}
+
+/** Runs a stage until it ends or the run stops ({@link RunStopped}); any other failure is the run's. */
+async function stopsQuietly(stage: Promise<void>): Promise<void> {
+  try {
+    await stage
+  } catch (error) {
+    if (!(error instanceof RunStopped)) throw error
+  }
+}
+
+/**
+ * Archives every user of `input`: `concurrency` users in progress (planned, their files being saved) while the next
+ * ones are listed, so that a user's listing round trips overlap the downloads of the users before it instead of
+ * leaving the download slots without files.
+ */
+async function archiveAll(ctx: RunContext, run: RunState, users: AsyncIterable<string> | Iterable<string>, concurrency: number): Promise<void> {
+  const input = Symbol.asyncIterator in users ? users[Symbol.asyncIterator]() : (users as Iterable<string>)[Symbol.iterator]()
+  const listed = new Handoff<ListedProfile>(concurrency)
+  const archiver = async (): Promise<void> => {
+    try {
+      for (let profile = await listed.take(); profile !== undefined; profile = await listed.take()) await archiveListed(ctx, run, profile)
+    } catch (error) {
+      // The run stopped (or failed): the users listed and not started are left for the next run.
+      for (const dropped of listed.close(true)) run.forget(dropped.user.uid)
+      throw error
+    }
+  }
+  const listing = stopsQuietly(listAhead(ctx, run, input, listed, concurrency)).finally(() => listed.close())
+  await Promise.all([listing, ...Array.from({ length: concurrency }, () => stopsQuietly(archiver()))])
 }
 
 function summarize(ctx: RunContext, run: RunState, swept: number, started: number, aborted: boolean): ArchiveSummary {

@@ -7,11 +7,12 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import type { ProfileClient } from '../client/invoke.js'
 import { NetworkError } from '../errors/index.js'
 import { downloadFile } from '../methods/download-file.js'
 import type { PageFileId } from './file-source.js'
 import { withFreshFileReference } from '../methods/refresh-file-id.js'
-import { ensureDir } from '../util/atomic-write.js'
+import { ensureDir, type AtomicFile } from '../util/atomic-write.js'
 import { openPartialFile } from './partial-files.js'
 import { RunStopped, unixNow, type RunContext } from './context.js'
 import type { Remote } from './list.js'
@@ -56,15 +57,33 @@ async function record(ctx: RunContext, file: Remote, bytes: number, sha256: stri
   return { outcome: adopted ? 'adopted' : 'downloaded', bytes }
 }
 
-/** One download attempt with `id`: streamed to a temporary file and hashed, committed when complete. */
-async function download(ctx: RunContext, file: Remote, final: string, id: PageFileId): Promise<{ bytes: number; sha256: string }> {
+/** A downloaded file under its temporary name, hashed, waiting to be committed. */
+interface Fetched {
+  readonly target: AtomicFile
+  readonly sha256: string
+}
+
+/**
+ * The run's client for the downloads: each `upload.getFile` request holds one of the `concurrency` download slots
+ * while it is in flight, not the whole file, so a slot passes to another file's part while a part is written.
+ */
+function slotted(ctx: RunContext): ProfileClient {
+  return {
+    ownDeadlines: ctx.gated.ownDeadlines,
+    get session() {
+      return ctx.gated.session
+    },
+    invoke: (request, dcId) => ctx.downloads.run(() => ctx.gated.invoke(request, dcId)),
+  }
+}
+
+/** One download attempt with `id`: streamed to a temporary file and hashed, left for {@link commit}. */
+async function download(ctx: RunContext, file: Remote, final: string, id: PageFileId): Promise<Fetched> {
   if (ctx.stopped()) throw new RunStopped()
   const target = await openPartialFile(final)
   const hash = createHash('sha256')
   try {
-    // Only the download holds one of the `concurrency` upload.getFile slots; the fsyncs, rename and manifest
-    // append that follow run outside it, so the next file's request is sent meanwhile.
-    await ctx.downloads.run(() => downloadFile(ctx.gated, id.fileId, {
+    await downloadFile(slotted(ctx), id.fileId, {
       ...(file.bytes > 0 ? { size: file.bytes } : {}),
       onChunk: async (chunk) => {
         hash.update(chunk)
@@ -73,20 +92,30 @@ async function download(ctx: RunContext, file: Remote, final: string, id: PageFi
         // Written and hashed: the packet it arrived in receives a later part.
         packetMemory.release(chunk)
       },
-    }))
+    })
     if (file.bytes > 0 && target.bytesWritten !== file.bytes) {
       throw new NetworkError(`short download: ${target.bytesWritten} of ${file.bytes} bytes`)
     }
+  } catch (error) {
+    await target.abort()
+    throw error
+  }
+  return { target, sha256: hash.digest('hex') }
+}
+
+/** Commits a downloaded file under its final name, then records it. */
+async function commit(ctx: RunContext, file: Remote, { target, sha256 }: Fetched): Promise<Saved> {
+  try {
     await target.commit()
   } catch (error) {
     await target.abort()
     throw error
   }
-  return { bytes: target.bytesWritten, sha256: hash.digest('hex') }
+  return record(ctx, file, target.bytesWritten, sha256, false)
 }
 
-/** Saves one planned file: adopts it, downloads it (refreshing an expired reference), or skips it. */
-export async function saveFile(ctx: RunContext, file: Remote): Promise<Saved> {
+/** Adopts, downloads (refreshing an expired reference) or skips one planned file; a download is left uncommitted. */
+async function fetchFile(ctx: RunContext, file: Remote): Promise<Saved | Fetched> {
   const final = join(ctx.out, file.path)
   await ensureDir(dirname(final))
   // A crash between the rename and the manifest append leaves a complete file without a record: adopt it.
@@ -107,5 +136,28 @@ export async function saveFile(ctx: RunContext, file: Remote): Promise<Saved> {
     },
   })
   if (!saved.listed) return { outcome: 'skipped' } // no longer listed: the next run marks it gone
-  return record(ctx, file, saved.value.bytes, saved.value.sha256, false)
+  return saved.value
+}
+
+/**
+ * Saves one planned file: adopts it, downloads and commits it, or skips it. Preparing and downloading hold one of
+ * the run's `saving` slots; committing (fsyncs, rename, manifest append) holds a `committing` slot instead, taken
+ * before the first is given back, so a slow disk never keeps files from downloading and the files open at a time
+ * stay bounded by the two.
+ */
+export async function saveFile(ctx: RunContext, file: Remote): Promise<Saved> {
+  const releaseSaving = await ctx.saving.acquire()
+  try {
+    const fetched = await fetchFile(ctx, file)
+    if (!('target' in fetched)) return fetched
+    const releaseCommitting = await ctx.committing.acquire()
+    releaseSaving()
+    try {
+      return await commit(ctx, file, fetched)
+    } finally {
+      releaseCommitting()
+    }
+  } finally {
+    releaseSaving()
+  }
 }

@@ -98,14 +98,17 @@ async function applyPlan(ctx: RunContext, uid: number, plan: UserPlan<Remote['so
   return fetch
 }
 
-/** Saves every file through the run's queue; the first failure fails the user once all of them settled. */
+/**
+ * Saves every file through the run's queues (shared by the users in progress, in turn: the files, not the users,
+ * keep the downloads busy); the first failure fails the user once all of them settled.
+ */
 async function saveAll(ctx: RunContext, files: readonly Remote[], counts: Tally<UserCounts>): Promise<void> {
-  const results = await Promise.allSettled(files.map((file) => ctx.saving.run(async () => {
+  const results = await Promise.allSettled(files.map(async (file) => {
     const saved = await saveFile(ctx, file)
     if (saved.outcome === 'skipped') return
     counts[saved.outcome]++
     if (saved.outcome === 'downloaded') counts.bytes += saved.bytes
-  })))
+  }))
   for (const r of results) if (r.status === 'rejected') throw r.reason
 }
 
