@@ -15,7 +15,10 @@ const config: Config = {
   },
   // Two cores on the shared machines: bounded worker count, and e2e tests each start their own emulator.
   maxWorkers: 2,
-  testTimeout: 60_000,
+  // A stall detector, not a speed limit: e2e tests are CPU-bound (each renders its own emulated world), and with more
+  // workers than cores, or a busy machine, one may take several times its usual time. Waits on the network inside
+  // tests carry their own bounds (RPC deadlines, `within`).
+  testTimeout: 300_000,
   // `npm test` compiles to dist/ first (type-check and build in one step): e2e tests that need a real process (kill -9,
   // stdin prompts) spawn the compiled CLI, `node dist/src/cli/main.js`.
 }

@@ -140,7 +140,7 @@ describe('archiveProfiles under faults', () => {
     // Reconnections after drops reuse the exported authorizations: at most one per DC.
     expect(h.emu.stats().callsPerMethod['auth.ExportAuthorization'] ?? 0).toBeLessThanOrEqual(4)
     noPartials(await listFiles(h.out))
-  }, 120_000)
+  })
 })
 
 function noPartials(files: string[]): void {

@@ -64,7 +64,7 @@ describe('tg-profile archive killed with SIGKILL', () => {
     })
     emu = await startEmulator({ users: 12, seed: 21, rsaKey: rsaKey() })
     dir = await mkdtemp(join(tmpdir(), 'tgp-kill-'))
-  }, 180_000)
+  })
 
   afterAll(async () => {
     await emu?.close()
@@ -105,7 +105,7 @@ describe('tg-profile archive killed with SIGKILL', () => {
     const again = await runArchive(args)
     expect(again.code).toBe(0)
     expect((again.events.at(-1) as unknown as { summary: { files: { downloaded: number } } }).summary.files.downloaded).toBe(0)
-  }, 240_000)
+  })
 
   it('stops at SIGTERM without waiting for answers in flight, resumable, exit 143', async () => {
     const truth = emu.world.toFile()
@@ -135,5 +135,5 @@ describe('tg-profile archive killed with SIGKILL', () => {
     expect(last.code).toBe(0)
     const records = await checkArchive(out, truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(truth, users))
-  }, 120_000)
+  })
 })

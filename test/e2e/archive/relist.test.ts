@@ -53,5 +53,5 @@ describe('archiveProfiles with expiring file references', () => {
     expect(stats.rpcErrors['FILE_REFERENCE_EXPIRED']).toBeGreaterThan(0)
     await checkArchive(h.out, h.truth)
     expect((await listFiles(h.out)).filter((f) => f.endsWith('.tgp-partial'))).toEqual([])
-  }, 120_000)
+  })
 })

@@ -25,7 +25,10 @@ export interface RunMainOptions {
   env?: Record<string, string>
   /** Written to stdin: a string at once, or lines fed one at a time when the child's stderr shows `waitFor`. */
   stdin?: string | readonly { waitFor: string; send: string }[]
-  /** Kill the child after this many ms (a hung prompt must not hang the suite). Default 45 000. */
+  /**
+   * Kill the child after this many ms (a hung prompt must not hang the suite). Default 240 000: a guard against a
+   * hang, below Jest's test timeout so the test still reports what the child printed, far above any honest run.
+   */
   killAfterMs?: number
 }
 
@@ -62,7 +65,7 @@ export function runMain(args: readonly string[], options: RunMainOptions): Promi
     child.stdin.on('error', () => undefined)
     if (typeof options.stdin === 'string') child.stdin.end(options.stdin)
     else if (options.stdin === undefined) child.stdin.end()
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 45_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 240_000)
     child.on('error', (error) => {
       clearTimeout(timer)
       reject(error)
