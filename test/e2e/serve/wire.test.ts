@@ -9,7 +9,10 @@ import type { ServeHarness } from './helpers.js'
 let s: ServeHarness
 
 beforeAll(async () => {
-  s = await startServeHarness({})
+  // A file_id carries its file reference, which carries the second it was issued: on a frozen clock every request
+  // for the same page gives the same bytes.
+  const frozen = Date.now()
+  s = await startServeHarness({ clock: { now: () => frozen } })
 })
 
 afterAll(async () => {
