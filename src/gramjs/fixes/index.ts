@@ -3,6 +3,7 @@
  * `MTProtoSender.prototype` (the reconnect fix also `TelegramClient.prototype.invoke`) once, before a client
  * connects. See each module for the bug and the test that shows it.
  */
+import { installAuthKeyFix } from './auth-key.js'
 import { installBadKeyFix } from './bad-key.js'
 import { installContainerFix } from './container.js'
 import { installFirstConnectFix } from './first-connect.js'
@@ -11,6 +12,7 @@ import { installReconnectFix } from './reconnect.js'
 
 /** Applies every fix (each once; later calls do nothing). */
 export function installFixes(): void {
+  installAuthKeyFix()
   installContainerFix()
   installBadKeyFix()
   installReconnectFix()
