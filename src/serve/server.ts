@@ -3,7 +3,7 @@
  * shutdown. Each request is one library call on the one shared client.
  */
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { toBotApiUser } from '../botapi/user.js'
 import { withDeadline } from '../client/deadline.js'
@@ -14,10 +14,11 @@ import { withFloodWaits } from './flood.js'
 import { KnownFiles } from './known-files.js'
 import { RequestLimiter } from './limiter.js'
 import { methodNamed } from './methods.js'
-import type { MethodContext } from './methods.js'
+import type { Method, MethodContext } from './methods.js'
 import { isLoopback, resolveServeOptions } from './options.js'
 import type { ResolvedServeOptions, RunningServer, ServeOptions } from './options.js'
 import { readParams } from './params.js'
+import type { Params } from './params.js'
 import { malformedToken, parseRoute, redactPath } from './route.js'
 import type { Route } from './route.js'
 import { sendError, sendOk } from './respond.js'
@@ -57,18 +58,26 @@ function requestSignal(res: ServerResponse, stopping: AbortSignal): AbortSignal 
   return AbortSignal.any([gone.signal, stopping])
 }
 
-async function serveRoute(endpoint: Endpoint, route: Exclude<Route, { kind: 'not-found' }>, req: IncomingMessage, res: ServerResponse, search: URLSearchParams): Promise<void> {
-  const { options, ctx } = endpoint
-  const signal = requestSignal(res, endpoint.stopping)
-  const call = { signal, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }
-  if (route.kind === 'file') {
-    await sendFile(ctx, res, route.filePath, { ...call, floodWaitBudgetMs: options.floodWaitBudgetMs })
-    return
-  }
-  const params = await readParams(req, search, options.maxBodyBytes)
+/** What a request asks for, read in full before it takes a turn: a slow sender holds no turn while it sends. */
+type Call = { readonly kind: 'file'; readonly filePath: string } | { readonly kind: 'method'; readonly method: Method; readonly params: Params }
+
+async function readCall(endpoint: Endpoint, route: Exclude<Route, { kind: 'not-found' }>, req: IncomingMessage, search: URLSearchParams): Promise<Call> {
+  if (route.kind === 'file') return { kind: 'file', filePath: route.filePath }
+  const params = await readParams(req, search, endpoint.options.maxBodyBytes)
   const method = methodNamed(route.method)
   if (method === undefined) throw new BotApiError(404, 'Not Found: method not found')
-  const result = await withFloodWaits(() => method(ctx, params, call), { budgetMs: options.floodWaitBudgetMs, signal })
+  return { kind: 'method', method, params }
+}
+
+async function serveCall(endpoint: Endpoint, call: Call, res: ServerResponse): Promise<void> {
+  const { options, ctx } = endpoint
+  const signal = requestSignal(res, endpoint.stopping)
+  const callOptions = { signal, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }
+  if (call.kind === 'file') {
+    await sendFile(ctx, res, call.filePath, { ...callOptions, floodWaitBudgetMs: options.floodWaitBudgetMs })
+    return
+  }
+  const result = await withFloodWaits(() => call.method(ctx, call.params, callOptions), { budgetMs: options.floodWaitBudgetMs, signal })
   sendOk(res, result)
 }
 
@@ -81,8 +90,9 @@ async function handle(endpoint: Endpoint, req: IncomingMessage, res: ServerRespo
   if (refused !== undefined) return sendError(res, refused)
   let release: (() => void) | undefined
   try {
+    const call = await readCall(endpoint, route, req, url.searchParams)
     release = await endpoint.limiter.acquire()
-    await serveRoute(endpoint, route, req, res, url.searchParams)
+    await serveCall(endpoint, call, res)
   } catch (error) {
     // The rest of a body too large is not worth reading: the connection ends with the answer.
     if (error instanceof BotApiError && error.error_code === 413) res.setHeader('Connection', 'close')
@@ -121,6 +131,19 @@ function closer(server: Server, graceMs: number, stop: AbortController): () => P
 }
 
 /**
+ * Node checks its header and request timeouts only every `connectionsCheckingInterval` (30 s by default), which would
+ * let a slow client hold a connection far beyond them: checking at a quarter of the shorter one keeps them close.
+ */
+function serverOptions(o: ResolvedServeOptions): ServerOptions {
+  const shorter = Math.min(o.headersTimeoutMs, o.requestTimeoutMs)
+  return {
+    headersTimeout: o.headersTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(shorter / 4))),
+  }
+}
+
+/**
  * Starts the Bot-API-compatible HTTP endpoint: `getMe`, `getUserProfilePhotos`, `getUserProfileAudios`, `getFile`
  * at `/bot<token>/<method>`, downloads at `/file/bot<token>/<file_path>`, answered by the logged-in account of
  * `options.client`. See docs/serve.md for how it differs from the Bot API.
@@ -138,7 +161,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const me = toBotApiUser(await withDeadline(o.client.getMe(), 'users.getUsers', call))
   const stop = new AbortController()
   const endpoint: Endpoint = { options: o, ctx: { client: o.client, me, known: new KnownFiles() }, limiter: new RequestLimiter(o), stopping: stop.signal }
-  const server = createServer({ headersTimeout: o.headersTimeoutMs, requestTimeout: o.requestTimeoutMs }, (req, res) => {
+  const server = createServer(serverOptions(o), (req, res) => {
     void handle(endpoint, req, res)
   })
   const address = await listen(server, o.host, o.port)

@@ -4,6 +4,7 @@ import type { EmulatorConnection } from '../../../src/spec/emulator-connection.j
 import { RpcError, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../../../src/emulator/rpc.js'
 import type { DcServers } from '../../../src/emulator/server.js'
 import { configObject } from '../../../src/emulator/app/objects.js'
+import { lastConnectError } from '../../../src/gramjs/fixes/reconnect.js'
 
 /** A logger that prints nothing. */
 export const silent = (): Logger => new Logger(LogLevel.NONE)
@@ -54,6 +55,6 @@ export function connectionFor(servers: DcServers, homeDcId = 2): EmulatorConnect
  */
 export async function connectOrThrow(client: { connect(): Promise<boolean> }): Promise<void> {
   if (await client.connect()) return
-  const cause = (client as unknown as { _sender?: { tgProfileConnectError?: unknown } })._sender?.tgProfileConnectError
+  const cause = lastConnectError(client)
   throw new Error(`connect() failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`)
 }
