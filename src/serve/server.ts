@@ -22,6 +22,7 @@ import type { Params } from './params.js'
 import { malformedToken, parseRoute, redactPath } from './route.js'
 import type { Route } from './route.js'
 import { sendError, sendOk } from './respond.js'
+import { closer } from './shutdown.js'
 import { tokensEqual } from './token.js'
 
 interface Endpoint {
@@ -112,24 +113,6 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   })
 }
 
-function closer(server: Server, graceMs: number, stop: AbortController): () => Promise<void> {
-  let closing: Promise<void> | undefined
-  return () => {
-    closing ??= new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        stop.abort(new TgProfileError('the server is shutting down'))
-        server.closeAllConnections()
-      }, graceMs)
-      server.close(() => {
-        clearTimeout(timer)
-        resolve()
-      })
-      server.closeIdleConnections()
-    })
-    return closing
-  }
-}
-
 /**
  * Node checks its header and request timeouts only every `connectionsCheckingInterval` (30 s by default), which would
  * let a slow client hold a connection far beyond them: checking at a quarter of the shorter one keeps them close.
@@ -164,11 +147,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server = createServer(serverOptions(o), (req, res) => {
     void handle(endpoint, req, res)
   })
+  const close = closer(server, o.closeGraceMs, stop)
   const address = await listen(server, o.host, o.port)
   if (!isLoopback(o.host)) {
     o.log?.write(`warning: listening on ${o.host}, reachable from other machines over plain HTTP; the token is the only protection\n`)
   }
-  const close = closer(server, o.closeGraceMs, stop)
   o.signal?.addEventListener('abort', () => void close(), { once: true })
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return { url: `http://${host}:${address.port}`, host: address.address, port: address.port, close }
