@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--users N] [--latency MS] [--scenario default|rerun|memory|flood|all] [--json FILE] [--seed N]`
+ * `npm run bench -- [--users N] [--latency MS] [--scenario default|rerun|memory|flood|serve|all] [--json FILE] [--seed N]`
  *
  * Archive throughput of tg-profile against a naive GramJS loop and against the physical lower bound, on a loopback
  * emulator with an injected round-trip latency. Each scenario starts its own emulator (in this process); each
@@ -18,10 +18,13 @@ import type { ChildJob, ChildResult } from './bench/child.js'
 import { lowerBound, type LowerBound } from './bench/lower-bound.js'
 import { diffCounts, formatBytes, formatCalls, formatMs, formatRatio, formatTable, sumCounts } from './bench/table.js'
 import { benchUsers, type BenchUser } from './bench/world-users.js'
+import { benchServe } from './bench/serve.js'
 
 /** The archiver's default concurrency: users at once and downloads in flight (`ArchiveOptions.concurrency`). */
 const ARCHIVER_IN_FLIGHT = 8
-const SCENARIOS = ['default', 'rerun', 'flood', 'memory'] as const
+/** Requests per path and concurrency in the serve scenario. */
+const SERVE_REQUESTS = 400
+const SCENARIOS = ['default', 'rerun', 'flood', 'memory', 'serve'] as const
 type Scenario = (typeof SCENARIOS)[number]
 
 interface Args {
@@ -291,6 +294,15 @@ async function main(): Promise<void> {
           console.log(`archiver events: ${formatCalls(m.result.events ?? {})}; summary flood waits: ${formatCalls(m.result.summary?.flood_waits ?? {}) || 'none'}`)
           console.log(`flood waits issued: ${formatCalls(m.floodWaitsIssued) || 'none'}; requests during a running flood wait: ${sumCounts(m.requestsDuringFloodWait)} (target 0) ${formatCalls(m.requestsDuringFloodWait)}`)
           report.flood = { floodRules, tgProfile: m }
+        })
+      } else if (scenario === 'serve') {
+        await withEmulator({ seed: args.seed, users: 60, latency }, async (emu) => {
+          console.log(`\n## serve: getUserProfilePhotos (limit 10) through tg-profile serve vs the library, ${SERVE_REQUESTS} requests each`)
+          const r = await benchServe(emu, { requests: SERVE_REQUESTS, concurrency: [1, 16] })
+          const rows = r.rows.map((x) => [x.path, String(x.concurrency), String(x.requests), formatMs(x.wallMs), x.requestsPerSecond.toFixed(1), `${x.p50Ms.toFixed(1)} ms`, `${x.p99Ms.toFixed(1)} ms`])
+          console.log(formatTable([['path', 'concurrency', 'requests', 'wall', 'req/s', 'p50', 'p99'], ...rows]))
+          console.log(`process RSS (emulator + client + endpoint): ${formatBytes(r.rssBytes.before)} before the runs, ${formatBytes(r.rssBytes.after)} after`)
+          report.serve = r
         })
       } else {
         await withEmulator({ seed: args.seed, users: args.memoryUsers, latency }, async (emu) => {
