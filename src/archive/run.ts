@@ -9,6 +9,7 @@
  */
 import '../gramjs/installed.js'
 import { getEntityCache } from '../client/entity-cache.js'
+import { reportFloodWaits } from '../client/flood-sleep.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { forgetGramjsUser } from '../gramjs/session.js'
 import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
@@ -190,9 +191,7 @@ export async function archiveProfiles(
   const started = (options.clock ?? systemClock).now()
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8))
   const lock = await acquireArchiveLock(options.out)
-  const flood = client as { floodSleepThreshold?: number }
-  const savedThreshold = flood.floodSleepThreshold
-  if (savedThreshold !== undefined) flood.floodSleepThreshold = 0
+  const restoreFloodSleep = reportFloodWaits(client)
   let manifest: Manifest | undefined
   try {
     const swept = await sweepPartialFiles(options.out)
@@ -213,7 +212,7 @@ export async function archiveProfiles(
     ctx.emit({ type: 'summary', summary })
     return summary
   } finally {
-    if (savedThreshold !== undefined) flood.floodSleepThreshold = savedThreshold
+    restoreFloodSleep()
     await manifest?.close()
     await lock.release()
   }

@@ -20,6 +20,11 @@ export interface DownloadFileOptions extends CallOptions {
    * Default 1 MiB.
    */
   partSize?: number
+  /**
+   * Byte offset to start at, to resume a download that stopped: a multiple of `partSize` (every part but the last is
+   * whole, so the bytes delivered so far always are). Default 0.
+   */
+  offset?: number
 }
 
 /** {@link DownloadFileOptions} plus a consumer that receives each part in order instead of a returned Buffer. */
@@ -37,9 +42,12 @@ export function partCount(size: number, partSize: number = MAX_PART_SIZE): numbe
   return Math.max(1, Math.ceil(size / partSize))
 }
 
-function checkPartSize(partSize: number): void {
+function checkPartSize(partSize: number, offset: number): void {
   if (getFileWindowError(0, partSize, false) !== undefined) {
     throw new RangeError(`downloadFile: partSize must be a multiple of 4096 dividing 1 MiB, got ${partSize}`)
+  }
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset % partSize !== 0) {
+    throw new RangeError(`downloadFile: offset must be a non-negative multiple of partSize (${partSize}), got ${offset}`)
   }
 }
 
@@ -77,7 +85,7 @@ function ownChunk(bytes: Buffer): Buffer {
  * part without an answer within `options.timeoutMs` fails the download with a `TimeoutError`; aborting
  * `options.signal` rejects with its reason.
  *
- * @returns the whole file, or with `onChunk` the number of bytes delivered
+ * @returns the whole file (from `options.offset`), or with `onChunk` the offset after the last byte delivered
  */
 export async function downloadFile(client: ProfileClient, fileId: string, options: DownloadFileStreamOptions): Promise<number>
 export async function downloadFile(client: ProfileClient, fileId: string, options?: DownloadFileOptions): Promise<Buffer>
@@ -88,12 +96,12 @@ export async function downloadFile(
 ): Promise<Buffer | number> {
   checkCallOptions('downloadFile', options)
   const partSize = options.partSize ?? MAX_PART_SIZE
-  checkPartSize(partSize)
+  let offset = options.offset ?? 0
+  checkPartSize(partSize, offset)
   const { location, dcId: fileDc } = fileIdToLocation(fileId)
   const size = options.size
   const callOptions: CallOptions = { timeoutMs: options.timeoutMs, signal: options.signal }
   const parts: Buffer[] = []
-  let offset = 0
   let dcId = fileDc
   let migrated = false
   for (;;) {

@@ -1,15 +1,17 @@
 /**
  * `/file/bot<token>/<file_path>`: the file, streamed part by part as Telegram sends it (never whole in memory), with
- * backpressure from the HTTP client. The headers wait for the first part, so a failure before any byte (an expired
- * file reference, a flood wait too long to wait out) is still a proper error envelope; a failure after that cuts
- * the response, which the client sees as a body shorter than its `Content-Length`.
+ * backpressure from the HTTP client. The headers wait for the first part, so a failure before any byte is still a
+ * proper error envelope. A download that stops between parts resumes where it stopped, on the same response: after a
+ * flood wait that fits in the request's budget, and with a fresh file reference (listed again from the profile that
+ * named the file) when its reference expires, as TDLib repairs a file reference from the file's source. Any other
+ * failure after the first byte cuts the response, which the client sees as a body shorter than its `Content-Length`.
  */
 import { once } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import { mimeTypeOf, sniffExtension } from '../botapi/sniff.js'
 import type { CallOptions } from '../client/deadline.js'
 import { BotApiError } from '../errors/index.js'
-import { downloadFile, MAX_PART_SIZE } from '../methods/index.js'
+import { downloadFile, findFileId, MAX_PART_SIZE, withFreshFileReference } from '../methods/index.js'
 import { fileIdOfPath } from './file-path.js'
 import { withFloodWaits } from './flood.js'
 import type { MethodContext } from './methods.js'
@@ -23,6 +25,11 @@ export function fileNotFound(): BotApiError {
 async function writeChunk(res: ServerResponse, chunk: Buffer, signal: AbortSignal | undefined): Promise<void> {
   if (res.write(chunk)) return
   await once(res, 'drain', signal === undefined ? {} : { signal })
+}
+
+/** A fresh file id for `stale`, listed again from its owner's profile; `undefined` when no owner is known or it is gone. */
+function refresher(ctx: MethodContext, owner: string | undefined, call: CallOptions): (stale: string) => Promise<string | undefined> {
+  return async (stale) => (owner === undefined ? undefined : await findFileId(ctx.client, owner, stale, call))
 }
 
 /**
@@ -46,16 +53,24 @@ export async function sendFile(
     res.setHeader('Content-Type', known?.mimeType ?? mimeTypeOf(sniffExtension(first.subarray(0, 16), file.parsed.kind)))
     if (length !== undefined) res.setHeader('Content-Length', length)
   }
+  let delivered = 0
   const onChunk = async (chunk: Buffer): Promise<void> => {
     if (!res.headersSent) start(chunk)
     await writeChunk(res, chunk, call.signal)
+    delivered += chunk.length
   }
   const options = { timeoutMs: call.timeoutMs, signal: call.signal, onChunk, ...(size !== undefined ? { size } : {}) }
-  await withFloodWaits(() => downloadFile(ctx.client, file.fileId, options), {
+  // The latest file id: a flood wait after a refresh resumes with the fresh reference, not the expired one.
+  let current = file.fileId
+  const fromDelivered = (fileId: string): Promise<number> => {
+    current = fileId
+    return downloadFile(ctx.client, fileId, { ...options, offset: delivered })
+  }
+  const outcome = await withFloodWaits(() => withFreshFileReference(current, fromDelivered, refresher(ctx, known?.owner, call)), {
     budgetMs: call.floodWaitBudgetMs,
-    retryable: () => !res.headersSent,
     ...(call.signal !== undefined ? { signal: call.signal } : {}),
   })
+  if (!outcome.listed) throw outcome.error
   if (!res.headersSent) {
     res.statusCode = 200
     res.setHeader('Content-Type', 'application/octet-stream')

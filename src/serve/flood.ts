@@ -12,8 +12,6 @@ export interface FloodWaitOptions {
   budgetMs: number
   /** Aborting it ends a wait at once with the signal's reason. */
   signal?: AbortSignal
-  /** Whether the call may still be repeated (a download that sent bytes may not). Default: always. */
-  retryable?: () => boolean
 }
 
 /** The `retry_after` of a flood wait answer, else `undefined`. */
@@ -29,7 +27,7 @@ export async function withFloodWaits<T>(call: () => Promise<T>, options: FloodWa
       return await call()
     } catch (error) {
       const seconds = retryAfterOf(error)
-      if (seconds === undefined || seconds * 1000 > left || options.retryable?.() === false) throw error
+      if (seconds === undefined || seconds * 1000 > left) throw error
       left -= seconds * 1000
       await sleep(seconds * 1000, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => {
         throw options.signal?.reason ?? error

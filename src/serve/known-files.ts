@@ -13,6 +13,8 @@ export interface KnownFile {
   readonly extension: string
   /** The MIME type the listing gave (audios), if any. */
   readonly mimeType?: string
+  /** The `user_id` whose listing named it: where a fresh file reference is found when this one expires. */
+  readonly owner?: string
 }
 
 function extensionOf(audio: Audio): string {
@@ -40,20 +42,21 @@ export class KnownFiles {
     }
   }
 
-  private addSize(size: PhotoSize): void {
-    this.add(size.file_id, { size: size.file_size, extension: '' })
+  private addSize(size: PhotoSize, owner: string): void {
+    this.add(size.file_id, { size: size.file_size, extension: '', owner })
   }
 
-  /** Remembers every size of a `UserProfilePhotos`. */
-  addPhotos(result: UserProfilePhotos): void {
-    for (const sizes of result.photos) for (const s of sizes) this.addSize(s)
+  /** Remembers every size of a `UserProfilePhotos` of `owner`'s. */
+  addPhotos(result: UserProfilePhotos, owner: string): void {
+    for (const sizes of result.photos) for (const s of sizes) this.addSize(s, owner)
   }
 
-  /** Remembers every audio (and album cover) of a `UserProfileAudios`. */
-  addAudios(result: UserProfileAudios): void {
+  /** Remembers every audio (and album cover) of a `UserProfileAudios` of `owner`'s. */
+  addAudios(result: UserProfileAudios, owner: string): void {
     for (const a of result.audios) {
-      this.add(a.file_id, { size: a.file_size, extension: extensionOf(a), ...(a.mime_type !== undefined ? { mimeType: a.mime_type } : {}) })
-      if (a.thumbnail !== undefined) this.addSize(a.thumbnail)
+      const mime = a.mime_type !== undefined ? { mimeType: a.mime_type } : {}
+      this.add(a.file_id, { size: a.file_size, extension: extensionOf(a), owner, ...mime })
+      if (a.thumbnail !== undefined) this.addSize(a.thumbnail, owner)
     }
   }
 }

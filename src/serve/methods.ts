@@ -52,7 +52,7 @@ const getUserProfilePhotosMethod: Method = async (ctx, params, call) => {
     },
     call,
   )
-  ctx.known.addPhotos(result)
+  ctx.known.addPhotos(result, userIdParam(params))
   return result
 }
 
@@ -66,7 +66,7 @@ const getUserProfileAudiosMethod: Method = async (ctx, params, call) => {
     },
     call,
   )
-  ctx.known.addAudios(result)
+  ctx.known.addAudios(result, userIdParam(params))
   return result
 }
 

@@ -7,6 +7,7 @@ import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net'
 import { toBotApiUser } from '../botapi/user.js'
 import { withDeadline } from '../client/deadline.js'
+import { reportFloodWaits } from '../client/flood-sleep.js'
 import { redact, registerSecret } from '../client/redact.js'
 import { BotApiError, TgProfileError } from '../errors/index.js'
 import { sendFile } from './download.js'
@@ -147,8 +148,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server = createServer(serverOptions(o), (req, res) => {
     void handle(endpoint, req, res)
   })
-  const close = closer(server, o.closeGraceMs, stop)
-  const address = await listen(server, o.host, o.port)
+  // Flood waits are the endpoint's to wait out within a request's budget or answer 429: GramJS must not sleep on them.
+  const restoreFloodSleep = reportFloodWaits(o.client)
+  const closeServer = closer(server, o.closeGraceMs, stop)
+  const close = (): Promise<void> => closeServer().finally(restoreFloodSleep)
+  const address = await listen(server, o.host, o.port).catch((error: unknown) => {
+    restoreFloodSleep()
+    throw error
+  })
   if (!isLoopback(o.host)) {
     o.log?.write(`warning: listening on ${o.host}, reachable from other machines over plain HTTP; the token is the only protection\n`)
   }

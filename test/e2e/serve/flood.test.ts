@@ -57,4 +57,12 @@ describe('flood waits through tg-profile serve', () => {
       expect([res.status, bytes.length, sha256(bytes)]).toEqual([200, truth.bytes, truth.sha256])
     }
   })
+
+  it('answers 429 for a short wait beyond the budget, rather than letting the client sleep through it', async () => {
+    // The download rule's window is used up by the downloads above: the next part meets FLOOD_WAIT_1.
+    const tight = await s.another({ floodWaitBudgetMs: 0 })
+    const file = (await (await fetch(`${tight.url}/bot${s.token}/getFile?file_id=${fileId}`)).json()) as { result: { file_path: string } }
+    const res = await fetch(`${tight.url}/file/bot${s.token}/${file.result.file_path}`)
+    expect([res.status, await res.text()]).toEqual([429, '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}\n'])
+  })
 })

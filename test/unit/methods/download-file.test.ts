@@ -54,6 +54,24 @@ describe('downloadFile', () => {
     }
   })
 
+  it('resumes at a given offset, asking only for the parts from there', async () => {
+    const client = new FakeClient()
+    const data = bytes(2 * 1024 * 1024 + 10)
+    client.account.files.set(`photo:${PHOTO.id}:x`, data)
+    const out = await downloadFile(client, photoSizeFileId(PHOTO, 'x'), { offset: 1024 * 1024 })
+    expect(out.equals(data.subarray(1024 * 1024))).toBe(true)
+    const offsets = client.callsOf('upload.GetFile').map((c) => Number((c.request as Api.upload.GetFile).offset.toString()))
+    expect(offsets).toEqual([1024 * 1024, 2 * 1024 * 1024])
+  })
+
+  it('refuses an offset that is not a multiple of the part size before any call', async () => {
+    const client = new FakeClient()
+    await expect(downloadFile(client, photoSizeFileId(PHOTO, 'x'), { offset: 4096 })).rejects.toThrow(
+      'downloadFile: offset must be a non-negative multiple of partSize (1048576), got 4096',
+    )
+    expect(client.callsOf('upload.GetFile')).toHaveLength(0)
+  })
+
   it('uses the home DC connection (no dcId) for files on the home DC', async () => {
     const client = new FakeClient()
     client.account.files.set(`document:${DOC.id}:`, bytes(100))

@@ -27,12 +27,15 @@ describe('file_path', () => {
 })
 
 describe('KnownFiles', () => {
-  it('remembers sizes, extensions and MIME types of listed files, forgetting the oldest beyond capacity', () => {
+  it('remembers sizes, extensions, MIME types and owners of listed files, forgetting the oldest beyond capacity', () => {
     const known = new KnownFiles(2)
-    known.addPhotos({ total_count: 1, photos: [[{ file_id: 'a', file_unique_id: 'ua', file_size: 10, width: 1, height: 1 }]] })
-    known.addAudios({ total_count: 1, audios: [{ duration: 1, file_name: 'x.MP3', mime_type: 'audio/mpeg', file_id: 'b', file_unique_id: 'ub', file_size: 20 }] })
-    expect([known.get('a'), known.get('b')]).toEqual([{ size: 10, extension: '' }, { size: 20, extension: '.mp3', mimeType: 'audio/mpeg' }])
-    known.addPhotos({ total_count: 1, photos: [[{ file_id: 'c', file_unique_id: 'uc', width: 1, height: 1 }]] })
+    known.addPhotos({ total_count: 1, photos: [[{ file_id: 'a', file_unique_id: 'ua', file_size: 10, width: 1, height: 1 }]] }, '42')
+    known.addAudios({ total_count: 1, audios: [{ duration: 1, file_name: 'x.MP3', mime_type: 'audio/mpeg', file_id: 'b', file_unique_id: 'ub', file_size: 20 }] }, '@someone')
+    expect([known.get('a'), known.get('b')]).toEqual([
+      { size: 10, extension: '', owner: '42' },
+      { size: 20, extension: '.mp3', owner: '@someone', mimeType: 'audio/mpeg' },
+    ])
+    known.addPhotos({ total_count: 1, photos: [[{ file_id: 'c', file_unique_id: 'uc', width: 1, height: 1 }]] }, '42')
     expect(known.get('a')).toBeUndefined()
   })
 })

@@ -22,13 +22,6 @@ describe('withFloodWaits', () => {
     await expect(withFloodWaits(() => Promise.reject(error), { budgetMs: 60_000 })).rejects.toBe(error)
   })
 
-  it('does not repeat a call that may not be repeated', async () => {
-    const error = flood(0)
-    let calls = 0
-    await expect(withFloodWaits(() => (calls++, Promise.reject(error)), { budgetMs: 60_000, retryable: () => false })).rejects.toBe(error)
-    expect(calls).toBe(1)
-  })
-
   it('passes other errors through at once', async () => {
     const error = new BotApiError(400, 'Bad Request: user not found')
     await expect(withFloodWaits(() => Promise.reject(error), { budgetMs: 60_000 })).rejects.toBe(error)
