@@ -1,12 +1,15 @@
 /**
  * The two URL shapes of the Bot API, read as telegram-bot-api reads them (`HttpConnection::handle`): `/bot<token>/<method>`
- * for calls, `/file/bot<token>/<file_path>` for downloads. Method names are case-insensitive.
+ * for calls, `/file/bot<token>/<file_path>` for downloads. Method names are case-insensitive. `/bot<token>/test/<method>`
+ * asks for Telegram's test environment, where telegram-bot-api logs the token in afresh; the account served here is
+ * not there, so such a call is a route of its own (answered as a token the test environment does not know).
  */
 
 /** Where a request goes. */
 export type Route =
   | { readonly kind: 'method'; readonly token: string; readonly method: string }
   | { readonly kind: 'file'; readonly token: string; readonly filePath: string }
+  | { readonly kind: 'test-dc'; readonly token: string }
   | { readonly kind: 'not-found' }
 
 const NOT_FOUND: Route = { kind: 'not-found' }
@@ -30,6 +33,8 @@ export function parseRoute(pathname: string): Route {
   const tail = decoded(rest.slice(slash + 1))
   if (token === undefined || tail === undefined) return NOT_FOUND
   if (file) return { kind: 'file', token, filePath: tail }
+  // telegram-bot-api skips "/test" right after the token, then needs a "/": "/testX" is no route at all.
+  if (tail.startsWith('test')) return tail.startsWith('test/') ? { kind: 'test-dc', token } : NOT_FOUND
   return { kind: 'method', token, method: tail.toLowerCase() }
 }
 

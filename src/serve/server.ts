@@ -63,7 +63,7 @@ function requestSignal(res: ServerResponse, stopping: AbortSignal): AbortSignal 
 /** What a request asks for, read in full before it takes a turn: a slow sender holds no turn while it sends. */
 type Call = { readonly kind: 'file'; readonly filePath: string } | { readonly kind: 'method'; readonly method: Method; readonly params: Params }
 
-async function readCall(endpoint: Endpoint, route: Exclude<Route, { kind: 'not-found' }>, req: IncomingMessage, search: URLSearchParams): Promise<Call> {
+async function readCall(endpoint: Endpoint, route: Extract<Route, { kind: 'file' | 'method' }>, req: IncomingMessage, search: URLSearchParams): Promise<Call> {
   if (route.kind === 'file') return { kind: 'file', filePath: route.filePath }
   const params = await readParams(req, search, endpoint.options.maxBodyBytes)
   const method = methodNamed(route.method)
@@ -90,6 +90,7 @@ async function handle(endpoint: Endpoint, req: IncomingMessage, res: ServerRespo
   if (route.kind === 'not-found') return sendError(res, new BotApiError(404, 'Not Found'))
   const refused = tokenError(route.token, endpoint.options.token)
   if (refused !== undefined) return sendError(res, refused)
+  if (route.kind === 'test-dc') return sendError(res, new BotApiError(401, 'Unauthorized'))
   let release: (() => void) | undefined
   try {
     const call = await readCall(endpoint, route, req, url.searchParams)

@@ -92,6 +92,10 @@ describe('refusals', () => {
     ])
   })
 
+  it('answers the test environment 401 Unauthorized: the account is not there', async () => {
+    expect(await text(await fetch(`${s.bot}/test/getMe`))).toEqual([401, 'application/json', '{"ok":false,"error_code":401,"description":"Unauthorized"}\n'])
+  })
+
   it('answers a path outside /bot<token>/ 404 Not Found', async () => {
     expect(await text(await fetch(`${s.server.url}/getMe`))).toEqual([404, 'application/json', '{"ok":false,"error_code":404,"description":"Not Found"}\n'])
     expect(await text(await fetch(`${s.server.url}/file/bot${s.token}/profile_photos/nope.jpg`))).toEqual([

@@ -1,6 +1,10 @@
 import { malformedToken, parseRoute, redactPath } from '../../../src/serve/route.js'
 
 describe('parseRoute', () => {
+  it('reads /bot<token>/test/<method> as the test environment', () => {
+    expect(parseRoute('/bot1:abc/test/getMe')).toEqual({ kind: 'test-dc', token: '1:abc' })
+  })
+
   it('reads /bot<token>/<method> with the method lower-cased', () => {
     expect(parseRoute('/bot1:abc/getUserProfilePhotos')).toEqual({ kind: 'method', token: '1:abc', method: 'getuserprofilephotos' })
   })
@@ -10,7 +14,7 @@ describe('parseRoute', () => {
   })
 
   it('finds nothing outside those shapes', () => {
-    for (const path of ['/', '/getMe', '/bot1:abc', '/file/x', '/bot%E0/getMe']) expect(parseRoute(path)).toEqual({ kind: 'not-found' })
+    for (const path of ['/', '/getMe', '/bot1:abc', '/file/x', '/bot%E0/getMe', '/bot1:abc/testgetMe']) expect(parseRoute(path)).toEqual({ kind: 'not-found' })
   })
 })
 
