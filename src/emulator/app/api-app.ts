@@ -7,6 +7,8 @@
  *   `account.getPassword` (during a 2FA login), `auth.checkPassword` and `auth.importAuthorization` needs a logged-in
  *   auth key, else 401 `AUTH_KEY_UNREGISTERED`.
  * - Methods the emulator does not implement answer 400 `INPUT_METHOD_INVALID`.
+ * - A session that declared a layer the emulator does not answer in (layers.ts) cannot log in: `auth.sendCode`,
+ *   `auth.signIn`, `auth.checkPassword` and `auth.importAuthorization` answer 406 `UPDATE_APP_TO_LOGIN`.
  * - `users.getUsers` leaves out users it cannot resolve (wrong access hash, unknown id) rather than failing the call.
  * - A deactivated user has no photos and no audios: `photos.getUserPhotos` answers an empty `photos.photos`.
  * - A photo or document whose id or access hash is wrong answers `LOCATION_INVALID`; a forged file reference
@@ -46,6 +48,7 @@ import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { UserMeta, World } from '../world.js'
 import { toBigInt, toBigInteger } from '../../spec/long.js'
 import { getFileWindowError, isValidUsername } from '../../spec/limits.js'
+import { refusesLayer } from './layers.js'
 import { audioObject, configObject, idsHash, photoObject, userObject } from './objects.js'
 import { SRP_G, SRP_PRIME, checkM1, passwordHash, startRound, verifier, type SrpRound } from './srp.js'
 
@@ -206,6 +209,7 @@ class ApiAppImpl implements ApiApp {
       }
       const handler = this.handlers[method]
       if (handler === undefined) throw err(400, 'INPUT_METHOD_INVALID')
+      if (refusesLayer(method, ctx.layer)) throw err(406, 'UPDATE_APP_TO_LOGIN')
       if (!PUBLIC_METHODS.has(method) && ctx.auth.userId === undefined) throw err(401, 'AUTH_KEY_UNREGISTERED')
       if (this.limiter.limits(method)) {
         const account = ctx.auth.userId !== undefined ? `user:${ctx.auth.userId}` : `key:${ctx.auth.authKeyId}`

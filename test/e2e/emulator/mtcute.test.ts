@@ -2,9 +2,9 @@
  * An independent client: mtcute (`@mtcute/node`, unmodified, from npm), configured only with the emulator's address
  * (`defaultDcs`), its RSA key (`addPublicKey`) and `MemoryStorage`, as a new user would.
  *
- * What it completes today: the key exchange, `help.getConfig` and `auth.sendCode`, with no `bad_msg_notification`
- * and no request the emulator cannot parse. Signing in needs the emulator to answer in the client's layer (mtcute
- * declares a newer layer than the 198 the emulator serializes; see docs/emulator.md).
+ * What it completes today: the key exchange and `help.getConfig`, with no `bad_msg_notification` and no request the
+ * emulator cannot parse. mtcute declares a newer layer than the one the emulator answers in (docs/emulator.md), so
+ * its login is refused cleanly with `406 UPDATE_APP_TO_LOGIN` instead of answered with objects it cannot parse.
  */
 import { BaseTelegramClient, MemoryStorage, TelegramClient } from '@mtcute/node'
 import { addPublicKey } from '@mtcute/core/utils.js'
@@ -37,23 +37,23 @@ describe('mtcute against the emulator', () => {
     await emu.close()
   })
 
-  it('makes a key, reads the config and asks for a login code', async () => {
+  it('makes a key and reads the config; a login in its layer is refused with UPDATE_APP_TO_LOGIN', async () => {
     await tg.connect()
     const config = await tg.call({ _: 'help.getConfig' })
     expect(config.thisDc).toBe(emu.connection.homeDcId)
     expect(config.dcOptions.map((d) => d.id).sort()).toEqual(emu.connection.dcs.map((d) => d.id).sort())
-    const sent = await tg.call({
+    const sendCode = tg.call({
       _: 'auth.sendCode',
       phoneNumber: emu.connection.testAccount.phone,
       apiId: emu.connection.apiId,
       apiHash: emu.connection.apiHash,
       settings: { _: 'codeSettings' },
     })
-    expect(sent._).toBe('auth.sentCode')
+    await expect(sendCode).rejects.toMatchObject({ code: 406, text: 'UPDATE_APP_TO_LOGIN' })
     const stats = emu.stats()
     const protocol = stats.protocol[emu.connection.homeDcId]!
     expect([protocol.handshakes, protocol.badMsgNotifications, protocol.transportErrors]).toEqual([1, 0, 0])
     expect(stats.requestsUnparsed).toEqual({})
-    expect(stats.callsPerMethod['auth.SendCode']).toBe(1)
+    expect(stats.rpcErrors.UPDATE_APP_TO_LOGIN).toBe(1)
   })
 })
