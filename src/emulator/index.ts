@@ -51,7 +51,7 @@ export interface EmulatorOptions {
   readonly fileReferenceTtlSeconds?: number
   /** Probability of a 500 `INTERNAL_SERVER_ERROR` answer. Default 0. */
   readonly internalErrorRate?: number
-  /** Clock of the application layer (file references, flood buckets). Default the system clock. */
+  /** Clock of the application layer (file references, flood buckets, login codes, temporary auth keys). Default the system clock. */
   readonly clock?: Clock
   /** Reuse an RSA key pair (saves generating one). Default: a fresh RSA-2048 key. */
   readonly rsaKey?: RsaKeyPair
@@ -123,6 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.rsaKey !== undefined ? { rsaKey: options.rsaKey } : {}),
     dropRate: options.dropRate ?? 0,
     random: () => dropRandom.next(),
+    ...(options.clock !== undefined ? { keyNowMs: () => options.clock!.now() } : {}),
   })
   const [testAccount] = world.accounts
   if (testAccount === undefined) throw new Error('the emulated world has no test account')

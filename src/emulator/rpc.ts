@@ -79,8 +79,22 @@ export interface CallContext {
   readonly layer: number | undefined
 }
 
+/** A query the protocol layer answered itself, without {@link RpcApp.call}. */
+export interface ProtocolAnswer {
+  /** The DC the query arrived on. */
+  readonly dcId: number
+  /** The query's constructor id (unsigned), after `gzip_packed` and the invoke wrappers. */
+  readonly constructorId: number
+  /** The method's class name (`auth.BindTempAuthKey`) when the query parsed as a method. */
+  readonly method: string | undefined
+  /** The error answered (`INPUT_CONSTRUCTOR_INVALID`, `AUTH_KEY_PERM_EMPTY`, …), undefined for a success. */
+  readonly error: string | undefined
+}
+
 /** The application layer as the protocol layer sees it. */
 export interface RpcApp {
   /** Answers one API query (wrappers already peeled). Throws {@link RpcError} for error answers. */
   call(request: TlRequest, ctx: CallContext): Promise<RpcAnswer>
+  /** Told of each query the protocol layer answered itself (unparseable ones included), for the counters. */
+  answeredByProtocol?(answer: ProtocolAnswer): void
 }

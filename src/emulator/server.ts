@@ -27,6 +27,8 @@ export interface DcServersOptions {
   readonly random?: () => number
   /** Clock in milliseconds. Default `Date.now`. */
   readonly nowMs?: () => number
+  /** The clock temporary auth keys expire by (the application's clock). Default {@link nowMs}. */
+  readonly keyNowMs?: () => number
 }
 
 /** Running DC servers. */
@@ -74,6 +76,7 @@ export async function startDcServers(options: DcServersOptions): Promise<DcServe
   const fingerprint = rsaFingerprint(rsa.n, rsa.e)
   const host = options.host ?? '127.0.0.1'
   const nowMs = options.nowMs ?? Date.now
+  const keyNowMs = options.keyNowMs ?? nowMs
   const random = options.random ?? Math.random
   const dcs: DcAddress[] = []
   const servers: Server[] = []
@@ -96,12 +99,13 @@ export async function startDcServers(options: DcServersOptions): Promise<DcServe
           dcs: () => dcs,
           app: options.app,
           keys,
-          handshake: { rsa, fingerprint, nowMs },
+          handshake: { rsa, fingerprint, nowMs, keyNowMs },
           sessions,
           counters: c,
           dropRate: options.dropRate ?? 0,
           random,
           nowMs,
+          keyNowMs,
         })
         connections.add(conn)
         socket.on('close', () => {

@@ -1,5 +1,6 @@
 /**
- * What the emulator counts: calls per method and DC, RPC errors by name, bytes served per DC, downloads per file,
+ * What the emulator counts: calls per method and DC, RPC errors by name (those the protocol layer answers included),
+ * requests it could not parse, bytes served per DC, downloads per file,
  * flood waits issued, requests swallowed (received and never answered) and — the archiver's report card — requests
  * received while a flood wait issued for that method to that account was still running.
  */
@@ -33,6 +34,11 @@ export interface EmulatorStats {
   readonly requestsCrossingFloodWait: Record<string, number>
   /** Requests received and never answered (the `swallow` fault), per method (also counted in `callsPerMethod`). */
   readonly requestsSwallowed: Record<string, number>
+  /**
+   * Requests the emulator could not parse as a method it knows, per constructor id (`0x1234abcd`); each was answered
+   * with `INPUT_METHOD_INVALID_X` or `INPUT_CONSTRUCTOR_INVALID`, counted in `rpcErrors` too.
+   */
+  readonly requestsUnparsed: Record<string, number>
 }
 
 function bump(map: Record<string, number>, key: string, by = 1): void {
@@ -54,6 +60,7 @@ export class StatsCollector {
       requestsDuringFloodWait: {},
       requestsCrossingFloodWait: {},
       requestsSwallowed: {},
+      requestsUnparsed: {},
     }
   }
 
@@ -85,6 +92,10 @@ export class StatsCollector {
 
   swallowed(method: string): void {
     bump(this.s.requestsSwallowed, method)
+  }
+
+  unparsed(constructorId: number): void {
+    bump(this.s.requestsUnparsed, `0x${(constructorId >>> 0).toString(16).padStart(8, '0')}`)
   }
 
   /** A deep copy of the counters. */

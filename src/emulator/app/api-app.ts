@@ -7,6 +7,8 @@
  *   `account.getPassword` (during a 2FA login), `auth.checkPassword` and `auth.importAuthorization` needs a logged-in
  *   auth key, else 401 `AUTH_KEY_UNREGISTERED`.
  * - Methods the emulator does not implement answer 400 `INPUT_METHOD_INVALID`.
+ * - A session that declared a layer the emulator does not answer in (layers.ts) cannot log in: `auth.sendCode`,
+ *   `auth.signIn`, `auth.checkPassword` and `auth.importAuthorization` answer 406 `UPDATE_APP_TO_LOGIN`.
  * - `users.getUsers` leaves out users it cannot resolve (wrong access hash, unknown id) rather than failing the call.
  * - A deactivated user has no photos and no audios: `photos.getUserPhotos` answers an empty `photos.photos`.
  * - A photo or document whose id or access hash is wrong answers `LOCATION_INVALID`; a forged file reference
@@ -17,6 +19,10 @@
  *   still no 1 MiB boundary crossed (https://core.telegram.org/api/files). A crossing answers `LIMIT_INVALID`.
  *   The file's DC is checked before the file reference.
  * - `users.getSavedMusic`'s `hash` is Telegram's list hash of the document ids of the page the call would return.
+ * - No update ever happens in the emulated world, so `updates.getState` answers the same pts 1, qts 0, seq 0 (and
+ *   the current date) every time, and `updates.getDifference` from that state or an earlier one answers
+ *   `updates.differenceEmpty` (date now, seq 0); a pts or qts beyond it, or a date more than 30 s ahead, answers
+ *   `400 PERSISTENT_TIMESTAMP_INVALID`, Telegram's error for a state the server never gave.
  * - Login codes expire after 5 minutes (`PHONE_CODE_EXPIRED`); each `phone_code_hash` works for one sign-in.
  * - Every test account lives on the world's home DC: `auth.sendCode`/`auth.signIn` elsewhere answer
  *   303 `PHONE_MIGRATE_X`.
@@ -28,12 +34,21 @@
 import { randomBytes, createHmac } from 'node:crypto'
 import { Api } from 'telegram'
 import { GetSavedMusic, SavedMusic, SavedMusicNotModified } from '../../tl/index.js'
-import { RpcError, type AuthKeyState, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../rpc.js'
+import {
+  RpcError,
+  type AuthKeyState,
+  type CallContext,
+  type ProtocolAnswer,
+  type RpcAnswer,
+  type RpcApp,
+  type TlRequest,
+} from '../rpc.js'
 import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type FaultOptions, type SwallowRule } from '../faults.js'
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { UserMeta, World } from '../world.js'
 import { toBigInt, toBigInteger } from '../../spec/long.js'
 import { getFileWindowError, isValidUsername } from '../../spec/limits.js'
+import { refusesLayer } from './layers.js'
 import { audioObject, configObject, idsHash, photoObject, userObject } from './objects.js'
 import { SRP_G, SRP_PRIME, checkM1, passwordHash, startRound, verifier, type SrpRound } from './srp.js'
 
@@ -63,6 +78,8 @@ export interface ApiApp extends RpcApp {
 }
 
 const CODE_TTL_MS = 5 * 60 * 1000
+/** Every account's update state: no update ever happens in the emulated world. */
+const UPDATE_STATE = { pts: 1, qts: 0, seq: 0 } as const
 const PUBLIC_METHODS = new Set([
   'help.GetConfig',
   'help.GetNearestDc',
@@ -134,8 +151,8 @@ class ApiAppImpl implements ApiApp {
     this.handlers = {
       'help.GetConfig': (_r, ctx) => this.getConfig(ctx),
       'help.GetNearestDc': (_r, ctx) => new Api.NearestDc({ country: 'NL', thisDc: ctx.dcId, nearestDc: ctx.dcId }),
-      'updates.GetState': () =>
-        new Api.updates.State({ pts: 1, qts: 0, date: this.nowSec(), seq: 1, unreadCount: 0 }),
+      'updates.GetState': () => this.getState(),
+      'updates.GetDifference': (r) => this.getDifference(r as Api.updates.GetDifference),
       'auth.SendCode': (r, ctx) => this.sendCode(r as Api.auth.SendCode, ctx),
       'auth.SignIn': (r, ctx) => this.signIn(r as Api.auth.SignIn, ctx),
       'account.GetPassword': (_r, ctx) => this.getPassword(ctx),
@@ -192,6 +209,7 @@ class ApiAppImpl implements ApiApp {
       }
       const handler = this.handlers[method]
       if (handler === undefined) throw err(400, 'INPUT_METHOD_INVALID')
+      if (refusesLayer(method, ctx.layer)) throw err(406, 'UPDATE_APP_TO_LOGIN')
       if (!PUBLIC_METHODS.has(method) && ctx.auth.userId === undefined) throw err(401, 'AUTH_KEY_UNREGISTERED')
       if (this.limiter.limits(method)) {
         const account = ctx.auth.userId !== undefined ? `user:${ctx.auth.userId}` : `key:${ctx.auth.authKeyId}`
@@ -207,9 +225,16 @@ class ApiAppImpl implements ApiApp {
       if (rate > 0 && this.random.next() < rate) throw err(500, 'INTERNAL_SERVER_ERROR')
       return await handler(request, ctx)
     } catch (e) {
-      if (e instanceof RpcError) this.collector.error(e.errorMessage)
+      // anything else is answered 500 INTERNAL_SERVER_ERROR by the protocol layer
+      this.collector.error(e instanceof RpcError ? e.errorMessage : 'INTERNAL_SERVER_ERROR')
       throw e
     }
+  }
+
+  answeredByProtocol(answer: ProtocolAnswer): void {
+    if (answer.method !== undefined) this.collector.call(answer.method, answer.dcId)
+    else this.collector.unparsed(answer.constructorId)
+    if (answer.error !== undefined) this.collector.error(answer.error)
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------------
@@ -253,6 +278,18 @@ class ApiAppImpl implements ApiApp {
   private getConfig(ctx: CallContext): Api.Config {
     const now = this.nowSec()
     return configObject(ctx.dcId, ctx.dcs, now)
+  }
+
+  /** The emulated world sends no updates: every account's update state stays at its start. */
+  private getState(): Api.updates.State {
+    return new Api.updates.State({ ...UPDATE_STATE, date: this.nowSec(), unreadCount: 0 })
+  }
+
+  private getDifference(r: Api.updates.GetDifference): Api.updates.DifferenceEmpty {
+    if (r.pts > UPDATE_STATE.pts || (r.qts ?? 0) > UPDATE_STATE.qts || r.date > this.nowSec() + 30) {
+      throw err(400, 'PERSISTENT_TIMESTAMP_INVALID')
+    }
+    return new Api.updates.DifferenceEmpty({ date: this.nowSec(), seq: UPDATE_STATE.seq })
   }
 
   // ---- login ---------------------------------------------------------------------------------------------------

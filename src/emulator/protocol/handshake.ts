@@ -6,7 +6,7 @@
  * Strict readings where the spec leaves room:
  * - `req_DH_params` is accepted with RSA_PAD (current spec) or the legacy `SHA1(data) + data + padding`; the inner
  *   data may be `p_q_inner_data`, `_dc`, `_temp` or `_temp_dc`. A `_dc` variant naming another DC is refused.
- *   Temporary keys are stored like permanent ones with their expiry (no `auth.bindTempAuthKey`).
+ *   Temporary keys are stored with their expiry on the key clock; binding them is in pfs.ts.
  * - Any failed check (nonce, p/q, fingerprint, hash, g_b range) is answered with transport error -404 and the
  *   connection is closed, as Telegram does for undecryptable handshake messages.
  */
@@ -38,8 +38,12 @@ import { TransportViolation } from './transport.js'
 export interface AuthKeyRecord {
   readonly key: Buffer
   readonly state: AuthKeyState
-  /** Unix time the key stops working (temporary keys only). */
-  readonly expiresAt: number | undefined
+  /** Unix time on the key clock the key stops working (temporary keys only; a binding may bring it forward). */
+  expiresAt: number | undefined
+  /** The permanent key this temporary key is bound to (`auth.bindTempAuthKey`, see pfs.ts). */
+  perm?: AuthKeyRecord | undefined
+  /** The temporary key bound to this permanent key, if any. */
+  boundTemp?: AuthKeyRecord | undefined
   /** The server salts valid for this key, newest last (see the session layer). */
   readonly salts: { salt: bigint; validSince: number; validUntil: number }[]
 }
@@ -57,6 +61,8 @@ export interface HandshakeOptions {
   /** Called once an auth key has been created. */
   readonly onKey?: (record: AuthKeyRecord) => void
   readonly nowMs?: () => number
+  /** The clock temporary keys expire by (the application's clock, movable in tests). Default {@link nowMs}. */
+  readonly keyNowMs?: () => number
 }
 
 const int128 = (b: Buffer): bigInt.BigInteger => readBigIntFromBuffer(b, true, true)
@@ -245,7 +251,10 @@ export class Handshake {
     const record: AuthKeyRecord = {
       key: authKey,
       state: { authKeyId, dcId: this.opts.dcId, userId: undefined, connection: undefined, data: new Map() },
-      expiresAt: this.expiresIn === undefined ? undefined : now + this.expiresIn,
+      expiresAt:
+        this.expiresIn === undefined
+          ? undefined
+          : Math.floor((this.opts.keyNowMs ?? this.opts.nowMs ?? Date.now)() / 1000) + this.expiresIn,
       salts: [{ salt, validSince: now - 1, validUntil: now + SALT_LIFETIME_S }],
     }
     this.opts.keys.set(authKeyId, record)

@@ -8,6 +8,9 @@
  *   error -404, then close.
  * - Checks on each message, in this order: msg_id parity (18), time window of 300 s past / 30 s future (16/17),
  *   seq_no parity against the kind of message (34/35), then the server salt (`bad_server_salt`, code 48).
+ *   Tolerance: a `msgs_ack` is accepted whatever its seq_no parity. The docs make acks not content-related (even
+ *   seq_no), but mtcute numbers its acks as content-related on every production connection and Telegram answers
+ *   it normally, so Telegram evidently does not check them; a container with an odd seq_no is still refused (34).
  *   A refused message is not remembered, so the client may resend it. Of the seq_no rules only the parity is
  *   enforced (codes 32/33, seq_no too low/high, are not produced).
  * - Each incoming message is checked once: `new_session_created` is sent for the first message of an unknown
@@ -16,8 +19,14 @@
  * - RPC queries run concurrently and are answered as each completes; answers above {@link GZIP_THRESHOLD} bytes
  *   (up to {@link GZIP_MAX}; `upload.file` never) go out as `gzip_packed` when that is smaller. Messages ready
  *   together leave in one `msg_container`.
- * - `ping`, `get_future_salts`, `msgs_state_req` are answered directly (not in `rpc_result`), like Telegram;
- *   `destroy_session` and `rpc_drop_answer` are answered in `rpc_result`.
+ * - `ping`, `get_future_salts`, `msgs_state_req` and `destroy_session` (with a bare `destroy_session_ok` /
+ *   `destroy_session_none`, as core.telegram.org/mtproto/service_messages shows and clients expect) are answered
+ *   directly, not in `rpc_result`, like Telegram; `rpc_drop_answer` is answered in `rpc_result`.
+ * - Tolerance: an inbound `gzip_packed` may hold a gzip stream (the docs) or a zlib stream, told apart by the
+ *   header: mtcute compresses requests over 128 bytes as zlib and works against Telegram, so Telegram accepts both.
+ *   Answers are always gzip.
+ * - `auth.bindTempAuthKey` is answered here, as it concerns the keys themselves (pfs.ts); an unbound temporary key
+ *   gets `401 AUTH_KEY_PERM_EMPTY` for every other method, a bound one acts with its permanent key's login.
  * - `invokeAfterMsg`/`invokeAfterMsgs` wait for the named queries of the same session still running; `msgs_ack`,
  *   `msg_resend_req` and `http_wait` are accepted and need no answer (the emulator does not resend).
  * - A query whose constructor is not a known method: `rpc_error 400 INPUT_METHOD_INVALID_<id>`; a method whose
@@ -26,7 +35,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { gzipSync, unzipSync } from 'node:zlib'
 import { Api } from 'telegram'
 import { BinaryReader } from 'telegram/extensions/index.js'
 import { tlobjects } from 'telegram/tl/AllTLObjects.js'
@@ -36,6 +45,7 @@ import { RpcError, type CallContext, type DcAddress, type RpcAnswer, type RpcApp
 import { decryptMessage, encryptMessageParts } from './crypto.js'
 import { Handshake, SALT_LIFETIME_S, type AuthKeyRecord, type AuthKeyStore } from './handshake.js'
 import { ServerMsgIds, msgIdSeconds } from './msg-id.js'
+import { bindTempAuthKey } from './pfs.js'
 import { ServerTransport, TRANSPORT_ERROR, TransportViolation } from './transport.js'
 
 /** Answers larger than this many bytes are gzip-compressed when that makes them smaller. */
@@ -73,6 +83,8 @@ export interface DcHost {
   readonly dropRate: number
   readonly random: () => number
   readonly nowMs: () => number
+  /** The clock temporary auth keys expire by. */
+  readonly keyNowMs: () => number
 }
 
 /** Server-side state of one MTProto session (auth key + session_id); outlives connections. */
@@ -273,8 +285,9 @@ export class ServerConnection {
     }
     const record = this.host.keys.get(authKeyId)
     if (record === undefined) throw new TransportViolation(`unknown auth_key_id ${authKeyId}`)
-    if (record.expiresAt !== undefined && record.expiresAt < this.now()) {
+    if (record.expiresAt !== undefined && record.expiresAt <= Math.floor(this.host.keyNowMs() / 1000)) {
       this.host.keys.delete(authKeyId)
+      if (record.perm?.boundTemp === record) record.perm.boundTemp = undefined
       throw new TransportViolation('temporary auth key expired')
     }
     const plain = decryptMessage(record.key, packet.subarray(8), 0)
@@ -390,7 +403,8 @@ export class ServerConnection {
     const ctor = body.readUInt32LE(0)
     const contentRelated = ctor !== C.msgsAck && ctor !== C.msgContainer
     if (contentRelated && seqNo % 2 === 0) return this.badMsg(msgId, seqNo, 35)
-    if (!contentRelated && seqNo % 2 === 1) return this.badMsg(msgId, seqNo, 34)
+    // An odd seq_no on msgs_ack is tolerated (see the header); on a container it is refused.
+    if (ctor === C.msgContainer && seqNo % 2 === 1) return this.badMsg(msgId, seqNo, 34)
     if (salt !== undefined && !this.saltValid(s.record, salt)) {
       this.host.counters.badServerSalts++
       this.enqueue(
@@ -439,9 +453,10 @@ export class ServerConnection {
         let inner: Buffer
         try {
           const reader = new BinaryReader(body.subarray(4))
-          inner = gunzipSync(reader.tgReadBytes())
+          // gzip or zlib, told apart by the header (see the module header)
+          inner = unzipSync(reader.tgReadBytes())
         } catch {
-          this.enqueueRpc(msgId, rpcErrorBody(400, 'INPUT_CONSTRUCTOR_INVALID'))
+          this.refuse(msgId, { constructorId: C.gzipPacked, method: undefined, error: 'INPUT_CONSTRUCTOR_INVALID' })
           return
         }
         // the wrapper was already acknowledged as one message; its content answers as the same msg_id
@@ -461,10 +476,8 @@ export class ServerConnection {
       obj = new BinaryReader(body).tgReadObject()
     } catch {
       const known = this.isKnownMethod(ctor)
-      this.enqueueRpc(
-        msgId,
-        rpcErrorBody(400, known ? 'INPUT_CONSTRUCTOR_INVALID' : `INPUT_METHOD_INVALID_${ctor}`),
-      )
+      const error = known ? 'INPUT_CONSTRUCTOR_INVALID' : `INPUT_METHOD_INVALID_${ctor}`
+      this.refuse(msgId, { constructorId: ctor, method: undefined, error })
       return
     }
     const s = this.session!
@@ -514,7 +527,7 @@ export class ServerConnection {
       const res = existed
         ? new Api.DestroySessionOk({ sessionId: obj.sessionId })
         : new Api.DestroySessionNone({ sessionId: obj.sessionId })
-      this.enqueueRpc(msgId, res.getBytes())
+      this.enqueue(res.getBytes(), true, 'response')
       return
     }
     if (obj instanceof Api.RpcDropAnswer) {
@@ -524,16 +537,36 @@ export class ServerConnection {
     const peeled = peel(obj)
     const q = peeled.query as Partial<TlRequest> & { classType?: string }
     if (q === null || typeof q !== 'object' || q.classType !== 'request' || typeof q.className !== 'string') {
-      this.enqueueRpc(msgId, rpcErrorBody(400, `INPUT_METHOD_INVALID_${ctor}`))
+      this.refuse(msgId, { constructorId: ctor, method: undefined, error: `INPUT_METHOD_INVALID_${ctor}` })
       return
     }
     if (peeled.layer !== undefined) s.layer = peeled.layer
     if (peeled.init !== undefined) s.record.state.connection = { apiId: peeled.init.apiId, layer: s.layer }
     this.host.counters.rpcCalls++
+    if (q instanceof Api.auth.BindTempAuthKey) {
+      const refused = bindTempAuthKey(
+        {
+          permAuthKeyId: BigInt(q.permAuthKeyId.toString()),
+          nonce: BigInt(q.nonce.toString()),
+          expiresAt: q.expiresAt,
+          encryptedMessage: q.encryptedMessage,
+        },
+        { temp: s.record, keys: this.host.keys, msgId, sessionId: s.sessionId, now: Math.floor(this.host.keyNowMs() / 1000) },
+      )
+      this.host.app.answeredByProtocol?.({ dcId: this.host.dcId, constructorId: q.CONSTRUCTOR_ID >>> 0, method: q.className, error: refused })
+      this.enqueueRpc(msgId, refused === undefined ? tlUint(C.boolTrue) : rpcErrorBody(400, refused))
+      return
+    }
+    if (s.record.expiresAt !== undefined && s.record.perm === undefined) {
+      const method = q.className
+      this.refuse(msgId, { constructorId: (q.CONSTRUCTOR_ID ?? 0) >>> 0, method, error: 'AUTH_KEY_PERM_EMPTY' }, 401)
+      return
+    }
     const ctx: CallContext = {
       dcId: this.host.dcId,
       dcs: this.host.dcs(),
-      auth: s.record.state,
+      // a bound temporary key acts with its permanent key's authorization
+      auth: (s.record.perm ?? s.record).state,
       sessionId: s.sessionId,
       msgId,
       layer: s.layer,
@@ -555,6 +588,12 @@ export class ServerConnection {
     })()
     s.running.set(msgId, run)
     void run.finally(() => s.running.delete(msgId))
+  }
+
+  /** Answers a query with an error the protocol layer decided, and tells the app's counters. */
+  private refuse(msgId: bigint, answer: { constructorId: number; method: string | undefined; error: string }, code = 400): void {
+    this.host.app.answeredByProtocol?.({ dcId: this.host.dcId, ...answer })
+    this.enqueueRpc(msgId, rpcErrorBody(code, answer.error))
   }
 
   private isKnownMethod(ctor: number): boolean {

@@ -155,7 +155,7 @@ const int128 = (b: Buffer): bigInt.BigInteger => readBigIntFromBuffer(b, true, t
 export async function rawHandshake(
   c: RawClient,
   key: EmulatorPublicKey,
-  opts: { rsa: 'pad' | 'legacy'; dc?: number },
+  opts: { rsa: 'pad' | 'legacy'; dc?: number; /** a temporary key living this many seconds (needs `dc`) */ expiresIn?: number },
 ): Promise<{ authKey: Buffer; salt: bigint }> {
   const nonce = randomBytes(16)
   const res = await c.plainCall(new Api.ReqPqMulti({ nonce: int128(nonce) }).getBytes())
@@ -171,7 +171,13 @@ export async function rawHandshake(
     serverNonce: res.serverNonce,
     newNonce: readBigIntFromBuffer(newNonce, true, true),
   }
-  const inner = (opts.dc === undefined ? new Api.PQInnerData(fields) : new Api.PQInnerDataDc({ ...fields, dc: opts.dc })).getBytes()
+  const inner = (
+    opts.dc === undefined
+      ? new Api.PQInnerData(fields)
+      : opts.expiresIn !== undefined
+        ? new Api.PQInnerDataTempDc({ ...fields, dc: opts.dc, expiresIn: opts.expiresIn })
+        : new Api.PQInnerDataDc({ ...fields, dc: opts.dc })
+  ).getBytes()
   const n = BigInt(`0x${key.n}`)
   const e = BigInt(key.e)
   const encryptedData =

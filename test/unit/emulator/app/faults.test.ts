@@ -117,6 +117,7 @@ describe('StatsCollector', () => {
     s.floodWait('upload.GetFile')
     s.duringFloodWait('upload.GetFile')
     s.swallowed('upload.GetFile')
+    s.unparsed(0xdeadbeef)
     const snap = s.snapshot()
     expect(snap).toEqual({
       callsPerMethod: { 'upload.GetFile': 2, 'help.GetConfig': 1 },
@@ -128,6 +129,7 @@ describe('StatsCollector', () => {
       requestsDuringFloodWait: { 'upload.GetFile': 1 },
       requestsCrossingFloodWait: {},
       requestsSwallowed: { 'upload.GetFile': 1 },
+      requestsUnparsed: { '0xdeadbeef': 1 },
     })
     const dir = await mkdtemp(join(tmpdir(), 'tgp-stats-'))
     try {

@@ -1,0 +1,59 @@
+/**
+ * An independent client: mtcute (`@mtcute/node`, unmodified, from npm), configured only with the emulator's address
+ * (`defaultDcs`), its RSA key (`addPublicKey`) and `MemoryStorage`, as a new user would.
+ *
+ * What it completes today: the key exchange and `help.getConfig`, with no `bad_msg_notification` and no request the
+ * emulator cannot parse. mtcute declares a newer layer than the one the emulator answers in (docs/emulator.md), so
+ * its login is refused cleanly with `406 UPDATE_APP_TO_LOGIN` instead of answered with objects it cannot parse.
+ */
+import { BaseTelegramClient, MemoryStorage, TelegramClient } from '@mtcute/node'
+import { addPublicKey } from '@mtcute/core/utils.js'
+import { generateRsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
+import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
+
+const rsaKey = generateRsaKeyPair()
+
+describe('mtcute against the emulator', () => {
+  let emu: RunningEmulator
+  let tg: TelegramClient
+
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 1, users: 3, rsaKey })
+    const home = emu.connection.dcs.find((d) => d.id === emu.connection.homeDcId)!
+    const dc = { id: home.id, ipAddress: home.host, port: home.port }
+    const base = new BaseTelegramClient({
+      apiId: emu.connection.apiId,
+      apiHash: emu.connection.apiHash,
+      storage: new MemoryStorage(),
+      defaultDcs: { main: dc, media: dc },
+      logLevel: 0,
+    })
+    addPublicKey(base.mt.crypto, emu.connection.publicKey.pem)
+    tg = new TelegramClient({ client: base })
+  })
+
+  afterAll(async () => {
+    await tg.destroy()
+    await emu.close()
+  })
+
+  it('makes a key and reads the config; a login in its layer is refused with UPDATE_APP_TO_LOGIN', async () => {
+    await tg.connect()
+    const config = await tg.call({ _: 'help.getConfig' })
+    expect(config.thisDc).toBe(emu.connection.homeDcId)
+    expect(config.dcOptions.map((d) => d.id).sort()).toEqual(emu.connection.dcs.map((d) => d.id).sort())
+    const sendCode = tg.call({
+      _: 'auth.sendCode',
+      phoneNumber: emu.connection.testAccount.phone,
+      apiId: emu.connection.apiId,
+      apiHash: emu.connection.apiHash,
+      settings: { _: 'codeSettings' },
+    })
+    await expect(sendCode).rejects.toMatchObject({ code: 406, text: 'UPDATE_APP_TO_LOGIN' })
+    const stats = emu.stats()
+    const protocol = stats.protocol[emu.connection.homeDcId]!
+    expect([protocol.handshakes, protocol.badMsgNotifications, protocol.transportErrors]).toEqual([1, 0, 0])
+    expect(stats.requestsUnparsed).toEqual({})
+    expect(stats.rpcErrors.UPDATE_APP_TO_LOGIN).toBe(1)
+  })
+})
