@@ -27,13 +27,13 @@ h2 { font-size: 1.15rem; margin: 1.5rem 0 .75rem; }
   border-radius: 6px; background: var(--card); color: var(--fg); }
 .controls input { min-width: 16rem; }
 .tiles { list-style: none; padding: 0; margin: 0; display: grid; gap: .75rem;
-  grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); }
+  grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); }
 .tile a { display: flex; flex-direction: column; gap: .15rem; padding: .5rem; height: 100%; background: var(--card);
   border: 1px solid var(--line); border-radius: 10px; color: inherit; text-decoration: none; }
 .tile a:hover { border-color: var(--accent); }
 .tile img, .tile .noimg { width: 100%; height: auto; aspect-ratio: 1; object-fit: cover; border-radius: 8px;
   background: var(--line); display: block; }
-.tile .name { font-weight: 600; overflow-wrap: anywhere; }
+.tile .name { font-weight: 600; font-size: .95rem; overflow-wrap: anywhere; }
 .tile .un, .tile .id, .tile .meta { font-size: .85rem; overflow-wrap: anywhere; }
 .pager ol, .jspager { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; margin: 1rem 0; align-items: center; }
 .pager a { display: inline-block; min-width: 2.2rem; text-align: center; padding: .25rem .4rem;

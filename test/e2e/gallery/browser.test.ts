@@ -12,6 +12,23 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { chromiumIt } from '../../helpers/chromium.js'
 import { runMain } from '../cli/spawn.js'
 
+// What the callbacks run inside the page use of the DOM (the project compiles without the DOM library).
+declare const document: {
+  querySelectorAll(selector: string): { length: number }
+  querySelector(selector: string): { textContent: string | null } | null
+}
+interface VideoElement {
+  canPlayType(type: string): string
+  play(): Promise<void>
+  readonly readyState: number
+  readonly currentTime: number
+  readonly muted: boolean
+  readonly loop: boolean
+}
+interface DatedElement {
+  readonly dataset: Record<string, string | undefined>
+}
+
 /** Bounds every browser wait: a guard against a hang, far above an honest load of a local page. */
 const WAIT_MS = 60_000
 
@@ -105,16 +122,16 @@ describe('the gallery in Chromium', () => {
       await page.locator('#q').fill(withVideo.username)
       await page.locator(`#tiles a[href="gallery/users/${withVideo.id}.html"]`).click()
       await page.waitForURL(`**/gallery/users/${withVideo.id}.html`)
-      const dates = await page.locator('.timeline > li').evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset['date'])))
+      const dates = await page.locator('.timeline > li').evaluateAll((items) => items.map((li) => Number((li as unknown as DatedElement).dataset['date'])))
       expect(dates).toHaveLength(withVideo.photos)
       expect(dates).toEqual([...dates].sort((a, b) => b - a))
       const video = page.locator('.timeline video').first()
       await video.scrollIntoViewIfNeeded()
-      const canPlay = await video.evaluate((v) => (v as HTMLVideoElement).canPlayType('video/mp4; codecs="avc1.42E01E"'))
+      const canPlay = await video.evaluate((v) => (v as unknown as VideoElement).canPlayType('video/mp4; codecs="avc1.42E01E"'))
       if (canPlay === '') throw new Error(`this Chromium cannot play H.264 MP4 (canPlayType ""): the video avatars cannot play in it`)
-      await video.evaluate((v) => (v as HTMLVideoElement).play())
-      await page.waitForFunction((el) => (el as HTMLVideoElement).readyState >= 2 && (el as HTMLVideoElement).currentTime > 0, await video.elementHandle())
-      expect(await video.evaluate((v) => [(v as HTMLVideoElement).muted, (v as HTMLVideoElement).loop])).toEqual([true, true])
+      await video.evaluate((v) => (v as unknown as VideoElement).play())
+      await page.waitForFunction((el) => (el as unknown as VideoElement).readyState >= 2 && (el as unknown as VideoElement).currentTime > 0, await video.elementHandle())
+      expect(await video.evaluate((v) => [(v as unknown as VideoElement).muted, (v as unknown as VideoElement).loop])).toEqual([true, true])
       await page.screenshot({ path: join(dir, 'gallery-user.png') })
 
       // Readable without JavaScript: the index's first page is plain HTML.
