@@ -65,8 +65,8 @@ type Json = Partial<Record<string, unknown>>
 
 interface PhotoAcc {
   date: number
-  sizes: Map<string, GalleryFile>
-  videos: Map<string, GalleryFile>
+  sizes: GalleryFile[]
+  videos: GalleryFile[]
 }
 
 interface UserAcc {
@@ -135,12 +135,20 @@ export class GalleryModel {
     return this.acc.size
   }
 
-  /** Every user the archiver recorded or archived a file of, by id. */
+  /**
+   * Every user the archiver recorded or archived a file of, by id. Empties the model (each user's working state is
+   * dropped as it is converted, so a large archive is not held twice).
+   */
   users(): GalleryUser[] {
-    return [...this.acc.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([id, u]) => toUser(id, u))
-      .filter((u) => u.photos.length > 0 || u.audios.length > 0 || this.acc.get(u.id)?.seen === true)
+    const ids = [...this.acc.keys()].sort((a, b) => a - b)
+    const users: GalleryUser[] = []
+    for (const id of ids) {
+      const acc = this.acc.get(id) as UserAcc
+      this.acc.delete(id)
+      const user = toUser(id, acc)
+      if (user.photos.length > 0 || user.audios.length > 0 || acc.seen) users.push(user)
+    }
+    return users
   }
 
   private user(uid: number): UserAcc {
@@ -168,10 +176,14 @@ export class GalleryModel {
     const id = str(r['photo_id']) ?? ''
     let photo = user.photos.get(id)
     if (photo === undefined) {
-      photo = { date: num(r['date']), sizes: new Map(), videos: new Map() }
+      photo = { date: num(r['date']), sizes: [], videos: [] }
       user.photos.set(id, photo)
     }
-    ;(r['kind'] === 'video' ? photo.videos : photo.sizes).set(file.size, file)
+    // A photo has a handful of sizes: a list costs far less than a map per photo, over a large archive.
+    const list = r['kind'] === 'video' ? photo.videos : photo.sizes
+    const same = list.findIndex((f) => f.size === file.size)
+    if (same >= 0) list[same] = file
+    else list.push(file)
   }
 }
 
@@ -194,8 +206,8 @@ function stateOf(keys: readonly string[], marks: UserAcc['marks']): { state: Pho
 
 function toUser(id: number, u: UserAcc): GalleryUser {
   const photos: GalleryPhoto[] = [...u.photos.entries()].map(([photoId, p]) => {
-    const sizes = [...p.sizes.values()].sort(bySize)
-    const videos = [...p.videos.values()].sort(bySize)
+    const sizes = p.sizes.sort(bySize)
+    const videos = p.videos.sort(bySize)
     const keys = [...sizes.map((s) => `photo:${photoId}:${s.size}`), ...videos.map((v) => `video:${photoId}:${v.size}`)]
     return { photoId, date: p.date, sizes, videos, ...stateOf(keys, u.marks) }
   })
