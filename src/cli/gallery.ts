@@ -27,9 +27,12 @@ export async function refreshGallery(ctx: CommandContext, out: string): Promise<
   return buildGallery(out, { signal: ctx.signal })
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
 function describe(ctx: CommandContext, s: GallerySummary): string {
   return (
-    `Gallery: ${s.users} users, ${s.photos} photos; ${s.files.written} files written, ${s.files.unchanged} unchanged.\n` +
+    `Gallery: ${plural(s.users, 'user')}, ${plural(s.photos, 'photo')}; ` +
+    `${s.files.written} files written, ${s.files.unchanged} unchanged.\n` +
     `${openLine(ctx.io.cwd, s)}\n`
   )
 }
