@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- [--users N] [--latency MS] [--scenario default|rerun|memory|flood|serve|all] [--json FILE] [--seed N]`
+ * `npm run bench -- [--users N] [--latency MS] [--scenario default|rerun|memory|flood|serve|gallery|all] [--json FILE]
+ *   [--seed N] [--gallery-users N]`
  *
  * Archive throughput of tg-profile against a naive GramJS loop and against the physical lower bound, on a loopback
  * emulator with an injected round-trip latency. Each scenario starts its own emulator (in this process); each
  * contender runs in its own child process (`scripts/bench/child.ts`), so its peak RSS and CPU time are its own.
+ * The `gallery` scenario needs no emulator: it builds the HTML gallery of a synthetic manifest (`scripts/bench/gallery.ts`).
  */
 import { fork } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -19,12 +21,13 @@ import { lowerBound, type LowerBound } from './bench/lower-bound.js'
 import { diffCounts, formatBytes, formatCalls, formatMs, formatRatio, formatTable, sumCounts } from './bench/table.js'
 import { benchUsers, type BenchUser } from './bench/world-users.js'
 import { benchServe } from './bench/serve.js'
+import { benchGallery } from './bench/gallery.js'
 
 /** The archiver's default concurrency: users at once and downloads in flight (`ArchiveOptions.concurrency`). */
 const ARCHIVER_IN_FLIGHT = 8
 /** Requests per path and concurrency in the serve scenario. */
 const SERVE_REQUESTS = 400
-const SCENARIOS = ['default', 'rerun', 'flood', 'memory', 'serve'] as const
+const SCENARIOS = ['default', 'rerun', 'flood', 'memory', 'serve', 'gallery'] as const
 type Scenario = (typeof SCENARIOS)[number]
 
 interface Args {
@@ -37,6 +40,7 @@ interface Args {
   memoryUsers: number
   memoryBudgetMs: number
   floodBudgetMs: number
+  galleryUsers: number
 }
 
 function parse(argv: string[]): Args {
@@ -52,6 +56,7 @@ function parse(argv: string[]): Args {
       'memory-users': { type: 'string', default: '10000' },
       'memory-budget': { type: 'string', default: '120' },
       'flood-budget': { type: 'string', default: '60' },
+      'gallery-users': { type: 'string', default: '10000' },
     },
     strict: true,
   })
@@ -74,6 +79,7 @@ function parse(argv: string[]): Args {
     memoryUsers: int('memory-users', values['memory-users'], 1),
     memoryBudgetMs: int('memory-budget', values['memory-budget'], 1) * 1000,
     floodBudgetMs: int('flood-budget', values['flood-budget'], 1) * 1000,
+    galleryUsers: int('gallery-users', values['gallery-users'], 1),
   }
 }
 
@@ -216,16 +222,25 @@ async function main(): Promise<void> {
   }
   const latency = { fixedMs: args.latency }
   try {
-    log('measuring loopback bandwidth (256 MiB through one local TCP socket pair)')
-    const bandwidth = await measureLoopbackBandwidth()
+    const onlyGallery = args.scenarios.every((x) => x === 'gallery')
+    if (!onlyGallery) log('measuring loopback bandwidth (256 MiB through one local TCP socket pair)')
+    const bandwidth = onlyGallery ? 0 : await measureLoopbackBandwidth()
     report.loopbackBytesPerSecond = bandwidth
-    console.log(`loopback bandwidth: ${formatBytes(bandwidth)}/s; round-trip latency ${args.latency} ms per RPC; archiver in flight: ${ARCHIVER_IN_FLIGHT} (its default concurrency)`)
+    if (!onlyGallery) console.log(`loopback bandwidth: ${formatBytes(bandwidth)}/s; round-trip latency ${args.latency} ms per RPC; archiver in flight: ${ARCHIVER_IN_FLIGHT} (its default concurrency)`)
     const archiveOut = join(work, 'archive')
     const cachePath = join(work, 'session.entities.json')
     let archived = false
 
     for (const scenario of args.scenarios) {
-      if (scenario === 'default') {
+      if (scenario === 'gallery') {
+        console.log(`\n## gallery: buildGallery over a synthetic manifest of ${args.galleryUsers} users (seed ${args.seed}), then again with nothing changed`)
+        const g = await benchGallery(join(work, 'gallery'), args.galleryUsers, args.seed)
+        await rm(join(work, 'gallery'), { recursive: true, force: true })
+        const row = (name: string, b: typeof g.first): string[] => [name, formatMs(b.wallMs), formatBytes(b.maxRssBytes), String(b.files.written), String(b.files.unchanged), formatBytes(b.files.bytes)]
+        console.log(formatTable([['build', 'wall', 'peak RSS', 'files written', 'unchanged', 'bytes written'], row('first', g.first), row('again', g.again)]))
+        console.log(`manifest: ${g.manifestRecords} records, ${formatBytes(g.manifestBytes)}; ${g.first.users} users, ${g.first.photos} photos; second build writes ${g.again.files.written} files (target 0)`)
+        report.gallery = g
+      } else if (scenario === 'default') {
         await withEmulator({ seed: args.seed, users: args.users, latency }, async (emu) => {
           const { reachable, skippedWithoutUsername } = benchUsers(emu.world)
           const usernames = reachable.map((u) => u.username)

@@ -54,9 +54,14 @@ export type {
   GoneRecord,
   BackRecord,
   UserFailedRecord,
+  UserRecord,
   ManifestRecord,
   UserCounts,
 } from './archive/types.js'
+
+// The archive's static HTML gallery (`tg-profile gallery`), built from its manifest.
+export { buildGallery } from './gallery/index.js'
+export type { GalleryOptions, GallerySummary, WriteStats } from './gallery/index.js'
 
 // The Bot-API-compatible HTTP endpoint (`tg-profile serve`).
 export { startServer, loadServeToken, tokenPathFor } from './serve/index.js'

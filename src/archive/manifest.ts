@@ -31,6 +31,8 @@ export interface UserManifest {
   readonly files: ReadonlyMap<string, ManifestEntry>
   /** Keys of archived files already marked as disappeared from Telegram (and not seen since). */
   readonly gone: ReadonlySet<string>
+  /** What the user's last `user` record says; absent until one is written. */
+  readonly seen?: { readonly username?: string }
 }
 
 /** What {@link Manifest.open} found. */
@@ -59,7 +61,7 @@ function recordKey(record: { kind: FileKind; photo_id?: string; document_id?: st
 
 /** The archive's append-only manifest with its in-memory index (file keys, sizes, paths; no listings). */
 export class Manifest {
-  private readonly users = new Map<number, { files: Map<string, ManifestEntry>; gone: Set<string> }>()
+  private readonly users = new Map<number, { files: Map<string, ManifestEntry>; gone: Set<string>; seen?: { username?: string } }>()
   private pending: { line: string; record: ManifestRecord; done: (error?: Error) => void }[] = []
   private flushing: Promise<void> | undefined
   private closed = false
@@ -165,6 +167,10 @@ export class Manifest {
       user = { files: new Map(), gone: new Set() }
       this.users.set(record.user_id, user)
     }
+    if (record.type === 'user') {
+      user.seen = record.username !== undefined ? { username: record.username } : {}
+      return
+    }
     const key = recordKey(record)
     if (record.type === 'file') {
       user.files.set(key, { bytes: record.bytes, path: record.path, sha256: record.sha256 })
@@ -217,6 +223,10 @@ function parseRecord(line: string): ManifestRecord | undefined {
       return Number.isSafeInteger(r['user_id']) && isKind(r['kind']) ? (value as ManifestRecord) : undefined
     case 'user-failed':
       return typeof r['user'] === 'string' ? (value as ManifestRecord) : undefined
+    case 'user':
+      return Number.isSafeInteger(r['user_id']) && (r['username'] === undefined || typeof r['username'] === 'string')
+        ? (value as ManifestRecord)
+        : undefined
     default:
       return undefined
   }

@@ -91,8 +91,22 @@ export interface UserFailedRecord {
   readonly at: number
 }
 
+/**
+ * A user the run archived, with the username it was seen under: written the first time a user is archived and
+ * again whenever that username changes, so the manifest alone can name every user (the gallery shows it), even a
+ * user without any photo.
+ */
+export interface UserRecord {
+  readonly type: 'user'
+  readonly user_id: number
+  /** The user's first active username as the entity cache knows it (lower-cased); absent when it knows none. */
+  readonly username?: string
+  /** Unix time the user was seen. */
+  readonly seen_at: number
+}
+
 /** One line of `manifest.ndjson`. */
-export type ManifestRecord = FileRecord | GoneRecord | BackRecord | UserFailedRecord
+export type ManifestRecord = FileRecord | GoneRecord | BackRecord | UserFailedRecord | UserRecord
 
 /** Per-user counts reported in `user-done`. */
 export interface UserCounts {

@@ -112,6 +112,14 @@ async function saveAll(ctx: RunContext, files: readonly Remote[], counts: Tally<
   for (const r of results) if (r.status === 'rejected') throw r.reason
 }
 
+/** Appends a `user` record when the manifest has none for the user yet or its username changed. */
+async function recordSeen(ctx: RunContext, uid: number): Promise<void> {
+  const username = ctx.cache.get(BigInt(uid))?.usernames[0]
+  const seen = ctx.manifest.user(uid).seen
+  if (seen !== undefined && seen.username === username) return
+  await ctx.manifest.append({ type: 'user', user_id: uid, ...(username !== undefined ? { username } : {}), seen_at: unixNow(ctx.clock) })
+}
+
 function addCounts(run: RunState, counts: UserCounts): void {
   run.files.downloaded += counts.downloaded
   run.files.adopted += counts.adopted
@@ -134,6 +142,7 @@ export async function archiveListed(ctx: RunContext, run: RunState, profile: Lis
     const plan = planUser(listing.files, ctx.manifest.user(user.uid), listing.present)
     const counts: Tally<UserCounts> = { listed: listing.files.length, downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 }
     await saveAll(ctx, await applyPlan(ctx, user.uid, plan, counts), counts)
+    await recordSeen(ctx, user.uid)
     addCounts(run, counts)
     ctx.emit({ type: 'user-done', user: ref, user_id: user.uid, counts })
   } catch (error) {

@@ -12,6 +12,7 @@ import type { Connected } from '../client/connect.js'
 import { redact } from '../client/redact.js'
 import { intOption, stringOption, UsageError } from './args.js'
 import { InterruptedError } from './io.js'
+import { galleryNote, refreshGallery } from './gallery.js'
 import { EXIT_FAILURE, EXIT_OK } from './run.js'
 import type { CommandContext } from './run.js'
 
@@ -134,7 +135,9 @@ export async function archiveCommand(
   } finally {
     progress?.end()
   }
-  if (progress !== undefined) ctx.io.stdout.write(summaryText(summary))
+  // The gallery shows what the manifest holds, a stopped run's files too.
+  const gallery = await refreshGallery(ctx, out)
+  if (progress !== undefined) ctx.io.stdout.write(summaryText(summary) + galleryNote(ctx, gallery))
   if (summary.stopped !== undefined) {
     ctx.io.stderr.write(
       redact(`Error ${summary.stopped.error_code}: ${summary.stopped.description}\nThe archive is consistent; run the same command again later to resume.\n`),

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 
 /** The subcommands `tg-profile` knows. */
-export const COMMANDS = ['login', 'whoami', 'photos', 'audios', 'download', 'archive', 'emulator', 'start', 'serve'] as const
+export const COMMANDS = ['login', 'whoami', 'photos', 'audios', 'download', 'archive', 'emulator', 'start', 'serve', 'gallery'] as const
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number]
 
@@ -38,6 +38,7 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     audios: { type: 'boolean' },
     concurrency: { type: 'string' },
     'max-flood-wait': { type: 'string' },
+    'no-gallery': { type: 'boolean' },
   },
   emulator: {
     seed: { type: 'string' },
@@ -53,13 +54,14 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     'fileref-ttl': { type: 'string' },
     'internal-error-rate': { type: 'string' },
   },
-  start: { out: { type: 'string' } },
+  start: { out: { type: 'string' }, 'no-gallery': { type: 'boolean' } },
   serve: {
     host: { type: 'string' },
     port: { type: 'string' },
     'allow-remote': { type: 'boolean' },
     'new-token': { type: 'boolean' },
   },
+  gallery: {},
 }
 
 /** How many positional arguments each command takes: [min, max]. */
@@ -73,6 +75,7 @@ const POSITIONALS: Record<CommandName, [number, number]> = {
   emulator: [0, 0],
   start: [0, Number.POSITIVE_INFINITY],
   serve: [0, 0],
+  gallery: [1, 1],
 }
 
 /** A parsed command line. */

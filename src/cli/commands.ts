@@ -16,6 +16,7 @@ import { emulatorCommand } from './emulator.js'
 import { loginCommand } from './login.js'
 import { startCommand } from './start.js'
 import { serveCommand } from './serve.js'
+import { galleryCommand } from './gallery.js'
 import { audiosTable, formatTable, photosTable, printResult } from './output.js'
 import { EXIT_OK, callOptionsOf, connectOptionsOf } from './run.js'
 import { withDeadline } from '../client/deadline.js'
@@ -96,4 +97,5 @@ export const HANDLERS: Partial<Record<CommandName, CommandHandler>> = {
   emulator: (ctx) => emulatorCommand(ctx, () => abortion(ctx.signal)),
   start: (ctx) => startCommand(ctx),
   serve: (ctx) => serveCommand(ctx, () => abortion(ctx.signal)),
+  gallery: (ctx) => galleryCommand(ctx),
 }

@@ -26,6 +26,7 @@ Commands:
   emulator              run the loopback MTProto emulator
   start                 the demo: archive the emulator's users (or Telegram's, with credentials)
   serve                 the Bot API's profile methods over HTTP, answered by the account
+  gallery <dir>         build or refresh an archive folder's HTML gallery (index.html)
 
 <user> is @username, username, a t.me link or a numeric id.
 Run "tg-profile <command> --help" for a command's options.
@@ -83,6 +84,7 @@ expired file reference is refreshed by listing that profile again; without it yo
   --audios               also archive profile audios
   --concurrency N        parallel downloads
   --max-flood-wait S     stop cleanly on a flood wait longer than S seconds
+  --no-gallery           do not refresh the HTML gallery (DIR/index.html) at the end
 `,
   emulator: `Usage: tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file FILE] [--world-file FILE]
                           [--stats-file FILE] [--latency MS[+JITTER]] [--flood METHOD=BURST/PER_SECOND]...
@@ -115,7 +117,8 @@ downloads only what is new.
 With --emulator FILE / TG_EMULATOR, or with credentials (TG_API_ID, TG_API_HASH and a session): archives the users
 given as arguments from that emulator / from Telegram.
 
-  --out DIR   archive folder (default ./tg-profile-demo)
+  --out DIR      archive folder (default ./tg-profile-demo)
+  --no-gallery   do not refresh the HTML gallery (DIR/index.html) at the end
 `,
   serve: `Usage: tg-profile serve [--host HOST] [--port PORT] [--allow-remote] [--new-token]
 
@@ -128,6 +131,14 @@ it runs on an embedded emulator. Ctrl-C stops it after the requests under way.
   --port PORT       TCP port (default 8081; 0 picks a free one)
   --allow-remote    allow a HOST other than loopback (plain HTTP: anyone with the token uses the account)
   --new-token       replace the stored token with a new one (the old one stops working)
+`,
+  gallery: `Usage: tg-profile gallery <archive dir>
+
+Builds or refreshes the static HTML gallery of an archive folder from its manifest.ndjson: DIR/index.html lists
+every user (search, sort, pages; readable without JavaScript), each user's page shows the avatar history, newest
+first, with video avatars, photos gone from Telegram and copyable file ids. Open it from the disk (file://): no
+server, no network. Only pages whose content changed are written; archived images are never touched.
+\`archive\` and \`start\` refresh it at the end unless --no-gallery.
 `,
 }
 

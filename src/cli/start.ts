@@ -21,6 +21,8 @@ import { EntityCache } from '../client/entity-cache.js'
 import { startEmulator } from '../emulator/index.js'
 import type { RunningEmulator } from '../emulator/index.js'
 import { stringOption, UsageError } from './args.js'
+import { openLine, refreshGallery } from './gallery.js'
+import type { GallerySummary } from '../gallery/index.js'
 import { InterruptedError } from './io.js'
 import { EXIT_FAILURE, EXIT_OK, connectOptionsOf } from './run.js'
 import type { CommandContext } from './run.js'
@@ -108,7 +110,7 @@ async function runJob(
   } finally {
     await c.close()
   }
-  await printSummary(ctx, summary, users.length)
+  await printSummary(ctx, summary, users.length, await refreshGallery(ctx, out))
   if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
   return summary.complete ? EXIT_OK : EXIT_FAILURE
 }
@@ -129,10 +131,11 @@ function progressLine(ctx: CommandContext, total: number): (event: ArchiveEvent)
   }
 }
 
-async function printSummary(ctx: CommandContext, s: ArchiveSummary, asked: number): Promise<void> {
+async function printSummary(ctx: CommandContext, s: ArchiveSummary, asked: number, gallery: GallerySummary | undefined): Promise<void> {
   const manifest = join(s.out, MANIFEST_FILE)
   if (ctx.json) {
-    ctx.io.stdout.write(`${JSON.stringify({ ok: true, result: { ...s, manifest } })}\n`)
+    const index = gallery !== undefined ? { gallery: gallery.index } : {}
+    ctx.io.stdout.write(`${JSON.stringify({ ok: true, result: { ...s, manifest, ...index } })}\n`)
     return
   }
   const files = await fileRecords(manifest)
@@ -153,6 +156,7 @@ async function printSummary(ctx: CommandContext, s: ArchiveSummary, asked: numbe
   if (perUser.size > shown.length) lines.push(`  … and ${perUser.size - shown.length} more user folders`)
   lines.push(`Manifest: ${displayPath(ctx.io.cwd, manifest)} (one JSON record per line)`)
   if (s.stopped !== undefined) lines.push(`Stopped early: ${s.stopped.description} (re-run to resume)`)
+  if (gallery !== undefined) lines.push(`Gallery of ${gallery.users} users: ${openLine(ctx.io.cwd, gallery)}`)
   ctx.io.stdout.write(`${lines.join('\n')}\n`)
 }
 

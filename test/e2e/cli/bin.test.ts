@@ -51,7 +51,7 @@ describe('node dist/src/cli/main.js', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(
-      'tg-profile: unknown command "frobnicate" (commands: login, whoami, photos, audios, download, archive, emulator, start, serve)\n' +
+      'tg-profile: unknown command "frobnicate" (commands: login, whoami, photos, audios, download, archive, emulator, start, serve, gallery)\n' +
         'Run "tg-profile --help" for usage.\n',
     )
   })

@@ -48,6 +48,7 @@ interface Summary {
     files: { downloaded: number; unchanged: number; adopted: number; bytes: number }
     rpc: Record<string, number>
     manifest: string
+    gallery: string
   }
 }
 
@@ -85,6 +86,10 @@ describe('tg-profile start without credentials', () => {
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as { type: string; path: string; bytes: number; sha256: string })
     const records = manifest.filter((m) => m.type === 'file')
+    // One user record per demo user names every user, those without any photo too; the gallery is built.
+    expect(manifest.filter((m) => m.type === 'user')).toHaveLength(demoUsers)
+    expect(summary.result.gallery).toBe(join(out, 'index.html'))
+    expect((await readFile(summary.result.gallery, 'utf8')).match(/class="tile"/g)).toHaveLength(demoUsers)
     expect(records.map((m) => m.path).sort()).toEqual([...expected.keys()].sort())
     for (const record of records) {
       const want = expected.get(record.path)!

@@ -110,6 +110,22 @@ describe('Manifest', () => {
     await reopened.close()
   })
 
+  it('keeps the last user record of each user, in memory and after reopening', async () => {
+    const m = await Manifest.open(out)
+    expect(m.user(42).seen).toBeUndefined()
+    await m.append({ type: 'user', user_id: 42, username: 'old', seen_at: 1 })
+    await m.append({ type: 'user', user_id: 42, username: 'new', seen_at: 2 })
+    await m.append({ type: 'user', user_id: 43, seen_at: 2 })
+    expect(m.user(42).seen).toEqual({ username: 'new' })
+    await m.close()
+    const m2 = await Manifest.open(out)
+    expect(m2.loadStats).toEqual({ records: 3, tornBytes: 0, ignoredLines: 0 })
+    expect(m2.user(42).seen).toEqual({ username: 'new' })
+    expect(m2.user(43).seen).toEqual({})
+    expect(m2.user(42).files.size).toBe(0)
+    await m2.close()
+  })
+
   it('cuts a torn last line on open and appends cleanly after it', async () => {
     const whole = `${JSON.stringify(photo(42, '7', 'c', 1000))}\n`
     const torn = JSON.stringify(photo(42, '8', 'c', 2000)).slice(0, 37)

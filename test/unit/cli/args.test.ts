@@ -36,7 +36,7 @@ describe('parseCli', () => {
   })
 
   it('rejects an unknown command', () => {
-    expect(() => parseCli(['frob'])).toThrow(new UsageError('unknown command "frob" (commands: login, whoami, photos, audios, download, archive, emulator, start, serve)'))
+    expect(() => parseCli(['frob'])).toThrow(new UsageError('unknown command "frob" (commands: login, whoami, photos, audios, download, archive, emulator, start, serve, gallery)'))
   })
 
   it('rejects an option the command does not know, naming the command', () => {
