@@ -10,7 +10,7 @@ import { readManifest } from './read.js'
 import { INDEX_JS, USER_JS } from './scripts.js'
 import { STYLE_CSS } from './style.js'
 import { userPage } from './user-page.js'
-import { eachLimited, GalleryWriter, sweepTemporaryFiles, type WriteStats } from './write.js'
+import { eachLimited, GalleryWriter, removeStalePages, sweepTemporaryFiles, type WriteStats } from './write.js'
 
 /** Options of {@link buildGallery}. */
 export interface GalleryOptions {
@@ -68,6 +68,8 @@ export async function buildGallery(dir: string, options: GalleryOptions = {}): P
   await eachLimited(pages.slice(1), WRITE_CONCURRENCY, ([rel, html]) => write(rel, html))
   const first = pages[0]
   if (first !== undefined) await write(first[0], first[1])
+  // Only once the entry page no longer links to them.
+  await removeStalePages(join(gallery, 'pages'), pages.length)
   return {
     index: join(root, 'index.html'),
     users: users.length,

@@ -83,6 +83,28 @@ export async function sweepTemporaryFiles(dirs: readonly string[]): Promise<numb
   return removed
 }
 
+/**
+ * Removes the index pages in `pagesDir` (`<n>.html`) that a build with fewer pages no longer links to: a stale page
+ * would show users in an order and paging that no longer exist. Returns how many were removed.
+ */
+export async function removeStalePages(pagesDir: string, pageCount: number): Promise<number> {
+  let names: string[]
+  try {
+    names = await readdir(pagesDir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0
+    throw error
+  }
+  let removed = 0
+  for (const name of names) {
+    const m = /^([0-9]+)\.html$/.exec(name)
+    if (m === null || Number(m[1]) <= pageCount) continue
+    await removeIfExists(join(pagesDir, name))
+    removed++
+  }
+  return removed
+}
+
 /** Runs `task` over `items`, at most `limit` at a time (the writes' fsyncs overlap). */
 export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0

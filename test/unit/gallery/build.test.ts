@@ -37,6 +37,14 @@ const RECORDS = [
 ]
 
 describe('buildGallery', () => {
+  it('removes the index pages a build with fewer pages no longer links to', async () => {
+    await manifest(RECORDS)
+    await buildGallery(dir, { pageSize: 1 })
+    expect(await files(join(dir, 'gallery', 'pages'))).toEqual(['2.html', '3.html'])
+    await buildGallery(dir, { pageSize: 100 })
+    expect(await files(join(dir, 'gallery', 'pages')).catch(() => [])).toEqual([])
+  })
+
   it('writes the index, one page per user, the data file and the assets, and counts them', async () => {
     await manifest(RECORDS)
     const summary = await buildGallery(dir)
