@@ -10,22 +10,13 @@ import { join } from 'node:path'
 import { ArchiveLockedError } from '../errors/index.js'
 import { ensureDir, fsyncDir, noHardLinks, removeIfExists } from '../util/atomic-write.js'
 import { LOCK_FILE } from './layout.js'
+import { processAlive } from '../util/process-alive.js'
 
 /** A held lock. */
 export interface ArchiveLock {
   readonly path: string
   /** Removes the lock file. Idempotent. */
   release(): Promise<void>
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 interface LockContent {
@@ -110,7 +101,7 @@ async function writeNew(path: string, content: string): Promise<void> {
 async function removeDeadDrafts(out: string): Promise<void> {
   for (const name of await readdir(out)) {
     const match = /^(.+)\.(\d+)\.[0-9a-f]{12}$/.exec(name)
-    if (match === null || match[1] !== LOCK_FILE || alive(Number(match[2]))) continue
+    if (match === null || match[1] !== LOCK_FILE || processAlive(Number(match[2]))) continue
     const path = join(out, name)
     // A draft lives for milliseconds: a young one may be a live run's on another host sharing this folder.
     const young = await stat(path).then(
@@ -142,7 +133,7 @@ export async function acquireArchiveLock(out: string): Promise<ArchiveLock> {
     const lock = await readLock(path)
     if (lock === undefined) continue // released meanwhile
     const owner = lock.owner
-    if (owner !== undefined && (owner.pid === process.pid || owner.host !== hostname() || alive(owner.pid))) {
+    if (owner !== undefined && (owner.pid === process.pid || owner.host !== hostname() || processAlive(owner.pid))) {
       throw new ArchiveLockedError(path, owner.pid)
     }
     if (owner === undefined && lock.ageMs < TORN_GRACE_MS) {

@@ -5,7 +5,8 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { removeIfExists, writeFileAtomic } from '../util/atomic-write.js'
+import { removeIfExists, tempFileWriter, writeFileAtomic } from '../util/atomic-write.js'
+import { processAlive } from '../util/process-alive.js'
 
 /** What a build wrote. */
 export interface WriteStats {
@@ -47,18 +48,6 @@ export class GalleryWriter {
   }
 }
 
-// The temporary names of the atomic write: `.<name>.<pid>.<random>.tmp`.
-const TEMP = /^\..+\.([0-9]+)\.[0-9a-f]{12}\.tmp$/
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /**
  * Removes the temporary files a killed build left in `dirs` (those of a process that is still running are another
  * build's, in progress). Returns how many were removed.
@@ -74,8 +63,8 @@ export async function sweepTemporaryFiles(dirs: readonly string[]): Promise<numb
       throw error
     }
     for (const name of names) {
-      const m = TEMP.exec(name)
-      if (m === null || alive(Number(m[1]))) continue
+      const writer = tempFileWriter(name)
+      if (writer === undefined || processAlive(writer)) continue
       await removeIfExists(join(dir, name))
       removed++
     }

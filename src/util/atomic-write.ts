@@ -6,10 +6,12 @@
  * Two shapes: {@link openAtomicFile} streams a file of any size (downloads), {@link writeFileAtomic} replaces a small
  * file in one call (sessions, the entity cache). Neither overwrites a final file unless told to.
  */
-import { randomBytes } from 'node:crypto'
 import { constants, type BigIntStats } from 'node:fs'
 import { link, lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
+import { tempPathFor } from './temp-name.js'
+
+export { tempFileWriter, tempPathFor } from './temp-name.js'
 
 /** Removes the file at `path`; one that is already gone is fine. */
 export async function removeIfExists(path: string): Promise<void> {
@@ -91,14 +93,6 @@ export async function ensureDir(dir: string, mode?: number): Promise<void> {
     await fsyncDir(dirname(created))
     if (created === top || dirname(created) === created) return
   }
-}
-
-/**
- * A fresh temporary name beside `path` (`.<name>.<pid>.<random>.tmp`): unique, so writers of the same target never
- * share a temporary file.
- */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
 }
 
 /** The steps of {@link AtomicFile.commit}, in order (a test hook can stop between them to simulate a crash). */

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FileExistsError, ensureDir, openAtomicFile, writeFileAtomic } from '../../../src/util/atomic-write.js'
+import { FileExistsError, ensureDir, openAtomicFile, tempFileWriter, tempPathFor, writeFileAtomic } from '../../../src/util/atomic-write.js'
 
 let dir: string
 beforeEach(async () => {
@@ -9,6 +9,13 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
+})
+
+describe('tempFileWriter', () => {
+  it('reads the writing process back from a temporary name, and nothing from other names', () => {
+    const name = tempPathFor('/x/index.html').slice('/x/'.length)
+    expect([tempFileWriter(name), tempFileWriter('index.html'), tempFileWriter('.index.html.12.zz.tmp')]).toEqual([process.pid, undefined, undefined])
+  })
 })
 
 describe('writeFileAtomic', () => {
