@@ -3,8 +3,8 @@
  * project's atomic write (temporary name, fsync, rename), so a rebuild that changed nothing writes nothing and a
  * killed build leaves every page either old or new, never half written. Image files are never written here.
  */
-import type { Dirent } from 'node:fs'
-import { open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises'
+import type { Dir, Dirent } from 'node:fs'
+import { open, opendir, readFile, rm, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { ensureDir, openAtomicFile, removeIfExists, tempFileWriter, writeFileAtomic, type AtomicFile } from '../util/atomic-write.js'
 import { processAlive } from '../util/process-alive.js'
@@ -202,20 +202,27 @@ export class WritePool {
 }
 
 /**
+ * The entries of `dir`, read a few at a time (the users' folder has one page per user); none when it does not exist.
+ */
+async function* eachEntry(dir: string): AsyncGenerator<Dirent> {
+  let entries: Dir
+  try {
+    entries = await opendir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw error
+  }
+  yield* entries
+}
+
+/**
  * Removes the temporary files and work folders a killed build left in `dirs` (those of a process that is still
  * running are another build's, in progress). Returns how many were removed.
  */
 export async function sweepTemporaryFiles(dirs: readonly string[]): Promise<number> {
   let removed = 0
   for (const dir of dirs) {
-    let entries: Dirent[]
-    try {
-      entries = await readdir(dir, { withFileTypes: true })
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
-      throw error
-    }
-    for (const entry of entries) {
+    for await (const entry of eachEntry(dir)) {
       const writer = tempFileWriter(entry.name)
       if (writer === undefined || processAlive(writer)) continue
       // Only a build's work folder has a temporary name and is a folder (never a symlink: lstat's view).
@@ -232,28 +239,12 @@ export async function sweepTemporaryFiles(dirs: readonly string[]): Promise<numb
  * would show users in an order and paging that no longer exist. Returns how many were removed.
  */
 export async function removeStalePages(pagesDir: string, pageCount: number): Promise<number> {
-  let names: string[]
-  try {
-    names = await readdir(pagesDir)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0
-    throw error
-  }
   let removed = 0
-  for (const name of names) {
-    const m = /^([0-9]+)\.html$/.exec(name)
+  for await (const entry of eachEntry(pagesDir)) {
+    const m = /^([0-9]+)\.html$/.exec(entry.name)
     if (m === null || Number(m[1]) <= pageCount) continue
-    await removeIfExists(join(pagesDir, name))
+    await removeIfExists(join(pagesDir, entry.name))
     removed++
   }
   return removed
-}
-
-/** Runs `task` over `items`, at most `limit` at a time (the writes' fsyncs overlap). */
-export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++] as T)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
