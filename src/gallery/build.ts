@@ -8,7 +8,8 @@
  * row, sorted into a run file per group; the runs are merged into the data file and the index pages (`tiles.ts`).
  */
 import { mkdir, rm, stat } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join, resolve, sep } from 'node:path'
+import { gcFunction } from '../util/gc.js'
 import { tempPathFor } from '../util/temp-name.js'
 import { groupByUser } from './group.js'
 import { GALLERY_DIR, tileData, userPagePath } from './html.js'
@@ -29,6 +30,13 @@ export interface GalleryOptions {
    * a work folder under `gallery/`, which bounds the build's memory whatever the archive's size. Default 8 MiB.
    */
   readonly groupBytes?: number
+  /**
+   * Start a full garbage collection, without blocking, after each group is folded and its pages written: its users
+   * are garbage then, and V8 would let its old generation grow far above what is live before collecting it. Turns
+   * on V8's `gc` extension (`--expose-gc`), a process-wide setting. Set `false` in a host process that tunes V8
+   * itself. Default true.
+   */
+  readonly leanMemory?: boolean
   /** Stops the build between two files (every file written so far is complete). Default: none. */
   readonly signal?: AbortSignal
 }
@@ -83,7 +91,9 @@ export async function buildGallery(dir: string, options: GalleryOptions = {}): P
   await mkdir(work, { recursive: true })
   try {
     const groups = await groupByUser(manifest, work, { groupBytes: options.groupBytes ?? DEFAULT_GROUP_BYTES, signal })
-    const { runs, totals } = await writeUserPages(groups, work, pageSize, write, signal)
+    const collect = (options.leanMemory ?? true) ? gcFunction() : undefined
+    const folded = (): void => collect?.({ type: 'major', execution: 'async' })
+    const { runs, totals } = await writeUserPages(groups, work, pageSize, write, folded, signal)
     await writeIndex(runs, totals, writer, write, signal)
     // Only once the entry page no longer links to them.
     await removeStalePages(join(gallery, 'pages'), pageCount(totals))
@@ -99,6 +109,7 @@ async function writeUserPages(
   work: string,
   pageSize: number,
   write: Write,
+  folded: () => void,
   signal: AbortSignal | undefined,
 ): Promise<{ runs: string[]; totals: IndexTotals }> {
   const pool = new WritePool(WRITE_CONCURRENCY)
@@ -108,7 +119,10 @@ async function writeUserPages(
   try {
     for (const [i, group] of groups.entries()) {
       const rows: TileData[] = []
-      for (const user of (await readRecords(group, signal)).users()) {
+      const model = await readRecords(group, signal)
+      // A copy, gone before the disk need ever see it; never the manifest itself (a small one is its own group).
+      if (group.startsWith(work + sep)) await rm(group)
+      for (const user of model.users()) {
         await pool.add(() => write(userPagePath(user.id), userPage(user)))
         rows.push(tileData(user))
         photos += user.photos.length
@@ -117,6 +131,7 @@ async function writeUserPages(
       const run = join(work, `${i}.tiles`)
       await writeRun(run, rows)
       runs.push(run)
+      folded()
     }
     await pool.drain()
   } catch (error) {

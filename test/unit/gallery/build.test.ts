@@ -152,12 +152,13 @@ describe('buildGallery', () => {
   })
 
   it.each([
-    ['in one group', undefined],
-    ['in many groups', 256],
-    ['with every record in a group of its own', 1],
-  ])('builds the expected gallery of a hand-built manifest byte for byte, %s', async (_, groupBytes) => {
+    ['in one group', undefined, true],
+    ['in many groups', 256, true],
+    ['in many groups, without collecting garbage', 256, false],
+    ['with every record in a group of its own', 1, true],
+  ])('builds the expected gallery of a hand-built manifest byte for byte, %s', async (_, groupBytes, leanMemory) => {
     await copyFile(join(GOLDEN, 'manifest.ndjson'), join(dir, 'manifest.ndjson'))
-    const summary = await buildGallery(dir, { pageSize: 3, groupBytes })
+    const summary = await buildGallery(dir, { pageSize: 3, groupBytes, leanMemory })
     const expected = await files(join(GOLDEN, 'expected'))
     expect(await files(dir)).toEqual([...expected, 'manifest.ndjson'].sort())
     for (const f of expected) expect([f, await readFile(join(dir, f))]).toEqual([f, await readFile(join(GOLDEN, 'expected', f))])
