@@ -31,10 +31,10 @@ export interface GalleryOptions {
    */
   readonly groupBytes?: number
   /**
-   * Start a full garbage collection, without blocking, after each group is folded and its pages written: its users
-   * are garbage then, and V8 would let its old generation grow far above what is live before collecting it. Turns
-   * on V8's `gc` extension (`--expose-gc`), a process-wide setting. Set `false` in a host process that tunes V8
-   * itself. Default true.
+   * Start a full garbage collection, without blocking, after each group is folded and its pages written (its users
+   * are garbage then) and after every few MiB of index pages: V8 would let its old generation grow far above what
+   * is live before collecting it. Turns on V8's `gc` extension (`--expose-gc`), a process-wide setting. Set
+   * `false` in a host process that tunes V8 itself. Default true.
    */
   readonly leanMemory?: boolean
   /** Stops the build between two files (every file written so far is complete). Default: none. */
@@ -57,6 +57,9 @@ export interface GallerySummary {
 const WRITE_CONCURRENCY = 8
 
 const DEFAULT_GROUP_BYTES = 8 * 1024 * 1024
+
+/** Characters of index pages made between two collections with `leanMemory`. */
+const COLLECT_EVERY_CHARS = 8 * 1024 * 1024
 
 type Write = (rel: string, content: string) => Promise<void>
 
@@ -92,9 +95,9 @@ export async function buildGallery(dir: string, options: GalleryOptions = {}): P
   try {
     const groups = await groupByUser(manifest, work, { groupBytes: options.groupBytes ?? DEFAULT_GROUP_BYTES, signal })
     const collect = (options.leanMemory ?? true) ? gcFunction() : undefined
-    const folded = (): void => collect?.({ type: 'major', execution: 'async' })
-    const { runs, totals } = await writeUserPages(groups, work, pageSize, write, folded, signal)
-    await writeIndex(runs, totals, writer, write, signal)
+    const collectGarbage = (): void => collect?.({ type: 'major', execution: 'async' })
+    const { runs, totals } = await writeUserPages(groups, work, pageSize, write, collectGarbage, signal)
+    await writeIndex(runs, totals, writer, write, collectGarbage, signal)
     // Only once the entry page no longer links to them.
     await removeStalePages(join(gallery, 'pages'), pageCount(totals))
     return { index: join(root, 'index.html'), users: totals.users, photos: totals.photos, files: { ...writer.stats } }
@@ -109,7 +112,7 @@ async function writeUserPages(
   work: string,
   pageSize: number,
   write: Write,
-  folded: () => void,
+  collectGarbage: () => void,
   signal: AbortSignal | undefined,
 ): Promise<{ runs: string[]; totals: IndexTotals }> {
   const pool = new WritePool(WRITE_CONCURRENCY)
@@ -131,7 +134,7 @@ async function writeUserPages(
       const run = join(work, `${i}.tiles`)
       await writeRun(run, rows)
       runs.push(run)
-      folded()
+      collectGarbage()
     }
     await pool.drain()
   } catch (error) {
@@ -147,6 +150,7 @@ async function writeIndex(
   totals: IndexTotals,
   writer: GalleryWriter,
   write: Write,
+  collectGarbage: () => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const pool = new WritePool(WRITE_CONCURRENCY)
@@ -154,12 +158,18 @@ async function writeIndex(
   let entry: [string, string] | undefined
   let page: TileData[] = []
   let n = 1
+  let made = 0
   const endPage = async (): Promise<void> => {
     const [rel, html] = indexPage(n, page, totals)
     if (n === 1) entry = [rel, html]
     else await pool.add(() => write(rel, html))
     page = []
     n++
+    // Each page links to every page: the garbage of making them grows with their number, collected like a group's.
+    made += html.length
+    if (made < COLLECT_EVERY_CHARS) return
+    made = 0
+    collectGarbage()
   }
   try {
     await data.write(dataScriptHead(totals.pageSize))
