@@ -12,7 +12,7 @@
  * not to (`leanMemory: false`), the command line sets the first before loading anything else.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+import { gcFunction, type GcFunction } from '../util/gc.js'
 
 /**
  * Keeps V8's young generation at the size it has now (initially 2 × 1 MiB) for the rest of the process:
@@ -23,27 +23,7 @@ export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1')
 }
 
-/** V8's `gc(options)` (its `gc` extension). */
-export type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void
-
-let exposedGc: GcFunction | undefined
-
-/**
- * V8's `gc` function: the global one when the process runs with `--expose-gc`, otherwise enabled now
- * (`--expose-gc` set at run time makes V8 install it in contexts created afterwards; one is created to fetch it,
- * nothing is added to the global object).
- */
-export function gcFunction(): GcFunction {
-  if (exposedGc !== undefined) return exposedGc
-  const global = (globalThis as { gc?: unknown }).gc
-  if (typeof global === 'function') {
-    exposedGc = global as GcFunction
-  } else {
-    setFlagsFromString('--expose-gc')
-    exposedGc = runInNewContext('gc') as GcFunction
-  }
-  return exposedGc
-}
+export { gcFunction, type GcFunction } from '../util/gc.js'
 
 /**
  * Starts a full collection, without blocking (V8 marks incrementally and concurrently), when more than `maxBuffers`

@@ -67,20 +67,34 @@ ${scripts}
 `
 }
 
-/** One user as a tile of the index: newest avatar, name, photo count, date of the latest change. */
-export function tile(user: GalleryUser, depth: number): string {
+/**
+ * What the index shows of a user: `[id, username ('' when none), photo count, latest, thumbnail path ('' when
+ * none), gone count]`. It is also the user's row in `gallery/data.js`, and all a build keeps of a user once the
+ * user's page is written.
+ */
+export type TileData = [number, string, number, number, string, number]
+
+/** A user's {@link TileData}: the newest photo's smallest size as the thumbnail. */
+export function tileData(user: GalleryUser): TileData {
   const newest = user.photos[0]
   const thumb = newest === undefined ? undefined : thumbOf(newest).thumb
-  const name = displayName(user)
+  const gone = user.photos.filter((p) => p.state === 'gone').length
+  return [user.id, user.username ?? '', user.photos.length, user.latest, thumb?.path ?? '', gone]
+}
+
+/** One user as a tile of the index: newest avatar, name, photo count, date of the latest change. */
+export function tile([id, username, photos, latest, thumb]: TileData, depth: number): string {
+  const name = displayName({ id, username })
+  // Archived paths are never empty: an empty one is a user without a photo size to show.
   const img =
-    thumb === undefined
+    thumb === ''
       ? `<span class="noimg" aria-hidden="true"></span>`
-      : `<img src="${href(depth, thumb.path)}" alt="" width="160" height="160" loading="lazy" decoding="async">`
-  const photos = `${user.photos.length} photo${user.photos.length === 1 ? '' : 's'}`
-  const latest = user.latest > 0 ? ` · ${timeTag(user.latest)}` : ''
+      : `<img src="${href(depth, thumb)}" alt="" width="160" height="160" loading="lazy" decoding="async">`
+  const count = `${photos} photo${photos === 1 ? '' : 's'}`
+  const when = latest > 0 ? ` · ${timeTag(latest)}` : ''
   return (
-    `<li class="tile"><a href="${href(depth, userPagePath(user.id))}">${img}` +
-    `<span class="name">${escapeHtml(name)}</span><span class="id">${user.id}</span>` +
-    `<span class="meta">${photos}${latest}</span></a></li>`
+    `<li class="tile"><a href="${href(depth, userPagePath(id))}">${img}` +
+    `<span class="name">${escapeHtml(name)}</span><span class="id">${id}</span>` +
+    `<span class="meta">${count}${when}</span></a></li>`
   )
 }

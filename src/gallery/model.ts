@@ -108,16 +108,30 @@ function safePath(path: unknown): path is string {
 
 const bySize = (a: GalleryFile, b: GalleryFile): number => a.width * a.height - b.width * b.height || a.bytes - b.bytes
 
+const FOLDED = new Set<unknown>(['user', 'file', 'gone', 'back'])
+
+/**
+ * The user a manifest record is about, when it is a record {@link GalleryModel} folds (`user`, `file`, `gone`,
+ * `back` with a valid user id); `undefined` for anything it ignores. A user's records fold the same whatever other
+ * users' records lie between them, so records may be grouped by this id before they are folded.
+ */
+export function recordUser(record: unknown): number | undefined {
+  if (typeof record !== 'object' || record === null) return undefined
+  const r = record as Json
+  const uid = r['user_id']
+  if (typeof uid !== 'number' || !Number.isSafeInteger(uid) || uid <= 0) return undefined
+  return FOLDED.has(r['type']) ? uid : undefined
+}
+
 /** Folds manifest records into users; feed it every record in file order, then ask for {@link users}. */
 export class GalleryModel {
   private readonly acc = new Map<number, UserAcc>()
 
   /** Adds one parsed manifest line; anything that is not a record the gallery shows is ignored. */
   add(record: unknown): void {
-    if (typeof record !== 'object' || record === null) return
+    const uid = recordUser(record)
+    if (uid === undefined) return
     const r = record as Json
-    const uid = r['user_id']
-    if (typeof uid !== 'number' || !Number.isSafeInteger(uid) || uid <= 0) return
     if (r['type'] === 'user') return this.seen(uid, r)
     if (r['type'] !== 'file' && r['type'] !== 'gone' && r['type'] !== 'back') return
     const key = keyOf(r)

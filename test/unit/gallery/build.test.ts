@@ -1,6 +1,7 @@
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { buildGallery } from '../../../src/gallery/index.js'
 import { mark, photoFile, seen, videoFile } from './records.js'
 
@@ -22,6 +23,32 @@ async function files(root: string): Promise<string[]> {
     if (e.isFile()) out.push(join(e.parentPath, e.name).slice(root.length + 1))
   }
   return out.sort()
+}
+
+/** Every entry under `root` (files and folders) whose name starts with a dot: temporary files and work folders. */
+async function hidden(root: string): Promise<string[]> {
+  const out: string[] = []
+  for (const e of await readdir(root, { withFileTypes: true, recursive: true })) {
+    if (e.name.startsWith('.')) out.push(join(e.parentPath, e.name).slice(root.length + 1))
+  }
+  return out.sort()
+}
+
+/**
+ * A hand-built manifest (users interleaved, several runs' records, sizes, video avatars, gone and back marks, an
+ * audio, names that need escaping, ids beyond 2^53, a user-failed record, a line that is not JSON and a torn last
+ * line) and the gallery it gives with `pageSize: 3`, every file byte for byte.
+ */
+const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden')
+
+/** A signal that stops the build at its `n`th check. */
+function stopAt(n: number): AbortSignal {
+  let checks = 0
+  return {
+    throwIfAborted(): void {
+      if (++checks >= n) throw new Error('stopped')
+    },
+  } as AbortSignal
 }
 
 const RECORDS = [
@@ -122,6 +149,48 @@ describe('buildGallery', () => {
     await buildGallery(dir)
     expect(await files(join(dir, 'gallery'))).not.toContain('users/.11.html.999999999.0123456789ab.tmp')
     expect(await files(join(dir, 'gallery'))).toContain(`.data.js.${process.pid}.0123456789ab.tmp`)
+  })
+
+  it.each([
+    ['in one group', undefined, true],
+    ['in many groups', 256, true],
+    ['in many groups, without collecting garbage', 256, false],
+    ['with every record in a group of its own', 1, true],
+  ])('builds the expected gallery of a hand-built manifest byte for byte, %s', async (_, groupBytes, leanMemory) => {
+    await copyFile(join(GOLDEN, 'manifest.ndjson'), join(dir, 'manifest.ndjson'))
+    const summary = await buildGallery(dir, { pageSize: 3, groupBytes, leanMemory })
+    const expected = await files(join(GOLDEN, 'expected'))
+    expect(await files(dir)).toEqual([...expected, 'manifest.ndjson'].sort())
+    for (const f of expected) expect([f, await readFile(join(dir, f))]).toEqual([f, await readFile(join(GOLDEN, 'expected', f))])
+    const bytes = (await Promise.all(expected.map(async (f) => (await stat(join(dir, f))).size))).reduce((a, b) => a + b)
+    expect(summary).toEqual({ index: join(dir, 'index.html'), users: 8, photos: 11, files: { written: 15, unchanged: 0, bytes } })
+    expect(await hidden(dir)).toEqual([])
+    // However the manifest is grouped, the same gallery: a rebuild in another grouping writes nothing.
+    expect((await buildGallery(dir, { pageSize: 3, groupBytes: groupBytes === 1 ? undefined : 1 })).files).toEqual({ written: 0, unchanged: 15, bytes: 0 })
+  })
+
+  it('leaves every file whole and no work folder when stopped, and the next build completes the gallery', async () => {
+    await copyFile(join(GOLDEN, 'manifest.ndjson'), join(dir, 'manifest.ndjson'))
+    // Stops in the grouping pass, in the folding pass, before the data file is renamed, before the entry page.
+    for (const n of [5, 20, 40, 60, 81, 82]) {
+      await expect(buildGallery(dir, { pageSize: 3, groupBytes: 256, signal: stopAt(n) })).rejects.toThrow('stopped')
+      expect(await hidden(dir)).toEqual([])
+    }
+    const expected = await files(join(GOLDEN, 'expected'))
+    const summary = await buildGallery(dir, { pageSize: 3, groupBytes: 256 })
+    for (const f of expected) expect([f, await readFile(join(dir, f))]).toEqual([f, await readFile(join(GOLDEN, 'expected', f))])
+    expect(summary.files.written + summary.files.unchanged).toBe(15)
+  })
+
+  it('removes the work folder a killed build left, and keeps that of a live one', async () => {
+    await manifest(RECORDS)
+    const dead = join(dir, 'gallery', '.work.999999999.0123456789ab.tmp')
+    const live = join(dir, 'gallery', `.work.${process.pid}.0123456789ab.tmp`)
+    await mkdir(dead, { recursive: true })
+    await mkdir(live)
+    await writeFile(join(dead, '3.ndjson'), '{}\n')
+    await buildGallery(dir)
+    expect(await hidden(dir)).toEqual([`gallery/.work.${process.pid}.0123456789ab.tmp`])
   })
 
   it('fails with ENOENT on a folder without a manifest', async () => {
