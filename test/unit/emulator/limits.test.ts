@@ -173,3 +173,95 @@ describe('the telegram profile in the application layer', () => {
     expect(await answer(app, { _: 'help.getAppConfig', hash: config['hash'] as number }, ctx)).toBe('help.appConfigNotModified')
   })
 })
+
+describe('downloads in the telegram profile', () => {
+  const world = createWorld({ seed: 3, users: 12 })
+  const owner = world.users.find((u) => u.account === undefined && u.photoCount > 3)!
+
+  /** `upload.getFile` requests of the first part of each size of `owner`'s first photos, as `ctx` sees them. */
+  async function getFiles(app: ApiApp, ctx: CallContext, photos: number): Promise<TlRequest[]> {
+    const input = { _: 'inputUser', user_id: owner.id, access_hash: world.accessHash(ctx.auth.userId!, owner.id) }
+    const page = (await app.call({ _: 'photos.getUserPhotos', user_id: input, offset: 0, max_id: 0n, limit: photos }, ctx)) as TlObject
+    return (page['photos'] as TlObject[]).flatMap((p) =>
+      (p['sizes'] as TlObject[])
+        .filter((s) => s._ !== 'photoStrippedSize')
+        .map((s) => ({
+          _: 'upload.getFile',
+          location: { _: 'inputPhotoFileLocation', id: p['id'], access_hash: p['access_hash'], file_reference: p['file_reference'], thumb_size: s['type'] },
+          offset: 0n,
+          limit: 1024 * 1024,
+        })),
+    )
+  }
+
+  const onDc = (r: TlRequest): number => world.photoById((r['location'] as TlObject)['id'] as bigint)!.dcId
+
+  it('answers FLOOD_PREMIUM_WAIT once the window holds the budget, until enough bytes leave it', async () => {
+    const clock = new MovableClock()
+    const app = createApiApp(world, { clock, limits: { downloadBudget: { bytes: 12_000, windowSeconds: 60 } } })
+    const ctx = loggedIn(world)
+    const requests = await getFiles(app, ctx, 4)
+    const served: string[] = []
+    for (const r of requests) {
+      const c = { ...ctx, dcId: onDc(r) }
+      const a = await answer(app, r, c)
+      served.push(a)
+      if (a !== 'upload.file') break
+      clock.advance(1)
+    }
+    const refused = served.at(-1)!
+    const k = served.length - 1
+    // parts served at t = 0 .. k-1; the request at t = k passes once the window holds less than the budget
+    const lengths = requests.slice(0, k).map((r) => {
+      const loc = r['location'] as TlObject
+      const photo = world.photoById(loc['id'] as bigint)!
+      return world.photoSizeLength(photo, photo.sizes.find((z) => z.type === loc['thumb_size'])!)
+    })
+    let left = lengths.reduce((x, y) => x + y, 0)
+    let leaves = 0
+    while (left >= 12_000) left -= lengths[leaves++]!
+    const seconds = leaves - 1 + 60 - k
+    expect(k).toBeGreaterThan(1)
+    expect(refused).toBe(`420 FLOOD_PREMIUM_WAIT_${seconds}`)
+    expect(app.stats().premiumWaitsIssued).toEqual({ [String(world.accounts[0]!.userId)]: 1 })
+    const last = requests[served.length - 1]!
+    clock.advance(seconds - 0.001)
+    expect(await answer(app, last, { ...ctx, dcId: onDc(last) })).toBe('420 FLOOD_PREMIUM_WAIT_1')
+    clock.advance(0.001)
+    expect(await answer(app, last, { ...ctx, dcId: onDc(last) })).toBe('upload.file')
+  })
+
+  it('never limits the premium account', async () => {
+    const app = createApiApp(world, { clock: new MovableClock(), limits: { downloadBudget: { bytes: 1, windowSeconds: 60 } } })
+    const ctx = loggedIn(world, 2)
+    for (const r of await getFiles(app, ctx, 4)) expect(await answer(app, r, { ...ctx, dcId: onDc(r) })).toBe('upload.file')
+    expect(app.stats().premiumWaitsIssued).toEqual({})
+  })
+
+  it('counts the peak of upload.getFile requests and of distinct files in progress per account and DC', async () => {
+    const gate: (() => void)[] = []
+    const app = createApiApp(world, {
+      faults: { latency: { fixedMs: 1 } },
+      sleep: () => new Promise<void>((resolve) => gate.push(resolve)),
+    })
+    const ctx = loggedIn(world)
+    const [a, b] = (await Promise.all([getFiles(app, ctx, 1), (async () => {
+      while (gate.length === 0) await new Promise((r) => setImmediate(r))
+      gate.shift()!()
+    })()]))[0]
+    expect(a).toBeDefined()
+    const c = { ...ctx, dcId: onDc(a!) }
+    const pending = [app.call(a!, c), app.call(a!, c), app.call(b!, c)]
+    while (gate.length < 3) await new Promise((r) => setImmediate(r))
+    const account = String(world.accounts[0]!.userId)
+    expect(app.stats().peakGetFileRequests).toEqual({ [account]: { [String(c.dcId)]: 3 } })
+    expect(app.stats().peakFilesInFlight).toEqual({ [account]: { [String(c.dcId)]: 2 } })
+    for (const release of gate.splice(0)) release()
+    await Promise.all(pending)
+    const d = app.call(b!, c)
+    while (gate.length < 1) await new Promise((r) => setImmediate(r))
+    gate.shift()!()
+    await d
+    expect(app.stats().peakGetFileRequests).toEqual({ [account]: { [String(c.dcId)]: 3 } })
+  })
+})
