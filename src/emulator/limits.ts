@@ -1,29 +1,31 @@
 /**
- * Limits profiles of the emulator: `none` (today's permissive emulator, the default) and `telegram`, the walls a
- * bulk job meets on Telegram. Every number below names its source; "community figure" marks a number Telegram
- * publishes nowhere, taken from field reports; "emulator figure" one that no report pins down either.
+ * Limits profiles of the emulator: `none` (today's permissive emulator, the default) and `telegram`, the walls a bulk
+ * job meets on Telegram. Every number below names its source; "community figure" marks a number Telegram publishes
+ * nowhere, taken from field reports; "emulator figure" one that no report pins down either.
  *
  * - `contacts.resolveUsername`: at most 200 resolves per account in any sliding 24-hour window (community figure:
- *   the Telegram-Limits tables of the community, and field reports of 15–18-hour `FLOOD_WAIT`s after 160+ quick
- *   resolves, e.g. axisrow/tg_content_factory#551, 66 230 s and 56 785 s). A refused resolve answers
- *   `420 FLOOD_WAIT_X` with the true seconds until the oldest resolve in the window leaves it. Resolving a username
- *   the account already resolved is charged again: Telegram documents no exemption, field reports (ibid. #790)
- *   see duplicated resolves spend the budget faster, and clients (TDLib) cache resolved usernames themselves.
+ *   "about 200 a day" as the community cites it; Telegram's method page lists no flood limit at all; field reports of
+ *   15–18-hour `FLOOD_WAIT`s after 160+ quick resolves, axisrow/tg_content_factory#551, 66 230 s and 56 785 s, and of
+ *   48 038 s, LonamiWebs/Telethon#3107). A refused resolve answers `420 FLOOD_WAIT_X` with the true seconds until the
+ *   oldest resolve in the window leaves it. Resolving a username the account already resolved is charged again:
+ *   Telegram documents no exemption, field reports (ibid. #790) see duplicated resolves spend the budget faster, and
+ *   clients (TDLib) cache resolved usernames themselves.
  * - Parallel downloads per DC: `help.getAppConfig` publishes `small_queue_max_active_operations_count` = 5 and
  *   `large_queue_max_active_operations_count` = 2 (the keys: https://core.telegram.org/api/config#client-configuration
  *   and https://core.telegram.org/api/files, "files smaller/bigger than 20MB"; the values: what Telegram's
- *   `help.getAppConfig` answers accounts today). Telegram does not refuse a client that exceeds them; the emulator
- *   counts the peak of concurrent `upload.getFile` requests (and of distinct files among them) per account and DC.
+ *   `help.getAppConfig` answers accounts today, as client configs dumped in public repositories show). Telegram does
+ *   not refuse a client that exceeds them; the emulator counts the peak of concurrent `upload.getFile` requests (and of
+ *   distinct files among them) per account and DC.
  * - Download speed of non-premium accounts: `420 FLOOD_PREMIUM_WAIT_X` "indicates that download speed is limited
- *   because the current account does not have a Premium subscription, and that the query must be automatically
- *   repeated by the client after X seconds" (https://core.telegram.org/api/files); premium accounts never receive it
+ *   because the current account does not have a Premium subscription, and that the query must be automatically repeated
+ *   by the client after X seconds" (https://core.telegram.org/api/files); premium accounts never receive it
  *   (https://core.telegram.org/api/premium, `faster_download`). The budget is an emulator figure: 64 MiB of
  *   `upload.getFile` bytes per account in any sliding 60-second window; a request while the window holds that much
  *   answers the seconds until it holds less.
- * - `auth.exportAuthorization`: at most 100 per account in any sliding hour (community figure: pyrogram#1287, a wait
- *   of 1 076–2 856 s about every 100 downloads from other DCs; Telethon#3107, 849 s).
+ * - `auth.exportAuthorization`: at most 100 per account in any sliding hour (community figure: pyrogram#1287, a wait of
+ *   1 076–2 856 s about every 100 downloads from other DCs; Telethon#3107, 849 s).
  *
- * Each is overridable: `{ profile: 'telegram', resolveUsername: { resolves: 5 } }`, or `false` to switch one off.
+ * Each is overridable: `{ profile: 'telegram', resolveUsername: { requests: 5 } }`, or `false` to switch one off.
  */
 
 /** A quota of requests per account in a sliding window. */
