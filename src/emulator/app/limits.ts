@@ -5,6 +5,10 @@
  * the count of `upload.getFile` requests in progress per account and DC, and `help.getAppConfig`, which publishes
  * the parallel-download advice.
  *
+ * A request refused while a wait this limit issued to the account still runs counts in `requestsDuringFloodWait`
+ * when the client sent it (by its msg_id) after an answer of that wait had reached it, else in
+ * `requestsCrossingFloodWait`, as for the faults' flood rules.
+ *
  * Our readings where Telegram is silent:
  * - A quota charges a request when it passes, whatever its answer (`USERNAME_NOT_OCCUPIED` included); a refused
  *   request is not charged.
@@ -15,7 +19,7 @@
  */
 import { createHash } from 'node:crypto'
 import { RpcError, type CallContext, type RpcAnswer, type TlRequest } from '../rpc.js'
-import type { Clock } from '../faults.js'
+import { FLOOD_WAIT_READ_GRACE_MS, msgIdSentMs, type Clock } from '../faults.js'
 import { SlidingWindow, waitSeconds, type EmulatorLimits, type RequestQuota } from '../limits.js'
 import type { StatsCollector } from '../stats.js'
 import type { TlObject } from '../tl/codec.js'
@@ -42,12 +46,20 @@ class InProgress {
   readonly files = new Map<string, number>()
 }
 
+/** A wait a limit issued to one account: until when, and when its first answer reached the client. */
+interface IssuedWait {
+  untilMs: number
+  /** `Infinity` until an answer of this wait has been written to the client. */
+  writtenMs: number
+}
+
 /** Quotas, budget and counters of one application layer. */
 export class AppLimits {
   private readonly windows = new Map<string, SlidingWindow>()
   /** When each (account, username) was last charged, for a quota that does not charge repeats. */
   private readonly resolvedAt = new Map<string, number>()
   private readonly inProgress = new Map<string, InProgress>()
+  private readonly waits = new Map<string, IssuedWait>()
 
   constructor(
     private readonly limits: EmulatorLimits,
@@ -76,29 +88,50 @@ export class AppLimits {
       const seen = `${account}\u0000${name}`
       const last = this.resolvedAt.get(seen)
       if (!quota.chargeRepeats && last !== undefined && now < last + quota.windowSeconds * 1000) return
-      this.takeQuota('resolve', account, method, quota, now)
+      this.takeQuota('resolve', account, method, quota, ctx, now)
       this.resolvedAt.set(seen, now)
     } else if (request._ === 'auth.exportAuthorization' && this.limits.exportAuthorization !== undefined) {
-      this.takeQuota('export', account, method, this.limits.exportAuthorization, now)
+      this.takeQuota('export', account, method, this.limits.exportAuthorization, ctx, now)
     } else if (request._ === 'upload.getFile' && this.limits.downloadBudget !== undefined && !this.isPremium(ctx)) {
       const budget = this.limits.downloadBudget
       const wait = this.window('bytes', account, budget.bytes, budget.windowSeconds).waitMs(now)
       if (wait > 0) {
         this.collector.premiumWait(account)
-        throw new RpcError(420, `FLOOD_PREMIUM_WAIT_${waitSeconds(wait)}`)
+        throw this.refusal('bytes', account, method, ctx, now, wait, 'FLOOD_PREMIUM_WAIT')
       }
     }
   }
 
-  private takeQuota(kind: string, account: string, method: string, quota: RequestQuota, now: number): void {
+  private takeQuota(kind: string, account: string, method: string, quota: RequestQuota, ctx: CallContext, now: number): void {
     const w = this.window(kind, account, quota.requests, quota.windowSeconds)
     const wait = w.waitMs(now)
     if (wait > 0) {
       this.collector.quotaRefusal(method)
       this.collector.floodWait(method)
-      throw new RpcError(420, `FLOOD_WAIT_${waitSeconds(wait)}`)
+      throw this.refusal(kind, account, method, ctx, now, wait, 'FLOOD_WAIT')
     }
     w.charge(now)
+  }
+
+  /**
+   * The 420 answer of a wait of `waitMs`, counting a request the client sent after it had been told of a running
+   * wait (`requestsDuringFloodWait`) apart from one that crossed the answer (`requestsCrossingFloodWait`), as the
+   * faults' flood rules do.
+   */
+  private refusal(kind: string, account: string, method: string, ctx: CallContext, now: number, waitMs: number, name: string): RpcError {
+    const key = `${kind}\u0000${account}`
+    let issued = this.waits.get(key)
+    if (issued !== undefined && now < issued.untilMs) {
+      if (msgIdSentMs(ctx.msgId) >= issued.writtenMs + FLOOD_WAIT_READ_GRACE_MS) this.collector.duringFloodWait(method)
+      else this.collector.crossingFloodWait(method)
+    } else {
+      issued = { untilMs: now + waitMs, writtenMs: Number.POSITIVE_INFINITY }
+      this.waits.set(key, issued)
+    }
+    const wait = issued
+    return new RpcError(420, `${name}_${waitSeconds(waitMs)}`, () => {
+      wait.writtenMs = Math.min(wait.writtenMs, this.clock.now())
+    })
   }
 
   private isPremium(ctx: CallContext): boolean {

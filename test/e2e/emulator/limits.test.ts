@@ -84,6 +84,8 @@ describe('the telegram limits profile', () => {
     expect(stats.callsPerMethod['contacts.ResolveUsername']).toBe(204)
     expect(stats.quotaRefusals).toEqual({ 'contacts.ResolveUsername': 3 })
     expect(stats.rpcErrors).toEqual({ FLOOD_WAIT_X: 3 })
+    // the test sent one resolve after it had been told to wait (the one answered with 1 s left)
+    expect(stats.requestsDuringFloodWait).toEqual({ 'contacts.ResolveUsername': 1 })
   })
 
   it('resolves without a limit in the default profile', async () => {

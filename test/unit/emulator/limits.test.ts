@@ -115,6 +115,28 @@ describe('the telegram profile in the application layer', () => {
     expect(stats.quotaRefusals).toEqual({ 'contacts.ResolveUsername': 4 })
     expect(stats.floodWaitsIssued).toEqual({ 'contacts.ResolveUsername': 4 })
     expect(stats.callsPerMethod['contacts.ResolveUsername']).toBe(205)
+    // refused during the first wait, no answer of which was ever written to a client
+    expect(stats.requestsCrossingFloodWait).toEqual({ 'contacts.ResolveUsername': 2 })
+    expect(stats.requestsDuringFloodWait).toEqual({})
+  })
+
+  it('counts a resolve sent after the client was told to wait apart from one that crossed the answer', async () => {
+    const clock = new MovableClock()
+    const app = createApiApp(world, { clock, limits: { resolveUsername: { requests: 1 } } })
+    const sentAt = (ms: number): CallContext => {
+      const seconds = Math.floor(ms / 1000)
+      return { ...loggedIn(world), msgId: (BigInt(seconds) << 32n) | BigInt(Math.floor(((ms % 1000) / 1000) * 2 ** 32)) }
+    }
+    expect(await answer(app, resolve(names[0]!), sentAt(clock.now()))).toBe('contacts.resolvedPeer')
+    const refused = await app.call(resolve(names[0]!), sentAt(clock.now())).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(RpcError)
+    // sent before the answer was written: it crossed it
+    expect(await answer(app, resolve(names[0]!), sentAt(clock.now()))).toBe(`420 FLOOD_WAIT_${DAY}`)
+    ;(refused as RpcError).onWritten?.()
+    clock.advance(1)
+    expect(await answer(app, resolve(names[0]!), sentAt(clock.now()))).toBe(`420 FLOOD_WAIT_${DAY - 1}`)
+    expect(app.stats().requestsCrossingFloodWait).toEqual({ 'contacts.ResolveUsername': 1 })
+    expect(app.stats().requestsDuringFloodWait).toEqual({ 'contacts.ResolveUsername': 1 })
   })
 
   it('keeps one quota per account and charges unknown usernames too', async () => {
