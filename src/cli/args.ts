@@ -53,6 +53,7 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     'drop-rate': { type: 'string' },
     'fileref-ttl': { type: 'string' },
     'internal-error-rate': { type: 'string' },
+    limits: { type: 'string' },
   },
   start: { out: { type: 'string' }, 'no-gallery': { type: 'boolean' } },
   serve: {

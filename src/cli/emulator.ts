@@ -96,6 +96,11 @@ export async function emulatorCommand(
   if (ttl !== undefined) Object.assign(options, { fileReferenceTtlSeconds: ttl })
   const internalErrorRate = probabilityOption(o, 'internal-error-rate')
   if (internalErrorRate !== undefined) Object.assign(options, { internalErrorRate })
+  const limits = stringOption(o, 'limits')
+  if (limits !== undefined) {
+    if (limits !== 'none' && limits !== 'telegram') throw new UsageError(`--limits must be none or telegram, not "${limits}"`, 'emulator')
+    Object.assign(options, { limits })
+  }
   const statsFileOption = stringOption(o, 'stats-file')
   const statsFile = statsFileOption === undefined ? undefined : resolve(ctx.io.cwd, statsFileOption)
   const connectionFile = resolve(ctx.io.cwd, stringOption(o, 'connection-file') ?? DEFAULT_CONNECTION_FILE)

@@ -89,6 +89,7 @@ expired file reference is refreshed by listing that profile again; without it yo
   emulator: `Usage: tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file FILE] [--world-file FILE]
                           [--stats-file FILE] [--latency MS[+JITTER]] [--flood METHOD=BURST/PER_SECOND]...
                           [--swallow METHOD[=N]]... [--drop-rate P] [--fileref-ttl SECONDS] [--internal-error-rate P]
+                          [--limits none|telegram]
 
 Runs the loopback MTProto emulator (DCs 1-5) until Ctrl-C, after writing its connection file (mode 0600).
 Point any command at it with --emulator FILE or TG_EMULATOR=FILE. Every fault is off unless asked for.
@@ -108,6 +109,8 @@ Point any command at it with --emulator FILE or TG_EMULATOR=FILE. Every fault is
   --drop-rate P             probability (0-1) that an incoming message drops its connection instead
   --fileref-ttl SECONDS     file references expire after SECONDS (FILE_REFERENCE_EXPIRED)
   --internal-error-rate P   probability (0-1) of a 500 INTERNAL_SERVER_ERROR answer
+  --limits PROFILE          none (default) or telegram: 200 username resolves a day per account, a download budget
+                            for non-premium accounts (FLOOD_PREMIUM_WAIT_X), 100 auth.exportAuthorization an hour
 `,
   start: `Usage: tg-profile start [users...] [--out DIR]
 

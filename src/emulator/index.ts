@@ -14,6 +14,7 @@ import type { RsaKeyPair } from './protocol/crypto.js'
 import type { ProtocolCounters } from './protocol/session.js'
 import { startDcServers, type DcServers } from './server.js'
 import type { EmulatorStats } from './stats.js'
+import type { LimitsOption } from './limits.js'
 import { createWorld, type World, type WorldMedia } from './world.js'
 
 /** The `api_id` published in the connection file (the emulator accepts any non-zero id). */
@@ -51,6 +52,12 @@ export interface EmulatorOptions {
   readonly fileReferenceTtlSeconds?: number
   /** Probability of a 500 `INTERNAL_SERVER_ERROR` answer. Default 0. */
   readonly internalErrorRate?: number
+  /**
+   * The limits profile: `none` (nothing limited) or `telegram` (Telegram's walls for bulk jobs: the
+   * `contacts.resolveUsername` and `auth.exportAuthorization` quotas, the non-premium download budget; see
+   * `limits.ts` for each number's source), or a profile with some numbers overridden. Default `none`.
+   */
+  readonly limits?: LimitsOption
   /** Clock of the application layer (file references, flood buckets, login codes, temporary auth keys). Default the system clock. */
   readonly clock?: Clock
   /** Reuse an RSA key pair (saves generating one). Default: a fresh RSA-2048 key. */
@@ -113,7 +120,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.fileReferenceTtlSeconds !== undefined ? { fileReferenceTtlSeconds: options.fileReferenceTtlSeconds } : {}),
     ...(options.internalErrorRate !== undefined ? { internalErrorRate: options.internalErrorRate } : {}),
   }
-  const app = createApiApp(world, { faults, ...(options.clock !== undefined ? { clock: options.clock } : {}) })
+  const app = createApiApp(world, {
+    faults,
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
+  })
   const dropRandom = new SeededRandom(seed ^ 0x5eed)
   const servers = await startDcServers({
     dcIds,
@@ -159,4 +170,15 @@ export { readConnectionFile, writeConnectionFile } from '../spec/emulator-connec
 export type { WorldFile, WorldUser, WorldPhoto, WorldPhotoSize, WorldVideoSize, WorldAudio } from './world-file.js'
 export type { EmulatorStats } from './stats.js'
 export type { FloodRule, RequestCountRule, SwallowRule, TokenBucketRule } from './faults.js'
+export type {
+  DownloadBudget,
+  EmulatorLimits,
+  LimitsOption,
+  LimitsOverrides,
+  LimitsProfileName,
+  ParallelFileLimits,
+  RequestQuota,
+  ResolveUsernameQuota,
+} from './limits.js'
+export { NO_LIMITS, TELEGRAM_LIMITS, resolveLimits } from './limits.js'
 export { World } from './world.js'

@@ -2,7 +2,8 @@
  * What the emulator counts: calls per method and DC, RPC errors by name (those the protocol layer answers included),
  * requests it could not parse, bytes served per DC, downloads per file,
  * flood waits issued, requests swallowed (received and never answered) and — the archiver's report card — requests
- * received while a flood wait issued for that method to that account was still running.
+ * received while a flood wait issued for that method to that account was still running; and the limits profile's
+ * hits (quota refusals, premium waits, the peak of concurrent downloads per account and DC).
  */
 import { writeFile } from 'node:fs/promises'
 
@@ -39,6 +40,23 @@ export interface EmulatorStats {
    * with `INPUT_METHOD_INVALID_X` or `INPUT_CONSTRUCTOR_INVALID`, counted in `rpcErrors` too.
    */
   readonly requestsUnparsed: Record<string, number>
+  /**
+   * Requests a quota of the limits profile refused with `FLOOD_WAIT_X`, per method (`contacts.ResolveUsername`,
+   * `auth.ExportAuthorization`); also counted in `floodWaitsIssued`.
+   */
+  readonly quotaRefusals: Record<string, number>
+  /** `FLOOD_PREMIUM_WAIT_X` answers to `upload.getFile` (the non-premium download budget), per account id. */
+  readonly premiumWaitsIssued: Record<string, number>
+  /**
+   * The most `upload.getFile` requests of one account in progress at once (received, not yet answered), per
+   * account id, then per DC id.
+   */
+  readonly peakGetFileRequests: Record<string, Record<string, number>>
+  /**
+   * The most distinct files among those requests at once, per account id, then per DC id: what
+   * `small_queue_max_active_operations_count` / `large_queue_max_active_operations_count` bound.
+   */
+  readonly peakFilesInFlight: Record<string, Record<string, number>>
 }
 
 function bump(map: Record<string, number>, key: string, by = 1): void {
@@ -61,6 +79,10 @@ export class StatsCollector {
       requestsCrossingFloodWait: {},
       requestsSwallowed: {},
       requestsUnparsed: {},
+      quotaRefusals: {},
+      premiumWaitsIssued: {},
+      peakGetFileRequests: {},
+      peakFilesInFlight: {},
     }
   }
 
@@ -96,6 +118,24 @@ export class StatsCollector {
 
   unparsed(constructorId: number): void {
     bump(this.s.requestsUnparsed, `0x${(constructorId >>> 0).toString(16).padStart(8, '0')}`)
+  }
+
+  quotaRefusal(method: string): void {
+    bump(this.s.quotaRefusals, method)
+  }
+
+  premiumWait(account: string): void {
+    bump(this.s.premiumWaitsIssued, account)
+  }
+
+  /** Raises the peaks of `account` on `dcId` to `requests` requests and `files` files in progress. */
+  downloadsInProgress(account: string, dcId: number, requests: number, files: number): void {
+    const raise = (map: Record<string, Record<string, number>>, n: number): void => {
+      const perDc = (map[account] ??= {})
+      perDc[String(dcId)] = Math.max(perDc[String(dcId)] ?? 0, n)
+    }
+    raise(this.s.peakGetFileRequests, requests)
+    raise(this.s.peakFilesInFlight, files)
   }
 
   /** A deep copy of the counters. */

@@ -55,7 +55,7 @@ export class World {
   readonly homeDcId: number
   /** Every user: ordinary users first, then the test accounts. */
   readonly users: readonly UserMeta[]
-  /** The test accounts (first: without 2FA, second: with 2FA). */
+  /** The test accounts (first: without 2FA, second: with 2FA, third: with Premium). */
   readonly accounts: readonly EmulatorAccount[]
   /** Secret every access hash, file reference and export token is derived from. */
   readonly secret: Buffer

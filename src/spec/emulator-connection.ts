@@ -38,6 +38,8 @@ export interface EmulatorAccount {
   readonly password?: string
   readonly firstName: string
   readonly username?: string
+  /** Set on an account with Telegram Premium (no download speed limit: never `FLOOD_PREMIUM_WAIT_X`). */
+  readonly premium?: true
 }
 
 /** Contents of the connection file (JSON). */
@@ -55,7 +57,7 @@ export interface EmulatorConnection {
   readonly apiHash: string
   /** The default account to log in as (the first of {@link accounts}). */
   readonly testAccount: EmulatorAccount
-  /** Every test account (at least one with 2FA and one without). */
+  /** Every test account (at least one with 2FA, one without and one with Premium). */
   readonly accounts: readonly EmulatorAccount[]
 }
 

@@ -9,6 +9,7 @@
  *   auth key, else 401 `AUTH_KEY_UNREGISTERED`.
  * - Methods the emulator does not implement answer 400 `INPUT_METHOD_INVALID`.
  * - Faults, flood rules and the counters know a method by its {@link methodKey} (`photos.GetUserPhotos`).
+ * - The limits profile (limits.ts) answers after the login check and before the faults' flood rules.
  */
 import {
   RpcError,
@@ -22,9 +23,11 @@ import {
 import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type FaultOptions, type SwallowRule } from '../faults.js'
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { World } from '../world.js'
+import { resolveLimits, type LimitsOption } from '../limits.js'
 import { AppCore, err, type Handler } from './core.js'
 import { fileHandlers } from './files.js'
 import { helpHandlers } from './help.js'
+import { AppLimits } from './limits.js'
 import { Login } from './login.js'
 import { userHandlers } from './users.js'
 
@@ -34,6 +37,8 @@ export interface ApiAppOptions {
   readonly faults?: FaultOptions
   /** Clock for file references, flood buckets and login codes. Default the system clock. */
   readonly clock?: Clock
+  /** The limits profile (limits.ts). Default `none`. */
+  readonly limits?: LimitsOption
   /** How to wait for latency (injectable for tests). Default `setTimeout`. */
   readonly sleep?: (ms: number) => Promise<void>
 }
@@ -68,6 +73,7 @@ class ApiAppImpl implements ApiApp {
   private readonly faults: FaultOptions
   private readonly limiter: FloodLimiter
   private readonly random: SeededRandom
+  private readonly limits: AppLimits
   private readonly collector = new StatsCollector()
   /** Requests left to swallow per method (`Infinity`: all). */
   private readonly swallowing = new Map<string, number>()
@@ -81,11 +87,13 @@ class ApiAppImpl implements ApiApp {
     this.random = new SeededRandom(this.faults.seed ?? 1)
     for (const [method, rule] of Object.entries(this.faults.swallow ?? {})) this.swallow(method, rule)
     const core = new AppCore(world, clock, this.faults, this.collector)
+    this.limits = new AppLimits(resolveLimits(options.limits), clock, this.collector, world)
     this.handlers = {
       ...helpHandlers(core),
       ...new Login(core).handlers(),
       ...userHandlers(core),
       ...fileHandlers(core),
+      ...this.limits.handlers(),
     }
   }
 
@@ -121,6 +129,7 @@ class ApiAppImpl implements ApiApp {
       // Received (the protocol layer acknowledges it) and never answered.
       return new Promise<never>(() => {})
     }
+    const done = this.limits.begin(request, ctx)
     try {
       const latency = this.faults.latency
       if (latency !== undefined) {
@@ -130,6 +139,7 @@ class ApiAppImpl implements ApiApp {
       const handler = this.handlers[request._]
       if (handler === undefined) throw err(400, 'INPUT_METHOD_INVALID')
       if (!PUBLIC_METHODS.has(request._) && ctx.auth.userId === undefined) throw err(401, 'AUTH_KEY_UNREGISTERED')
+      this.limits.admit(request, method, ctx)
       if (this.limiter.limits(method)) {
         const account = ctx.auth.userId !== undefined ? `user:${ctx.auth.userId}` : `key:${ctx.auth.authKeyId}`
         const verdict = this.limiter.take(account, method, msgIdSentMs(ctx.msgId))
@@ -142,11 +152,15 @@ class ApiAppImpl implements ApiApp {
       }
       const rate = this.faults.internalErrorRate ?? 0
       if (rate > 0 && this.random.next() < rate) throw err(500, 'INTERNAL_SERVER_ERROR')
-      return await handler(request, ctx)
+      const answer = await handler(request, ctx)
+      this.limits.answered(request, ctx, answer)
+      return answer
     } catch (e) {
       // anything else is answered 500 INTERNAL_SERVER_ERROR by the protocol layer
       this.collector.error(e instanceof RpcError ? e.errorMessage : 'INTERNAL_SERVER_ERROR')
       throw e
+    } finally {
+      done()
     }
   }
 

@@ -19,6 +19,7 @@ export function userObject(world: World, viewer: bigint, user: UserMeta, nowSec:
     id: user.id,
     access_hash,
     self: viewer === user.id,
+    premium: user.account?.premium === true,
     first_name: user.firstName,
     last_name: user.lastName,
     username: names.length === 1 ? names[0] : undefined,

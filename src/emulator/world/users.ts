@@ -30,8 +30,8 @@ export function seedUsers(
   const users: UserMeta[] = []
   for (let index = 0; index < options.users; index++) users.push(ordinaryUser(options, unique, index))
   const accounts: EmulatorAccount[] = []
-  for (const [k, withPassword] of [false, true].entries()) {
-    const user = testAccount(options, unique, users.length, k, withPassword)
+  for (const [k, kind] of (['plain', '2fa', 'premium'] as const).entries()) {
+    const user = testAccount(options, unique, users.length, k, kind)
     accounts.push(user.account)
     users.push(user)
   }
@@ -80,16 +80,18 @@ function testAccount(
   unique: PeerUniques,
   index: number,
   k: number,
-  withPassword: boolean,
+  kind: 'plain' | '2fa' | 'premium',
 ): UserMeta & { account: EmulatorAccount } {
+  const withPassword = kind === '2fa'
   const id = unique.id(`account/${k}`)
-  const firstName = withPassword ? 'Tess (2FA)' : 'Tess'
-  const username = unique.username(withPassword ? 'emulator_tester_2fa' : 'emulator_tester')
+  const firstName = { plain: 'Tess', '2fa': 'Tess (2FA)', premium: 'Tess (Premium)' }[kind]
+  const username = unique.username({ plain: 'emulator_tester', '2fa': 'emulator_tester_2fa', premium: 'emulator_tester_premium' }[kind])
   const account: EmulatorAccount = {
     userId: Number(id),
     phone: `99966${options.homeDcId}${String(1000 + k * 1111 + (options.seed % 1000)).padStart(4, '0').slice(-4)}`,
-    code: withPassword ? '54321' : '12345',
+    code: withPassword ? '54321' : kind === 'premium' ? '24680' : '12345',
     ...(withPassword ? { password: 'correct horse battery staple' } : {}),
+    ...(kind === 'premium' ? { premium: true as const } : {}),
     firstName,
     username,
   }

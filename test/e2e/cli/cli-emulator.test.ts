@@ -329,8 +329,35 @@ describe('tg-profile against the emulator', () => {
     }
   })
 
+  it('tg-profile emulator --limits telegram refuses the 201st username resolve of a day', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'tgp-cli-emu-'))
+    try {
+      const answers: string[] = []
+      const handler: CommandHandler = (ctx) =>
+        emulatorCommand(ctx, async () => {
+          const c = await connect({ emulatorConnection: await readConnectionFile(join(own, 'conn.json')), env: { HOME: own }, cwd: own, dotenvPath: false })
+          try {
+            c.client.floodSleepThreshold = 0
+            for (let k = 0; k < 201; k++) {
+              const username = k % 2 === 0 ? 'emulator_tester' : 'emulator_tester_2fa'
+              answers.push(await c.client.invoke(new Api.contacts.ResolveUsername({ username })).then(() => 'ok', (e: Error) => e.message))
+            }
+          } finally {
+            await c.close()
+          }
+          // the clock stands still: the first resolve leaves the window in exactly 24 hours
+        }, { clock: { now: () => FROZEN_MS } })
+      const code = await runCli(['emulator', '--users', '2', '--connection-file', 'conn.json', '--limits', 'telegram'], memoryIo({}, own), { emulator: handler })
+      expect(code).toBe(0)
+      expect(answers.filter((a) => a === 'ok')).toHaveLength(200)
+      expect(answers[200]).toContain('A wait of 86400 seconds is required')
+    } finally {
+      await rm(own, { recursive: true, force: true })
+    }
+  })
+
   it('tg-profile emulator refuses malformed fault options before starting', async () => {
-    for (const args of [['--latency', 'fast'], ['--flood', 'GetUserPhotos=1'], ['--drop-rate', '2'], ['--fileref-ttl', '0'], ['--swallow', 'GetFile'], ['--swallow', 'upload.GetFile=0']]) {
+    for (const args of [['--limits', 'strict'], ['--latency', 'fast'], ['--flood', 'GetUserPhotos=1'], ['--drop-rate', '2'], ['--fileref-ttl', '0'], ['--swallow', 'GetFile'], ['--swallow', 'upload.GetFile=0']]) {
       const io = memoryIo({}, tmpdir())
       const code = await runCli(['emulator', ...args], io, HANDLERS)
       expect(code).toBe(2)

@@ -29,11 +29,12 @@ describe('the world of seed 2 with 3 users', () => {
       ['173701289874', 'Fatima', undefined, [], 7, 0, undefined],
       ['706059428480', 'Tess', undefined, ['emulator_tester'], 1, 0, '9996611002'],
       ['663338079470', 'Tess (2FA)', undefined, ['emulator_tester_2fa'], 1, 0, '9996612113'],
+      ['989369107817', 'Tess (Premium)', undefined, ['emulator_tester_premium'], 1, 0, '9996613224'],
     ])
   })
 
   it('exports this ground truth', () => {
-    expect(sha256(JSON.stringify(world.toFile()))).toBe('2b7693c7cc94a3c00375915f10e55a22633fe9ce8488967b03163b7cd3e8869d')
+    expect(sha256(JSON.stringify(world.toFile()))).toBe('81f3f3abd2a33a6243ffc5d7dca3d3130be8a9002155b9afaf752ae5930c4a31')
   })
 
   it('writes this world file, byte for byte', async () => {
@@ -41,7 +42,7 @@ describe('the world of seed 2 with 3 users', () => {
     try {
       await world.writeWorldFile(join(dir, 'world.json'))
       expect(sha256(await readFile(join(dir, 'world.json')))).toBe(
-        '93cd5d01cc61f502c7e62a93bcd15f4e319b5c2c0e56220eefb2a9f8eef38d98',
+        '1ad703c72cd73dcfa7e1874361932db6d1249bc988fafdc5a5d9fb103e0c4e8b',
       )
     } finally {
       await rm(dir, { recursive: true })
@@ -63,7 +64,7 @@ describe('the world of seed 11 with 60 users', () => {
       photos: Array.from({ length: u.photoCount }, (_, p) => world.photoAt(u, p)),
       audios: Array.from({ length: u.audioCount }, (_, k) => world.audio(u, k)),
     }))
-    expect(sha256(json(meta))).toBe('35a1e94528de0e708629da3604d7e33fdbc0b0b777d477564495aee73b387316')
+    expect(sha256(json(meta))).toBe('f48f9b16891904b9917d17fb9959e3063b57bf069924207773cd03717e69f676')
     expect(newest).toEqual({
       id: 5764607523101343925n,
       ownerIndex: 4,

@@ -18,7 +18,7 @@ describe('createWorld', () => {
     expect(a.photo(u, 2)).toEqual(b.photo(b.users[u.index]!, 2))
   })
 
-  it('has every photo-count class, one deactivated user and two test accounts among 10 users', () => {
+  it('has every photo-count class, one deactivated user and three test accounts among 10 users', () => {
     const w = createWorld({ seed: 1, users: 10 })
     const counts = w.users.filter((u) => u.account === undefined).map((u) => u.photoCount)
     expect(counts).toContain(0)
@@ -27,8 +27,9 @@ describe('createWorld', () => {
     expect(counts.some((n) => n > 100 && n <= 250)).toBe(true)
     expect(counts.some((n) => n > 250)).toBe(true)
     expect(w.users.filter((u) => u.deactivated)).toHaveLength(1)
-    expect(w.accounts).toHaveLength(2)
+    expect(w.accounts).toHaveLength(3)
     expect(w.accounts.filter((a) => a.password !== undefined)).toHaveLength(1)
+    expect(w.accounts.filter((a) => a.premium === true).map((a) => a.firstName)).toEqual(['Tess (Premium)'])
     for (const a of w.accounts) expect(w.userByPhone(a.phone)?.account).toEqual(a)
   })
 
@@ -132,7 +133,7 @@ describe('World files', () => {
     const small = createWorld({ seed: 2, users: 3 })
     const file = small.toFile()
     expect(file.version).toBe(1)
-    expect(file.users).toHaveLength(5)
+    expect(file.users).toHaveLength(6)
     const withPhoto = file.users.find((u) => u.photos.length > 0)!
     const photo = withPhoto.photos[0]!
     expect(photo.sizes.map((s) => s.type)).toEqual(['i', 'a', 'b', 'c'])
@@ -142,7 +143,7 @@ describe('World files', () => {
       bytes: small.photoSizeLength(meta, a),
       sha256: createHash('sha256').update(small.photoSizeBytes(meta, a)).digest('hex'),
     })
-    expect(file.users.filter((u) => u.account === true)).toHaveLength(2)
+    expect(file.users.filter((u) => u.account === true)).toHaveLength(3)
   })
 
   it('writes a world file that parses to the ground truth', async () => {

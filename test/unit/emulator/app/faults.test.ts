@@ -118,6 +118,10 @@ describe('StatsCollector', () => {
     s.duringFloodWait('upload.GetFile')
     s.swallowed('upload.GetFile')
     s.unparsed(0xdeadbeef)
+    s.quotaRefusal('contacts.ResolveUsername')
+    s.premiumWait('42')
+    s.downloadsInProgress('42', 2, 3, 2)
+    s.downloadsInProgress('42', 2, 1, 1)
     const snap = s.snapshot()
     expect(snap).toEqual({
       callsPerMethod: { 'upload.GetFile': 2, 'help.GetConfig': 1 },
@@ -130,6 +134,10 @@ describe('StatsCollector', () => {
       requestsCrossingFloodWait: {},
       requestsSwallowed: { 'upload.GetFile': 1 },
       requestsUnparsed: { '0xdeadbeef': 1 },
+      quotaRefusals: { 'contacts.ResolveUsername': 1 },
+      premiumWaitsIssued: { '42': 1 },
+      peakGetFileRequests: { '42': { '2': 3 } },
+      peakFilesInFlight: { '42': { '2': 2 } },
     })
     const dir = await mkdtemp(join(tmpdir(), 'tgp-stats-'))
     try {
