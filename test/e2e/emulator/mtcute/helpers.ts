@@ -3,12 +3,7 @@
  * address (`defaultDcs`), its RSA key (`addPublicKey`) and `MemoryStorage`, nothing else. The transport and PFS are
  * mtcute's own options; the transports are composed from the codecs mtcute exports.
  *
- * The test's RSA key never has a fingerprint below 2^60: mtcute indexes an added key by its fingerprint in 16 hex
- * digits (`hex.encode`, zero-padded) but looks the server's fingerprints up with `Long#toString(16)`, unpadded
- * (`findKeyByFingerprints` in @mtcute/core `utils/crypto/keys.js`), so one random key in 16 is never found
- * ("Step 2: Could not find server public key") and the client reconnects forever. The two keys Telegram serves
- * (fingerprints b25898df208d2603 and d09d1d85de64fd85, the ones mtcute ships as current) start with another digit,
- * which is why deployed clients do not meet it.
+ * Each suite's emulator gets a key mtcute can find ({@link keyMtcuteCanFind}: its fingerprint is at least 2^60).
  */
 import { createHash } from 'node:crypto'
 import {
@@ -24,16 +19,9 @@ import {
   type User,
 } from '@mtcute/node'
 import { addPublicKey } from '@mtcute/core/utils.js'
-import { generateRsaKeyPair, rsaFingerprint, type RsaKeyPair } from '../../../../src/emulator/protocol/crypto.js'
 import type { EmulatorAccount, RunningEmulator } from '../../../../src/emulator/index.js'
 
-/** A key whose unsigned fingerprint has 16 hex digits (see above). */
-export function keyMtcuteCanFind(): RsaKeyPair {
-  for (;;) {
-    const key = generateRsaKeyPair()
-    if (BigInt.asUintN(64, rsaFingerprint(key.n, key.e)) >= 1n << 60n) return key
-  }
-}
+export { keyMtcuteCanFind } from '../../../../scripts/bench/mtcute-key.js'
 
 /** mtcute's TCP connection with another of its packet codecs (the documented `transport` option). */
 function tcpWith(codec: () => IPacketCodec): TelegramTransport {
