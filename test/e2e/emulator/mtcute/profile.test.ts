@@ -47,7 +47,8 @@ describe('mtcute over the emulated world', () => {
     await startAs(tg, account(emu, false))
     const meta = userWhere('more than 250 photos', (u) => u.photoCount > 250)
     const photos: Photo[] = []
-    for await (const photo of tg.iterProfilePhotos(handle(meta))) photos.push(photo)
+    // bounded by the count: mtcute 0.30.3's iterator, unbounded, asks for the empty page past the end forever
+    for await (const photo of tg.iterProfilePhotos(handle(meta), { limit: meta.photoCount })) photos.push(photo)
     many = { meta, truth: emu.world.userToFile(meta), photos }
   })
 
@@ -84,7 +85,7 @@ describe('mtcute over the emulated world', () => {
   })
 
   describe('listing photos', () => {
-    it('lists more than 250 photos with iterProfilePhotos, ids, dates and DCs as the world has them', () => {
+    it('lists more than 250 photos with iterProfilePhotos (up to their count), ids, dates and DCs as the world has them', () => {
       expect(many.photos.map((p) => p.id.toString())).toEqual(many.truth.photos.map((p) => p.id))
       expect(many.photos.map((p) => p.date.getTime() / 1000)).toEqual(many.truth.photos.map((p) => p.date))
       expect(many.photos.map((p) => p.raw.dcId)).toEqual(many.truth.photos.map((p) => p.dcId))
