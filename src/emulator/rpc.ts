@@ -3,10 +3,12 @@
  * messages) and its application layer (the seeded world and the API methods it answers).
  *
  * The protocol layer decrypts a message, peels the invoke wrappers (`invokeWithLayer`, `initConnection`,
- * `invokeWithoutUpdates`, `invokeAfterMsg`), parses the query with GramJS's TL reader and hands it to
- * {@link RpcApp.call}. Whatever `call` returns is serialized into `rpc_result`; an {@link RpcError} thrown from it
- * becomes `rpc_error` with the same code and message.
+ * `invokeWithoutUpdates`, `invokeAfterMsg`), parses the query with the emulator's own TL codec (`tl/`) and hands it
+ * to {@link RpcApp.call} as a plain TL object. Whatever `call` returns is serialized into `rpc_result` with the
+ * constructors of the layer the session declared; an {@link RpcError} thrown from it becomes `rpc_error` with the
+ * same code and message.
  */
+import type { TlObject } from './tl/codec.js'
 
 /** An error answer to an RPC, sent to the client as `rpc_error#2144ca19 error_code:int error_message:string`. */
 export class RpcError extends Error {
@@ -24,23 +26,24 @@ export class RpcError extends Error {
   }
 }
 
-/** Anything GramJS's TL classes (or `src/tl`) can serialize. */
-export interface TlSerializable {
-  getBytes(): Buffer
-  readonly className?: string
-}
-
-/** A parsed API query (a GramJS request instance). `className` is e.g. `photos.GetUserPhotos`. */
-export interface TlRequest extends TlSerializable {
-  readonly className: string
-  readonly CONSTRUCTOR_ID: number
-}
+/** A parsed API query, wrappers peeled: `_` is the method's schema name, e.g. `photos.getUserPhotos`. */
+export type TlRequest = TlObject
 
 /**
  * What an RPC may answer: a boxed TL object, a `Bool`, a `Vector<…>` of boxed objects, or a `Vector<long>`
  * (given as `bigint[]`).
  */
-export type RpcAnswer = TlSerializable | boolean | readonly TlSerializable[] | readonly bigint[]
+export type RpcAnswer = TlObject | boolean | readonly TlObject[] | readonly bigint[]
+
+/**
+ * The name the counters, faults and stats know a method by: its schema name with the method's first letter upper
+ * case (`photos.getUserPhotos` → `photos.GetUserPhotos`), the form GramJS names its request classes in, which the
+ * emulator's options and stats have always used.
+ */
+export function methodKey(name: string): string {
+  const dot = name.lastIndexOf('.')
+  return name.slice(0, dot + 1) + name.charAt(dot + 1).toUpperCase() + name.slice(dot + 2)
+}
 
 import type { DcAddress } from '../spec/emulator-connection.js'
 
@@ -85,7 +88,7 @@ export interface ProtocolAnswer {
   readonly dcId: number
   /** The query's constructor id (unsigned), after `gzip_packed` and the invoke wrappers. */
   readonly constructorId: number
-  /** The method's class name (`auth.BindTempAuthKey`) when the query parsed as a method. */
+  /** The method's {@link methodKey} (`auth.BindTempAuthKey`) when the query parsed as a method. */
   readonly method: string | undefined
   /** The error answered (`INPUT_CONSTRUCTOR_INVALID`, `AUTH_KEY_PERM_EMPTY`, …), undefined for a success. */
   readonly error: string | undefined

@@ -1,92 +1,96 @@
 /**
  * Builders of the MTProto objects the emulator answers with (users, photos, documents), as one viewer sees them:
- * access hashes are per viewer, file references carry their issue time.
+ * access hashes are per viewer, file references carry their issue time. They are plain TL objects (tl/codec.ts),
+ * written in each session's layer; fields a layer's constructor lacks are left out there.
  */
-import { Api } from 'telegram'
-import { toBigInteger } from '../../spec/long.js'
+import type { TlObject } from '../tl/codec.js'
 import type { DcAddress } from '../rpc.js'
 import { VIDEO_SIZE, type AudioMeta, type PhotoMeta, type UserMeta, type World } from '../world.js'
 
-
 /** `user` as `viewer` sees it. */
-export function userObject(world: World, viewer: bigint, user: UserMeta, nowSec: number): Api.User {
-  const accessHash = toBigInteger(world.accessHash(viewer, user.id))
-  if (user.deactivated) return new Api.User({ id: toBigInteger(user.id), accessHash, deleted: true })
+export function userObject(world: World, viewer: bigint, user: UserMeta, nowSec: number): TlObject {
+  const access_hash = world.accessHash(viewer, user.id)
+  if (user.deactivated) return { _: 'user', id: user.id, access_hash, deleted: true }
   const newest = user.photoCount > 0 ? world.photoAt(user, 0) : undefined
   // one username → `username`; several (collectible ones) → only `usernames`, as Telegram sends them
   const names = user.usernames
-  return new Api.User({
-    id: toBigInteger(user.id),
-    accessHash,
-    self: viewer === user.id ? true : undefined,
-    firstName: user.firstName,
-    lastName: user.lastName,
+  return {
+    _: 'user',
+    id: user.id,
+    access_hash,
+    self: viewer === user.id,
+    first_name: user.firstName,
+    last_name: user.lastName,
     username: names.length === 1 ? names[0] : undefined,
     usernames:
       names.length > 1
-        ? names.map((username, i) => new Api.Username({ username, active: true, editable: i === 0 ? true : undefined }))
+        ? names.map((username, i) => ({ _: 'username', username, active: true, editable: i === 0 }))
         : undefined,
     phone: viewer === user.id ? user.account?.phone : undefined,
     photo:
       newest !== undefined
-        ? new Api.UserProfilePhoto({
-            photoId: toBigInteger(newest.id),
-            dcId: newest.dcId,
-            strippedThumb: world.strippedThumb(newest),
-            hasVideo: newest.videoStartTs !== undefined ? true : undefined,
-          })
+        ? {
+            _: 'userProfilePhoto',
+            photo_id: newest.id,
+            dc_id: newest.dcId,
+            stripped_thumb: world.strippedThumb(newest),
+            has_video: newest.videoStartTs !== undefined,
+          }
         : undefined,
-    status: new Api.UserStatusOffline({ wasOnline: nowSec - 3600 }),
-  })
+    status: { _: 'userStatusOffline', was_online: nowSec - 3600 },
+  }
 }
 
 /** A profile photo with a file reference issued at `nowSec`. */
-export function photoObject(world: World, photo: PhotoMeta, nowSec: number): Api.Photo {
-  const sizes: Api.TypePhotoSize[] = [new Api.PhotoStrippedSize({ type: 'i', bytes: world.strippedThumb(photo) })]
+export function photoObject(world: World, photo: PhotoMeta, nowSec: number): TlObject {
+  const sizes: TlObject[] = [{ _: 'photoStrippedSize', type: 'i', bytes: world.strippedThumb(photo) }]
   for (const s of photo.sizes) {
     sizes.push(
       s.progressive
-        ? new Api.PhotoSizeProgressive({ type: s.type, w: s.w, h: s.h, sizes: world.photoSizeScanEnds(photo, s) })
-        : new Api.PhotoSize({ type: s.type, w: s.w, h: s.h, size: world.photoSizeLength(photo, s) }),
+        ? { _: 'photoSizeProgressive', type: s.type, w: s.w, h: s.h, sizes: world.photoSizeScanEnds(photo, s) }
+        : { _: 'photoSize', type: s.type, w: s.w, h: s.h, size: world.photoSizeLength(photo, s) },
     )
   }
-  return new Api.Photo({
-    id: toBigInteger(photo.id),
-    accessHash: toBigInteger(world.fileAccessHash(photo.id)),
-    fileReference: world.fileReference(photo.id, nowSec),
+  return {
+    _: 'photo',
+    id: photo.id,
+    access_hash: world.fileAccessHash(photo.id),
+    file_reference: world.fileReference(photo.id, nowSec),
     date: photo.date,
     sizes,
-    videoSizes:
+    video_sizes:
       photo.videoStartTs !== undefined
         ? [
-            new Api.VideoSize({
+            {
+              _: 'videoSize',
               type: 'u',
               w: VIDEO_SIZE,
               h: VIDEO_SIZE,
               size: world.videoLength(photo),
-              videoStartTs: photo.videoStartTs,
-            }),
+              video_start_ts: photo.videoStartTs,
+            },
           ]
         : undefined,
-    dcId: photo.dcId,
-  })
+    dc_id: photo.dcId,
+  }
 }
 
 /** A profile audio document with a file reference issued at `nowSec`. */
-export function audioObject(world: World, audio: AudioMeta, nowSec: number): Api.Document {
-  return new Api.Document({
-    id: toBigInteger(audio.id),
-    accessHash: toBigInteger(world.fileAccessHash(audio.id)),
-    fileReference: world.fileReference(audio.id, nowSec),
+export function audioObject(world: World, audio: AudioMeta, nowSec: number): TlObject {
+  return {
+    _: 'document',
+    id: audio.id,
+    access_hash: world.fileAccessHash(audio.id),
+    file_reference: world.fileReference(audio.id, nowSec),
     date: audio.date,
-    mimeType: 'audio/mpeg',
-    size: toBigInteger(BigInt(world.audioLength(audio))),
-    dcId: audio.dcId,
+    mime_type: 'audio/mpeg',
+    size: BigInt(world.audioLength(audio)),
+    dc_id: audio.dcId,
     attributes: [
-      new Api.DocumentAttributeAudio({ duration: audio.duration, title: audio.title, performer: audio.performer }),
-      new Api.DocumentAttributeFilename({ fileName: audio.fileName }),
+      { _: 'documentAttributeAudio', duration: audio.duration, title: audio.title, performer: audio.performer },
+      { _: 'documentAttributeFilename', file_name: audio.fileName },
     ],
-  })
+  }
 }
 
 /**
@@ -105,38 +109,39 @@ export function idsHash(ids: readonly bigint[]): bigint {
 }
 
 /** `help.getConfig`'s answer: `dc_options` are the emulated DCs on loopback (with their ports), `this_dc` the asked DC. */
-export function configObject(dcId: number, dcs: readonly DcAddress[], nowSec: number): Api.Config {
-  return new Api.Config({
+export function configObject(dcId: number, dcs: readonly DcAddress[], nowSec: number): TlObject {
+  return {
+    _: 'config',
     date: nowSec,
     expires: nowSec + 3600,
-    testMode: false,
-    thisDc: dcId,
-    dcOptions: dcs.map((dc) => new Api.DcOption({ id: dc.id, ipAddress: dc.host, port: dc.port })),
-    dcTxtDomainName: 'apv3.stel.com',
-    chatSizeMax: 200,
-    megagroupSizeMax: 200000,
-    forwardedCountMax: 100,
-    onlineUpdatePeriodMs: 210000,
-    offlineBlurTimeoutMs: 5000,
-    offlineIdleTimeoutMs: 30000,
-    onlineCloudTimeoutMs: 300000,
-    notifyCloudDelayMs: 30000,
-    notifyDefaultDelayMs: 1500,
-    pushChatPeriodMs: 60000,
-    pushChatLimit: 2,
-    editTimeLimit: 172800,
-    revokeTimeLimit: 2147483647,
-    revokePmTimeLimit: 2147483647,
-    ratingEDecay: 2419200,
-    stickersRecentLimit: 200,
-    channelsReadMediaPeriod: 604800,
-    callReceiveTimeoutMs: 20000,
-    callRingTimeoutMs: 90000,
-    callConnectTimeoutMs: 30000,
-    callPacketTimeoutMs: 10000,
-    meUrlPrefix: 'https://t.me/',
-    captionLengthMax: 1024,
-    messageLengthMax: 4096,
-    webfileDcId: dcId,
-  })
+    test_mode: false,
+    this_dc: dcId,
+    dc_options: dcs.map((dc) => ({ _: 'dcOption', id: dc.id, ip_address: dc.host, port: dc.port })),
+    dc_txt_domain_name: 'apv3.stel.com',
+    chat_size_max: 200,
+    megagroup_size_max: 200000,
+    forwarded_count_max: 100,
+    online_update_period_ms: 210000,
+    offline_blur_timeout_ms: 5000,
+    offline_idle_timeout_ms: 30000,
+    online_cloud_timeout_ms: 300000,
+    notify_cloud_delay_ms: 30000,
+    notify_default_delay_ms: 1500,
+    push_chat_period_ms: 60000,
+    push_chat_limit: 2,
+    edit_time_limit: 172800,
+    revoke_time_limit: 2147483647,
+    revoke_pm_time_limit: 2147483647,
+    rating_e_decay: 2419200,
+    stickers_recent_limit: 200,
+    channels_read_media_period: 604800,
+    call_receive_timeout_ms: 20000,
+    call_ring_timeout_ms: 90000,
+    call_connect_timeout_ms: 30000,
+    call_packet_timeout_ms: 10000,
+    me_url_prefix: 'https://t.me/',
+    caption_length_max: 1024,
+    message_length_max: 4096,
+    webfile_dc_id: dcId,
+  }
 }

@@ -10,12 +10,10 @@
  * - Any failed check (nonce, p/q, fingerprint, hash, g_b range) is answered with transport error -404 and the
  *   connection is closed, as Telegram does for undecryptable handshake messages.
  */
-import bigInt from 'big-integer'
 import { randomBytes } from 'node:crypto'
-import { Api } from 'telegram'
-import { BinaryReader } from 'telegram/extensions/index.js'
-import { readBigIntFromBuffer, readBufferFromBigInt } from 'telegram/Helpers.js'
 import type { AuthKeyState } from '../rpc.js'
+import { TlReader, type TlObject } from '../tl/codec.js'
+import { service } from './answer.js'
 import {
   DH_G,
   DH_PRIME,
@@ -65,8 +63,7 @@ export interface HandshakeOptions {
   readonly keyNowMs?: () => number
 }
 
-const int128 = (b: Buffer): bigInt.BigInteger => readBigIntFromBuffer(b, true, true)
-const bytesOf = (x: bigInt.BigInteger, len: number): Buffer => readBufferFromBigInt(x, len, true, true)
+const INNER_DATA = new Set(['p_q_inner_data', 'p_q_inner_data_dc', 'p_q_inner_data_temp', 'p_q_inner_data_temp_dc'])
 const LOW = 1n << (2048n - 64n)
 
 function fail(msg: string): never {
@@ -98,16 +95,16 @@ export class Handshake {
    * Throws {@link TransportViolation} when the message is not a valid step of the exchange.
    */
   handle(body: Buffer): Buffer {
-    let obj: unknown
+    let obj: TlObject
     try {
-      obj = new BinaryReader(body).tgReadObject()
+      obj = new TlReader(body).object()
     } catch {
       fail('unparsable unencrypted message')
     }
-    if (obj instanceof Api.ReqPqMulti || obj instanceof Api.ReqPq) return this.reqPq(body.subarray(4, 20))
-    if (obj instanceof Api.ReqDHParams) return this.reqDhParams(obj, body)
-    if (obj instanceof Api.SetClientDHParams) return this.setClientDhParams(obj, body)
-    return fail(`unexpected unencrypted ${(obj as { className?: string } | null)?.className ?? 'object'}`)
+    if (obj._ === 'req_pq_multi' || obj._ === 'req_pq') return this.reqPq(obj['nonce'] as Buffer)
+    if (obj._ === 'req_DH_params') return this.reqDhParams(obj)
+    if (obj._ === 'set_client_DH_params') return this.setClientDhParams(obj)
+    return fail(`unexpected unencrypted ${obj._}`)
   }
 
   private reqPq(nonce: Buffer): Buffer {
@@ -118,80 +115,73 @@ export class Handshake {
     this.q = q
     this.newNonce = undefined
     this.done = false
-    return new Api.ResPQ({
-      nonce: int128(this.nonce),
-      serverNonce: int128(this.serverNonce),
+    return service({
+      _: 'resPQ',
+      nonce: this.nonce,
+      server_nonce: this.serverNonce,
       pq: bigIntToBytes(pq),
-      serverPublicKeyFingerprints: [bigInt(this.opts.fingerprint.toString())],
-    }).getBytes()
+      server_public_key_fingerprints: [this.opts.fingerprint],
+    })
   }
 
-  private checkNonces(body: Buffer): void {
+  private checkNonces(obj: TlObject): void {
     if (this.nonce === undefined || this.serverNonce === undefined) fail('no req_pq before this step')
-    if (!body.subarray(4, 20).equals(this.nonce)) fail('nonce mismatch')
-    if (!body.subarray(20, 36).equals(this.serverNonce)) fail('server_nonce mismatch')
+    if (!(obj['nonce'] as Buffer).equals(this.nonce)) fail('nonce mismatch')
+    if (!(obj['server_nonce'] as Buffer).equals(this.serverNonce)) fail('server_nonce mismatch')
   }
 
-  private reqDhParams(req: Api.ReqDHParams, body: Buffer): Buffer {
-    this.checkNonces(body)
+  private reqDhParams(req: TlObject): Buffer {
+    this.checkNonces(req)
     if (this.newNonce !== undefined) fail('req_DH_params repeated')
-    if (bytesToBigInt(req.p) !== this.p || bytesToBigInt(req.q) !== this.q) fail('p/q do not factor pq')
-    if (BigInt(req.publicKeyFingerprint.toString()) !== this.opts.fingerprint) fail('unknown key fingerprint')
-    const inner = this.decryptInner(req.encryptedData)
-    if (!inner.nonce.eq(int128(this.nonce!)) || !inner.serverNonce.eq(int128(this.serverNonce!))) {
+    if (bytesToBigInt(req['p'] as Buffer) !== this.p || bytesToBigInt(req['q'] as Buffer) !== this.q) {
+      fail('p/q do not factor pq')
+    }
+    if (req['public_key_fingerprint'] !== this.opts.fingerprint) fail('unknown key fingerprint')
+    const inner = this.decryptInner(req['encrypted_data'] as Buffer)
+    if (!(inner['nonce'] as Buffer).equals(this.nonce!) || !(inner['server_nonce'] as Buffer).equals(this.serverNonce!)) {
       fail('inner data nonces mismatch')
     }
-    if (bytesToBigInt(inner.pq) !== this.p * this.q || bytesToBigInt(inner.p) !== this.p || bytesToBigInt(inner.q) !== this.q) {
-      fail('inner data p/q mismatch')
+    const num = (field: string): bigint => bytesToBigInt(inner[field] as Buffer)
+    if (num('pq') !== this.p * this.q || num('p') !== this.p || num('q') !== this.q) fail('inner data p/q mismatch')
+    const dc = inner['dc'] as number | undefined
+    if (dc !== undefined && Math.abs(dc) % 10000 !== this.opts.dcId) {
+      fail(`inner data is for DC ${dc}, this is DC ${this.opts.dcId}`)
     }
-    if (
-      (inner instanceof Api.PQInnerDataDc || inner instanceof Api.PQInnerDataTempDc) &&
-      Math.abs(inner.dc) % 10000 !== this.opts.dcId
-    ) {
-      fail(`inner data is for DC ${inner.dc}, this is DC ${this.opts.dcId}`)
-    }
-    this.expiresIn =
-      inner instanceof Api.PQInnerDataTemp || inner instanceof Api.PQInnerDataTempDc ? inner.expiresIn : undefined
-    this.newNonce = bytesOf(inner.newNonce, 32)
+    this.expiresIn = inner['expires_in'] as number | undefined
+    this.newNonce = inner['new_nonce'] as Buffer
 
     let ga: bigint
     do {
       this.a = bytesToBigInt(randomBytes(256)) % DH_PRIME
       ga = modPow(BigInt(DH_G), this.a, DH_PRIME)
     } while (ga <= LOW || ga >= DH_PRIME - LOW)
-    const answer = new Api.ServerDHInnerData({
-      nonce: int128(this.nonce!),
-      serverNonce: int128(this.serverNonce!),
+    const answer = service({
+      _: 'server_DH_inner_data',
+      nonce: this.nonce!,
+      server_nonce: this.serverNonce!,
       g: DH_G,
-      dhPrime: bigIntToBytes(DH_PRIME, 256),
-      gA: bigIntToBytes(ga, 256),
-      serverTime: this.now(),
-    }).getBytes()
+      dh_prime: bigIntToBytes(DH_PRIME, 256),
+      g_a: bigIntToBytes(ga, 256),
+      server_time: this.now(),
+    })
     const withHash = Buffer.concat([sha1(answer), answer])
     const padded = Buffer.concat([withHash, randomBytes((16 - (withHash.length % 16)) % 16)])
     const { key, iv } = tmpAesKeyIv(this.serverNonce!, this.newNonce)
-    return new Api.ServerDHParamsOk({
-      nonce: int128(this.nonce!),
-      serverNonce: int128(this.serverNonce!),
-      encryptedAnswer: aesIgeEncrypt(padded, key, iv),
-    }).getBytes()
+    return service({
+      _: 'server_DH_params_ok',
+      nonce: this.nonce!,
+      server_nonce: this.serverNonce!,
+      encrypted_answer: aesIgeEncrypt(padded, key, iv),
+    })
   }
 
-  private decryptInner(
-    encrypted: Buffer,
-  ): Api.PQInnerData | Api.PQInnerDataDc | Api.PQInnerDataTemp | Api.PQInnerDataTempDc {
-    const isInner = (
-      o: unknown,
-    ): o is Api.PQInnerData | Api.PQInnerDataDc | Api.PQInnerDataTemp | Api.PQInnerDataTempDc =>
-      o instanceof Api.PQInnerData ||
-      o instanceof Api.PQInnerDataDc ||
-      o instanceof Api.PQInnerDataTemp ||
-      o instanceof Api.PQInnerDataTempDc
+  /** `p_q_inner_data` (any of its four forms) from `req_DH_params`'s encrypted_data. */
+  private decryptInner(encrypted: Buffer): TlObject {
     const padded = rsaPadDecrypt(encrypted, this.opts.rsa)
     if (padded !== undefined) {
       try {
-        const o: unknown = new BinaryReader(padded).tgReadObject()
-        if (isInner(o)) return o
+        const o = new TlReader(padded).object()
+        if (INNER_DATA.has(o._)) return o
       } catch {
         // fall through to the legacy form
       }
@@ -199,9 +189,10 @@ export class Handshake {
     const legacy = rsaLegacyDecrypt(encrypted, this.opts.rsa)
     if (legacy !== undefined) {
       try {
-        const reader = new BinaryReader(legacy.rest)
-        const o: unknown = reader.tgReadObject()
-        if (isInner(o) && sha1(legacy.rest.subarray(0, reader.tellPosition())).equals(legacy.hash)) return o
+        const reader = new TlReader(legacy.rest)
+        const o = reader.object()
+        const used = legacy.rest.length - reader.remaining
+        if (INNER_DATA.has(o._) && sha1(legacy.rest.subarray(0, used)).equals(legacy.hash)) return o
       } catch {
         // refused below
       }
@@ -209,41 +200,42 @@ export class Handshake {
     return fail('encrypted_data is neither RSA_PAD nor legacy p_q_inner_data')
   }
 
-  private setClientDhParams(req: Api.SetClientDHParams, body: Buffer): Buffer {
-    this.checkNonces(body)
+  private setClientDhParams(req: TlObject): Buffer {
+    this.checkNonces(req)
     if (this.newNonce === undefined || this.done) fail('set_client_DH_params out of order')
     const { key, iv } = tmpAesKeyIv(this.serverNonce!, this.newNonce)
-    if (req.encryptedData.length % 16 !== 0 || req.encryptedData.length < 32) fail('client DH data is not whole blocks')
-    const plain = aesIgeDecrypt(req.encryptedData, key, iv)
-    let inner: unknown
+    const data = req['encrypted_data'] as Buffer
+    if (data.length % 16 !== 0 || data.length < 32) fail('client DH data is not whole blocks')
+    const plain = aesIgeDecrypt(data, key, iv)
+    let inner: TlObject
     let innerLen = 0
     try {
-      const reader = new BinaryReader(plain.subarray(20))
-      inner = reader.tgReadObject()
-      innerLen = reader.tellPosition()
+      const reader = new TlReader(plain.subarray(20))
+      inner = reader.object()
+      innerLen = plain.length - 20 - reader.remaining
     } catch {
       fail('client DH inner data unparsable')
     }
-    if (!(inner instanceof Api.ClientDHInnerData)) fail('client DH inner data of the wrong type')
+    if (inner._ !== 'client_DH_inner_data') fail('client DH inner data of the wrong type')
     if (plain.length - 20 - innerLen >= 16) fail('client DH inner data padded by 16 bytes or more')
     if (!sha1(plain.subarray(20, 20 + innerLen)).equals(plain.subarray(0, 20))) fail('client DH inner data hash')
-    if (!inner.nonce.eq(int128(this.nonce!)) || !inner.serverNonce.eq(int128(this.serverNonce!))) {
+    if (!(inner['nonce'] as Buffer).equals(this.nonce!) || !(inner['server_nonce'] as Buffer).equals(this.serverNonce!)) {
       fail('client DH inner data nonces')
     }
-    const gb = bytesToBigInt(inner.gB)
+    const gb = bytesToBigInt(inner['g_b'] as Buffer)
     if (gb <= LOW || gb >= DH_PRIME - LOW) fail('g_b out of the safe range')
     const authKey = bigIntToBytes(modPow(gb, this.a, DH_PRIME), 256)
     const auxHash = sha1(authKey).subarray(0, 8)
     const authKeyId = authKeyIdOf(authKey)
-    const nonceHash = (n: number): bigInt.BigInteger =>
-      int128(sha1(this.newNonce!, Buffer.from([n]), auxHash).subarray(4, 20))
+    const nonceHash = (n: number): Buffer => sha1(this.newNonce!, Buffer.from([n]), auxHash).subarray(4, 20)
     if (this.opts.keys.has(authKeyId)) {
       // A collision of auth_key_id: the spec's answer is dh_gen_retry with new_nonce_hash2.
-      return new Api.DhGenRetry({
-        nonce: int128(this.nonce!),
-        serverNonce: int128(this.serverNonce!),
-        newNonceHash2: nonceHash(2),
-      }).getBytes()
+      return service({
+        _: 'dh_gen_retry',
+        nonce: this.nonce!,
+        server_nonce: this.serverNonce!,
+        new_nonce_hash2: nonceHash(2),
+      })
     }
     this.done = true
     const now = this.now()
@@ -259,10 +251,6 @@ export class Handshake {
     }
     this.opts.keys.set(authKeyId, record)
     this.opts.onKey?.(record)
-    return new Api.DhGenOk({
-      nonce: int128(this.nonce!),
-      serverNonce: int128(this.serverNonce!),
-      newNonceHash1: nonceHash(1),
-    }).getBytes()
+    return service({ _: 'dh_gen_ok', nonce: this.nonce!, server_nonce: this.serverNonce!, new_nonce_hash1: nonceHash(1) })
   }
 }

@@ -13,7 +13,7 @@ class BatchingApp implements RpcApp {
   private waiting: (() => void)[] = []
 
   async call(request: TlRequest, ctx: CallContext): Promise<RpcAnswer> {
-    if (request.className !== 'help.GetNearestDc' && request.className !== 'help.GetCountriesList') {
+    if (request._ !== 'help.getNearestDc' && request._ !== 'help.getCountriesList') {
       return this.base.call(request, ctx)
     }
     // hold both queries until the second arrives, then settle them together so they leave in one msg_container
@@ -24,8 +24,8 @@ class BatchingApp implements RpcApp {
         this.waiting = []
       }
     })
-    if (request.className === 'help.GetNearestDc') throw new RpcError(420, 'FLOOD_WAIT_7')
-    return new Api.help.CountriesListNotModified()
+    if (request._ === 'help.getNearestDc') throw new RpcError(420, 'FLOOD_WAIT_7')
+    return { _: 'help.countriesListNotModified' }
   }
 }
 

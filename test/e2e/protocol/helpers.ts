@@ -1,7 +1,8 @@
 import { Api } from 'telegram'
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import type { EmulatorConnection } from '../../../src/spec/emulator-connection.js'
-import { RpcError, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../../../src/emulator/rpc.js'
+import { RpcError, methodKey, type CallContext, type RpcAnswer, type RpcApp, type TlRequest } from '../../../src/emulator/rpc.js'
+import { fromGramJs } from '../../helpers/gramjs-tl.js'
 import type { DcServers } from '../../../src/emulator/server.js'
 import { configObject } from '../../../src/emulator/app/objects.js'
 import { lastConnectError } from '../../../src/gramjs/fixes/reconnect.js'
@@ -14,20 +15,23 @@ export class TestApp implements RpcApp {
   readonly calls: string[] = []
 
   async call(request: TlRequest, ctx: CallContext): Promise<RpcAnswer> {
-    this.calls.push(request.className)
-    switch (request.className) {
+    const method = methodKey(request._)
+    this.calls.push(method)
+    switch (method) {
       case 'help.GetConfig':
         return configObject(ctx.dcId, ctx.dcs, Math.floor(Date.now() / 1000))
       case 'help.GetNearestDc':
-        return new Api.NearestDc({ country: 'NL', thisDc: ctx.dcId, nearestDc: ctx.dcId })
+        return fromGramJs(new Api.NearestDc({ country: 'NL', thisDc: ctx.dcId, nearestDc: ctx.dcId }))
       case 'help.GetCountriesList':
         // a large answer, to exercise gzip_packed
-        return new Api.help.CountriesList({
-          hash: 7,
-          countries: Array.from({ length: 300 }, (_, i) =>
-            new Api.help.Country({ iso2: `C${i}`, defaultName: `Country number ${i}`, countryCodes: [] }),
-          ),
-        })
+        return fromGramJs(
+          new Api.help.CountriesList({
+            hash: 7,
+            countries: Array.from({ length: 300 }, (_, i) =>
+              new Api.help.Country({ iso2: `C${i}`, defaultName: `Country number ${i}`, countryCodes: [] }),
+            ),
+          }),
+        )
       default:
         throw new RpcError(400, 'METHOD_NOT_EMULATED')
     }

@@ -19,7 +19,7 @@ class HoldingApp implements RpcApp {
   private held: (() => void)[] = []
 
   async call(request: TlRequest, ctx: CallContext): Promise<RpcAnswer> {
-    if (request.className === 'help.GetCountriesList') await new Promise<void>((resolve) => this.held.push(resolve))
+    if (request._ === 'help.getCountriesList') await new Promise<void>((resolve) => this.held.push(resolve))
     return this.base.call(request, ctx)
   }
 

@@ -16,9 +16,9 @@ class GatedApp extends TestApp {
   private readonly gate = new Promise<void>((r) => (this.release = r))
 
   override async call(request: TlRequest, ctx: CallContext): Promise<RpcAnswer> {
-    if (request.className === 'help.GetAppConfig') {
+    if (request._ === 'help.getAppConfig') {
       await this.gate
-      return new Api.help.AppConfigNotModified()
+      return { _: 'help.appConfigNotModified' }
     }
     return super.call(request, ctx)
   }
