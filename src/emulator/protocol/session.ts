@@ -22,8 +22,9 @@
  * - Tolerance: an inbound `gzip_packed` may hold a gzip stream (the docs) or a zlib stream, told apart by the
  *   header: mtcute compresses requests over 128 bytes as zlib and works against Telegram, so Telegram accepts both.
  *   Answers are always gzip.
- * - `auth.bindTempAuthKey` is answered here, as it concerns the keys themselves (pfs.ts); an unbound temporary key
- *   gets `401 AUTH_KEY_PERM_EMPTY` for every other method, a bound one acts with its permanent key's login.
+ * - `auth.bindTempAuthKey` is answered in this layer (query.ts), as it concerns the keys themselves (pfs.ts); an
+ *   unbound temporary key gets `401 AUTH_KEY_PERM_EMPTY` for every other method, a bound one acts with its
+ *   permanent key's login.
  * - `invokeAfterMsg`/`invokeAfterMsgs` wait for the named queries of the same session still running; `msgs_ack`,
  *   `msg_resend_req` and `http_wait` are accepted and need no answer (the emulator does not resend).
  * - A query whose constructor is not a known method: `rpc_error 400 INPUT_METHOD_INVALID_<id>`; a method whose
@@ -34,71 +35,27 @@ import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { unzipSync } from 'node:zlib'
 import { TL } from '../../spec/tl-ids.js'
-import { RpcError, methodKey, type CallContext, type DcAddress, type ProtocolAnswer, type RpcApp } from '../rpc.js'
+import type { ProtocolAnswer } from '../rpc.js'
 import { TlReader, type TlObject } from '../tl/codec.js'
-import { ctorById, isMethod, layerView } from '../tl/schemas.js'
-import { layerRefusal, peel, rpcErrorBody, rpcResult, serializeAnswer, service } from './answer.js'
+import { ctorById } from '../tl/schemas.js'
+import { rpcErrorBody, rpcResult, service } from './answer.js'
 import { decryptMessage } from './crypto.js'
-import { Handshake, type AuthKeyRecord, type AuthKeyStore } from './handshake.js'
+import { Handshake, type AuthKeyRecord } from './handshake.js'
+import type { DcHost, SessionState } from './host.js'
 import { ServerMsgIds, msgIdSeconds } from './msg-id.js'
 import { Outbox } from './outbox.js'
-import { bindTempAuthKey } from './pfs.js'
+import { runQuery } from './query.js'
 import { currentSalt, saltValid } from './salts.js'
 import { answerService } from './service.js'
 import { ServerTransport, TRANSPORT_ERROR, TransportViolation } from './transport.js'
 
 export { GZIP_MAX, GZIP_THRESHOLD } from './answer.js'
+export type { DcHost, ProtocolCounters, SessionState } from './host.js'
 
 /** How many past msg_ids a session remembers for duplicate detection. */
 export const SEEN_MSG_IDS = 4096
 
 const C = TL
-
-/** Counters of one DC that the application layer cannot see. */
-export interface ProtocolCounters {
-  connections: number
-  handshakes: number
-  transportErrors: number
-  encryptedMessages: number
-  badMsgNotifications: number
-  badServerSalts: number
-  rpcCalls: number
-  droppedConnections: number
-}
-
-/** What a connection needs from its DC server. */
-export interface DcHost {
-  readonly dcId: number
-  readonly dcs: () => readonly DcAddress[]
-  readonly app: RpcApp
-  readonly keys: AuthKeyStore
-  readonly handshake: Omit<ConstructorParameters<typeof Handshake>[0], 'keys' | 'dcId'>
-  readonly sessions: Map<string, SessionState>
-  readonly counters: ProtocolCounters
-  /** Probability of destroying the socket on an incoming encrypted message. */
-  readonly dropRate: number
-  readonly random: () => number
-  readonly nowMs: () => number
-  /** The clock temporary auth keys expire by. */
-  readonly keyNowMs: () => number
-}
-
-/** Server-side state of one MTProto session (auth key + session_id); outlives connections. */
-export interface SessionState {
-  readonly sessionId: bigint
-  readonly record: AuthKeyRecord
-  readonly msgIds: ServerMsgIds
-  readonly seen: Set<bigint>
-  readonly seenOrder: bigint[]
-  /** Number of content-related messages the server sent (for seq_no). */
-  contentSent: number
-  layer: number | undefined
-  /** Queries in progress, for invokeAfterMsg. */
-  readonly running: Map<bigint, Promise<void>>
-  /** Queries answered, for msgs_state_req. */
-  readonly answered: Set<bigint>
-  connection: ServerConnection | undefined
-}
 
 /** One TCP connection to an emulated DC. */
 export class ServerConnection {
@@ -374,74 +331,17 @@ export class ServerConnection {
   }
 
   private query(msgId: bigint, ctor: number, obj: TlObject): void {
-    const s = this.session!
-    let peeled
-    try {
-      peeled = peel(obj)
-    } catch {
-      this.refuse(msgId, { constructorId: ctor, method: undefined, error: 'INPUT_CONSTRUCTOR_INVALID' })
-      return
-    }
-    const q = peeled.query
-    if (!isMethod(q._)) {
-      this.refuse(msgId, { constructorId: ctor, method: undefined, error: `INPUT_METHOD_INVALID_${ctor}` })
-      return
-    }
-    const method = methodKey(q._)
-    const queryId = layerView(undefined).ctor(q._)?.id ?? ctor
-    if (peeled.layer !== undefined) s.layer = peeled.layer
-    if (peeled.init !== undefined) s.record.state.connection = { apiId: peeled.init.apiId, layer: s.layer }
-    this.host.counters.rpcCalls++
-    const refusal = layerRefusal(q._, s.layer)
-    if (refusal !== undefined) {
-      this.refuse(msgId, { constructorId: queryId, method, error: refusal.error }, refusal.code)
-      return
-    }
-    if (q._ === 'auth.bindTempAuthKey') {
-      const refused = bindTempAuthKey(
-        {
-          permAuthKeyId: q['perm_auth_key_id'] as bigint,
-          nonce: q['nonce'] as bigint,
-          expiresAt: q['expires_at'] as number,
-          encryptedMessage: q['encrypted_message'] as Buffer,
-        },
-        { temp: s.record, keys: this.host.keys, msgId, sessionId: s.sessionId, now: Math.floor(this.host.keyNowMs() / 1000) },
-      )
-      this.host.app.answeredByProtocol?.({ dcId: this.host.dcId, constructorId: queryId, method, error: refused })
-      this.enqueueRpc(msgId, refused === undefined ? serializeAnswer(true, layerView(s.layer)) : rpcErrorBody(400, refused))
-      return
-    }
-    if (s.record.expiresAt !== undefined && s.record.perm === undefined) {
-      this.refuse(msgId, { constructorId: queryId, method, error: 'AUTH_KEY_PERM_EMPTY' }, 401)
-      return
-    }
-    const ctx: CallContext = {
-      dcId: this.host.dcId,
-      dcs: this.host.dcs(),
-      // a bound temporary key acts with its permanent key's authorization
-      auth: (s.record.perm ?? s.record).state,
-      sessionId: s.sessionId,
+    runQuery(
+      {
+        host: this.host,
+        session: this.session!,
+        refuse: (answer, code) => this.refuse(msgId, answer, code),
+        answer: (body) => this.enqueueRpc(msgId, body),
+      },
       msgId,
-      layer: s.layer,
-    }
-    const view = layerView(s.layer)
-    const waitFor = peeled.afterMsgIds.map((id) => s.running.get(id)).filter((p): p is Promise<void> => p !== undefined)
-    const run = (async (): Promise<void> => {
-      if (waitFor.length > 0) await Promise.all(waitFor)
-      let body: Buffer | Buffer[]
-      let onWritten: (() => void) | undefined
-      try {
-        body = serializeAnswer(await this.host.app.call(q, ctx), view)
-      } catch (e) {
-        body =
-          e instanceof RpcError ? rpcErrorBody(e.code, e.errorMessage) : rpcErrorBody(500, 'INTERNAL_SERVER_ERROR')
-        if (e instanceof RpcError) onWritten = e.onWritten
-      }
-      s.answered.add(msgId)
-      s.connection?.enqueueRpc(msgId, body, onWritten)
-    })()
-    s.running.set(msgId, run)
-    void run.finally(() => s.running.delete(msgId))
+      ctor,
+      obj,
+    )
   }
 
   /** Answers a query with an error the protocol layer decided, and tells the app's counters. */
