@@ -2,9 +2,10 @@
  * `npm run bench -- [--users N] [--latency MS] [--scenario default|rerun|memory|flood|serve|gallery|all] [--json FILE]
  *   [--seed N] [--gallery-users N]`
  *
- * Archive throughput of tg-profile against a naive GramJS loop and against the physical lower bound, on a loopback
- * emulator with an injected round-trip latency. Each scenario starts its own emulator (in this process); each
- * contender runs in its own child process (`scripts/bench/child.ts`), so its peak RSS and CPU time are its own.
+ * Archive throughput of tg-profile against a naive GramJS loop, against the archiver an mtcute user writes (the peer,
+ * `scripts/bench/mtcute-child.ts`) and against the physical lower bound, on a loopback emulator with an injected
+ * round-trip latency. Each scenario starts its own emulator (in this process); each contender runs in its own child
+ * process (`scripts/bench/child.ts`, `mtcute-child.ts`), so its peak RSS and CPU time are its own.
  * The `gallery` scenario needs no emulator: it builds the HTML gallery of a synthetic manifest (`scripts/bench/gallery.ts`).
  */
 import { fork } from 'node:child_process'
@@ -16,7 +17,11 @@ import { parseArgs } from 'node:util'
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js'
 import type { FloodRule } from '../src/emulator/faults.js'
 import { measureLoopbackBandwidth } from './bench/bandwidth.js'
-import type { ChildJob, ChildResult } from './bench/child.js'
+import type { ChildJob, ChildResult } from './bench/harness.js'
+import { keyMtcuteCanFind } from './bench/mtcute-key.js'
+import { peerFilePath } from './bench/mtcute-layout.js'
+import { checkFiles, expectedFiles, formatCheck, type FileCheck } from './bench/verify.js'
+import { photoFileName, relativePath } from '../src/archive/layout.js'
 import { lowerBound, type LowerBound } from './bench/lower-bound.js'
 import { diffCounts, formatBytes, formatCalls, formatMs, formatRatio, formatTable, sumCounts } from './bench/table.js'
 import { benchUsers, type BenchUser } from './bench/world-users.js'
@@ -99,11 +104,13 @@ interface Measured {
 const WATCHDOG_GRACE_MS = 120_000
 
 const CHILD = fileURLToPath(new URL('./bench/child.js', import.meta.url))
+const MTCUTE_CHILD = fileURLToPath(new URL('./bench/mtcute-child.js', import.meta.url))
 
 async function runChild(emu: RunningEmulator, job: Omit<ChildJob, 'type' | 'connection'>): Promise<Measured> {
   // BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the contenders (NODE_OPTIONS refuses --cpu-prof).
   const execArgv = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
-  const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...execArgv] })
+  const script = job.contender === 'mtcute' ? MTCUTE_CHILD : CHILD
+  const child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...execArgv] })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const messages: unknown[] = []
   let wake: (() => void) | undefined
@@ -198,11 +205,15 @@ function contenderRow(name: string, m: Measured, wallNote = ''): string[] {
 
 const HEADER = ['contender', 'wall', 'RPCs', 'files', 'downloaded', 'peak RSS', 'CPU', 'users']
 
+/** One key for every scenario's emulator, one that mtcute (the peer) can find. */
+let rsaKey: ReturnType<typeof keyMtcuteCanFind> | undefined
+
 async function withEmulator<T>(
   options: Parameters<typeof startEmulator>[0],
   body: (emu: RunningEmulator) => Promise<T>,
 ): Promise<T> {
-  const emu = await startEmulator(options)
+  rsaKey ??= keyMtcuteCanFind()
+  const emu = await startEmulator({ ...options, rsaKey })
   try {
     emu.world.prepareMedia()
     return await body(emu)
@@ -252,6 +263,15 @@ async function main(): Promise<void> {
           log(`tg-profile: archiveProfiles with defaults`)
           const tg = await runChild(emu, { contender: 'archive', users: usernames, out: archiveOut, cachePath, sampleMs: 1000 })
           archived = tg.result.error === undefined
+          log('mtcute: the archiver an mtcute user writes, 8 users and 8 downloads at once')
+          const peerOut = join(work, 'mtcute')
+          const peer = await runChild(emu, { contender: 'mtcute', users: usernames, out: peerOut, sampleMs: 1000 })
+          log('checking the bytes of tg-profile and mtcute against the world')
+          const checks: Record<'tgProfile' | 'mtcute', FileCheck> = {
+            tgProfile: await checkFiles(archiveOut, expectedFiles(emu.world, reachable, (u, id, type, video) => relativePath(u.userId, photoFileName(id, type, video)))),
+            mtcute: await checkFiles(peerOut, expectedFiles(emu.world, reachable, (u, id, _type, video) => peerFilePath(u.username, id, video))),
+          }
+          await rm(peerOut, { recursive: true, force: true })
           const naiveSubset = lb(reachable.slice(0, naive.result.usersDone), args.latency, bandwidth)
           // The naive loop is sequential and latency-bound: its time scales with the RPCs the work needs.
           const naiveFullMs = naive.result.truncated
@@ -261,20 +281,27 @@ async function main(): Promise<void> {
             HEADER,
             contenderRow('naive GramJS', naive, naive.result.truncated ? ` (${naive.result.usersDone} users; ≈${formatMs(naiveFullMs)} for all)` : ''),
             contenderRow('tg-profile', tg),
+            contenderRow('mtcute (peer)', peer),
             ['lower bound', formatMs(bound.wallMs), String(bound.rpcs.total), String(bound.files), formatBytes(bound.bytes), '—', '—', String(bound.users)],
           ]
           console.log(formatTable(rows))
           console.log(`RPCs by method: naive ${formatCalls(naive.calls)}`)
           console.log(`                tg-profile ${formatCalls(tg.calls)}`)
+          console.log(`                mtcute ${formatCalls(peer.calls)}`)
           console.log(`                lower bound contacts.ResolveUsername=${bound.rpcs.resolve} photos.GetUserPhotos=${bound.rpcs.list} upload.GetFile=${bound.rpcs.getFile}`)
           console.log(`lower bound: ${bound.rpcs.total} RPCs × ${args.latency} ms ÷ ${ARCHIVER_IN_FLIGHT} in flight = ${formatMs(bound.latencyMs)} + ${formatBytes(bound.bytes)} ÷ ${formatBytes(bandwidth)}/s = ${formatMs(bound.transferMs)}`)
           console.log(`naive / tg-profile: ${formatRatio(naiveFullMs, tg.result.wallMs)}${naive.result.truncated ? ` (naive extrapolated from ${naive.result.usersDone} users by minimal RPCs: ${naiveSubset.rpcs.total} of ${bound.rpcs.total})` : ''}`)
           console.log(`tg-profile / lower bound: ${formatRatio(tg.result.wallMs, bound.wallMs)}`)
+          console.log(`mtcute / tg-profile: wall ${formatRatio(peer.result.wallMs, tg.result.wallMs)}, RPCs ${formatRatio(peer.rpcs, tg.rpcs)}, CPU ${formatRatio(peer.result.cpuMs, tg.result.cpuMs)}, peak RSS ${formatRatio(peer.result.maxRssBytes, tg.result.maxRssBytes)}`)
+          console.log(`files equal to the world's sha256 (largest size + video avatars): tg-profile ${formatCheck(checks.tgProfile)}; mtcute ${formatCheck(checks.mtcute)}`)
+          for (const line of peer.result.failures ?? []) console.log(`mtcute failed: ${line}`)
           const minimal = { 'contacts.ResolveUsername': bound.rpcs.resolve, 'photos.GetUserPhotos': bound.rpcs.list, 'upload.GetFile': bound.rpcs.getFile }
           const authorizations = (tg.calls['auth.ExportAuthorization'] ?? 0) + (tg.calls['auth.ImportAuthorization'] ?? 0)
           console.log(`wasted RPCs (made − minimal): tg-profile ${tg.rpcs - bound.rpcs.total} (${formatCalls(diffCounts(minimal, tg.calls)) || 'none'}${authorizations > 0 ? `; the auth.* ones copy this fresh login to the other DCs, once: the keys are kept beside the session and later runs make none` : ''}); naive ${naive.rpcs - naiveSubset.rpcs.total} over its ${naive.result.usersDone} users (its downloadMedia takes the largest of sizes + video sizes: one file per photo, 128 KiB parts)`)
           if (tg.result.error !== undefined) console.log(`tg-profile run failed: ${tg.result.error}`)
-          report.default = { users: reachable.length, skippedWithoutUsername, lowerBound: bound, naive, naiveSubsetLowerBound: naiveSubset, naiveExtrapolatedMs: naiveFullMs, tgProfile: tg }
+          console.log(`wasted RPCs (made − minimal): mtcute ${peer.rpcs - bound.rpcs.total} (${formatCalls(diffCounts(minimal, peer.calls)) || 'none'}; its downloads take 128 KiB parts, the part size it picks for any file under 250 MiB)`)
+          if (peer.result.error !== undefined) console.log(`mtcute run failed: ${peer.result.error}`)
+          report.default = { users: reachable.length, skippedWithoutUsername, lowerBound: bound, naive, naiveSubsetLowerBound: naiveSubset, naiveExtrapolatedMs: naiveFullMs, tgProfile: tg, mtcute: peer, byteChecks: checks }
         })
       } else if (scenario === 'rerun') {
         await withEmulator({ seed: args.seed, users: args.users, latency }, async (emu) => {
