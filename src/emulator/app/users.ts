@@ -4,6 +4,9 @@
  *
  * - `users.getUsers` leaves out users it cannot resolve (wrong access hash, unknown id) rather than failing the call.
  * - A deactivated user has no photos and no audios: `photos.getUserPhotos` answers an empty `photos.photos`.
+ * - Tolerance: `photos.getUserPhotos` takes a negative offset, counted back from the first photo below `max_id`
+ *   (never before the newest): offset -1 with `max_id` = a photo's id answers that very photo. mtcute's
+ *   `getProfilePhoto` asks for one photo exactly so and works against Telegram, so Telegram evidently accepts it.
  * - `users.getSavedMusic`'s `hash` is Telegram's list hash of the document ids of the page the call would return.
  */
 import type { CallContext } from '../rpc.js'
@@ -64,7 +67,6 @@ export function userHandlers(core: AppCore): Record<string, Handler> {
     const maxId = long(r, 'max_id')
     const offset = int(r, 'offset')
     if (maxId < 0n) throw err(400, 'MAX_ID_INVALID')
-    if (offset < 0) throw err(400, 'OFFSET_INVALID')
     const limit = Math.min(Math.max(int(r, 'limit'), 0), PAGE_MAX)
     const total = user.photoCount
     // positions (newest first) whose id < max_id: ids decrease with position, so it is a suffix
@@ -79,7 +81,7 @@ export function userHandlers(core: AppCore): Record<string, Handler> {
       }
       start = lo
     }
-    const from = Math.min(total, start + offset)
+    const from = Math.min(total, Math.max(0, start + offset))
     const to = Math.min(total, from + limit)
     const now = core.nowSec()
     const photos: TlObject[] = []

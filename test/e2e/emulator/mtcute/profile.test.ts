@@ -124,6 +124,13 @@ describe('mtcute over the emulated world', () => {
       expect(ids).toEqual(many.truth.photos.map((p) => p.id))
       expect(diff(before, stats().callsPerMethod)['photos.GetUserPhotos']).toBe(Math.ceil(many.meta.photoCount / PAGE))
     })
+
+    it('fetches one photo by id with getProfilePhoto (offset -1 below max_id = that id)', async () => {
+      for (const t of [many.truth.photos[0]!, many.truth.photos[137]!, many.truth.photos[many.truth.photos.length - 1]!]) {
+        const photo = await tg.getProfilePhoto(handle(many.meta), Long.fromString(t.id))
+        expect(photo?.id.toString()).toBe(t.id)
+      }
+    })
   })
 
   describe('downloading', () => {

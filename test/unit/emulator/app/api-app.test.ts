@@ -228,6 +228,11 @@ describe('createApiApp', () => {
       const after = (await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset: 0, maxId: bigInt(ids[10]!.toString()), limit: 3 })), ctx)) as Api.photos.PhotosSlice
       expect(after.photos.map((p) => BigInt((p as Api.Photo).id.toString()))).toEqual(ids.slice(11, 14))
       expect(await rpcError(app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset: 0, maxId: bigInt(-1), limit: 3 })), ctx))).toBe('400 MAX_ID_INVALID')
+      // offset -1 with max_id = a photo's id answers that photo, as mtcute's getProfilePhoto asks for one
+      const one = (await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset: -1, maxId: bigInt(ids[10]!.toString()), limit: 1 })), ctx)) as Api.photos.PhotosSlice
+      expect(one.photos.map((p) => BigInt((p as Api.Photo).id.toString()))).toEqual([ids[10]])
+      const back = (await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(big), offset: -5, maxId: bigInt(0), limit: 2 })), ctx)) as Api.photos.PhotosSlice
+      expect(back.photos.map((p) => BigInt((p as Api.Photo).id.toString()))).toEqual(ids.slice(0, 2))
       const few = world.users.find((u) => u.photoCount >= 2 && u.photoCount < 10)!
       const whole = await app.call(req(new Api.photos.GetUserPhotos({ userId: inputUser(few), offset: 0, maxId: bigInt(0), limit: 100 })), ctx)
       expect(whole).toBeInstanceOf(Api.photos.Photos)
