@@ -33,7 +33,31 @@ describe('the world of seed 2 with 3 users', () => {
   })
 
   it('exports this ground truth', () => {
-    expect(sha256(JSON.stringify(world.toFile()))).toBe('2b7693c7cc94a3c00375915f10e55a22633fe9ce8488967b03163b7cd3e8869d')
+    const truth = world.toFile()
+    // the users' part is what it was before the world had chats: seeding chats changes no user
+    expect(sha256(JSON.stringify({ version: truth.version, seed: truth.seed, users: truth.users }))).toBe(
+      '2b7693c7cc94a3c00375915f10e55a22633fe9ce8488967b03163b7cd3e8869d',
+    )
+    expect(sha256(JSON.stringify(truth))).toBe('57605ee9e06a8bbe6a547501bc56ea1bb3e5f9f8659f8912bd593568f957be14')
+  })
+
+  it('has these chats, scaled down to its three users', () => {
+    expect(world.chats.map((c) => [c.id.toString(), c.kind, c.username, world.memberCount(c)])).toEqual([
+      ['218835702792', 'group', undefined, 5],
+      ['911008916603', 'supergroup', 'emulator_lounge', 5],
+      ['766772245603', 'supergroup', 'emulator_five_hundred', 4],
+      ['175959783242', 'channel', 'emulator_news', 4],
+      ['762540184871', 'channel', undefined, 4],
+      ['475508670010', 'supergroup', 'emulator_quiet_room', 4],
+      ['796989009189', 'supergroup', undefined, 3],
+      ['705904281250', 'supergroup', 'emulator_open_square', 3],
+      ['667479870489', 'group', undefined, 3],
+    ])
+    expect(world.chatToFile(world.chats[1]!).members).toEqual([706059428480, 663338079470, 65820011707, 47179206030, 173701289874])
+    expect(world.toFile().contacts).toEqual([
+      { account: 706059428480, users: [65820011707, 47179206030, 663338079470] },
+      { account: 663338079470, users: [706059428480] },
+    ])
   })
 
   it('writes this world file, byte for byte', async () => {
@@ -41,7 +65,7 @@ describe('the world of seed 2 with 3 users', () => {
     try {
       await world.writeWorldFile(join(dir, 'world.json'))
       expect(sha256(await readFile(join(dir, 'world.json')))).toBe(
-        '93cd5d01cc61f502c7e62a93bcd15f4e319b5c2c0e56220eefb2a9f8eef38d98',
+        '12d335b36cf7e88819d680bb2f9c2cfab9cf49183ca77b4ec39355bab71cd059',
       )
     } finally {
       await rm(dir, { recursive: true })
