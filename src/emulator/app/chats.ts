@@ -230,13 +230,14 @@ const before = (a: [number, number, bigint], b: [number, number, bigint]): boole
 
 /**
  * `messages.getDialogs`: the dialogs older than the offset (`offset_date`, then `offset_id`, then the peer's id;
- * all zero: from the newest), at most `limit` (≤ 100). Folders and pinned dialogs do not exist in the emulated world.
+ * all zero: from the newest), at most `limit` (≤ 100). Nothing is pinned, and the archive folder is empty.
  * The whole list answers `messages.dialogs`, a part of it `messages.dialogsSlice` with the total count.
  */
 function getDialogs(core: AppCore, r: TlObject, ctx: CallContext): TlObject {
   const world = core.world
   const viewer = core.viewer(ctx)
-  const all = world.dialogsOf(viewer)
+  // every dialog is in the main list: the archive (folder 1) is empty
+  const all = r['folder_id'] === 1 ? [] : world.dialogsOf(viewer)
   const offsetDate = int(r, 'offset_date')
   const offsetId = int(r, 'offset_id')
   const offsetPeer = obj(r, 'offset_peer')
