@@ -77,6 +77,20 @@ describe('chats in the emulator (GramJS)', () => {
     expect(emu.stats().callsPerMethod['channels.GetParticipants']).toBe(11)
   })
 
+  it('gives members with the access hash the viewer then uses for their photos, and no resolve', async () => {
+    const before = emu.stats().callsPerMethod['contacts.ResolveUsername'] ?? 0
+    const r = (await page(input(chat('emulator_five_hundred')), 0, 20)) as Api.channels.ChannelParticipants
+    const withPhotos = (r.users as Api.User[]).filter((u) => emu.world.userById(BigInt(u.id.toString()))!.photoCount > 0)
+    expect(withPhotos.length).toBeGreaterThan(0)
+    for (const u of withPhotos.slice(0, 3)) {
+      const photos = await client.invoke(
+        new Api.photos.GetUserPhotos({ userId: new Api.InputUser({ userId: u.id, accessHash: u.accessHash! }), offset: 0, maxId: bigInt(0), limit: 1 }),
+      )
+      expect(photos.photos).toHaveLength(1)
+    }
+    expect(emu.stats().callsPerMethod['contacts.ResolveUsername'] ?? 0).toBe(before)
+  })
+
   it('answers channelParticipantsNotModified for the hash of the page it would send', async () => {
     const lounge = chat('emulator_lounge')
     const first = (await page(input(lounge), 0, 50)) as Api.channels.ChannelParticipants
