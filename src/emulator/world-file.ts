@@ -1,6 +1,6 @@
 /**
  * The ground truth of an emulated world, as written by `--world-file W` and returned by `startEmulator().world`'s
- * `toFile()`: every user, photo, size and file, with the byte length and sha256 of every file the emulator serves.
+ * `toFile()`: every user, photo, size and file, every chat with its members, the test accounts' contacts, with the byte length and sha256 of every file the emulator serves.
  * Tests and the benchmark compare downloads against it. Ids that may exceed 2^53 are decimal strings.
  */
 
@@ -68,9 +68,36 @@ export interface WorldUser {
   readonly audios: readonly WorldAudio[]
 }
 
+/**
+ * A chat of the world: a basic group (`group`), a supergroup or a broadcast channel, with every member's user id in
+ * the order `channels.getParticipants` (`channelParticipantsRecent`) and `messages.getFullChat` list them.
+ */
+export interface WorldChat {
+  readonly id: number
+  readonly kind: 'group' | 'supergroup' | 'channel'
+  readonly title: string
+  /** The public username, when the chat has one. */
+  readonly username?: string
+  /** true when only admins may list the members (`participants_hidden`). */
+  readonly membersHidden: boolean
+  /** Every member's user id, in list order (test accounts first). */
+  readonly members: readonly number[]
+  /** The creator's and the admins' user ids, the creator first. */
+  readonly admins: readonly number[]
+}
+
+/** A test account's contacts (`contacts.getContacts`), in the order they are listed. */
+export interface WorldContacts {
+  /** The account's user id. */
+  readonly account: number
+  readonly users: readonly number[]
+}
+
 /** Contents of the world file (JSON). */
 export interface WorldFile {
   readonly version: 1
   readonly seed: number
   readonly users: readonly WorldUser[]
+  readonly chats: readonly WorldChat[]
+  readonly contacts: readonly WorldContacts[]
 }

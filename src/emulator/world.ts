@@ -5,6 +5,7 @@
  * {@link World} is the one object the rest of the emulator holds; it indexes the seeded peers and hands each question
  * to the module under `world/` that answers it:
  * - `users.ts` seeds the users and test accounts; `ids.ts` numbers them and their files;
+ * - `chats.ts` seeds the chats (members derived on demand), the test accounts' contacts and dialogs;
  * - `profile-media.ts` derives photos and audios on demand from `(seed, user index, sequence number)`;
  * - `secrets.ts` keys access hashes and file references by the world's secret;
  * - `rendering.ts` renders file bytes lazily via `src/emulator/media`, with an LRU;
@@ -12,16 +13,28 @@
  */
 import type { EmulatorAccount } from '../spec/emulator-connection.js'
 import * as defaultMedia from './media/index.js'
-import type { WorldFile, WorldPhoto, WorldUser } from './world-file.js'
+import type { WorldChat, WorldFile, WorldPhoto, WorldUser } from './world-file.js'
+import * as chats from './world/chats.js'
 import { GroundTruth } from './world/ground-truth.js'
 import { composeId, PeerUniques, PHOTO_ID_BASE } from './world/ids.js'
-import type { AudioMeta, PhotoMeta, PhotoSizeMeta, UserMeta } from './world/model.js'
+import type { AudioMeta, ChatMeta, ChatRole, ContactMeta, PhotoMeta, PhotoSizeMeta, UserMeta } from './world/model.js'
 import { audioById, deriveAudio, derivePhoto, photoById } from './world/profile-media.js'
 import { WorldRenderer, type WorldMedia } from './world/rendering.js'
 import * as secrets from './world/secrets.js'
 import { seedUsers } from './world/users.js'
 
-export type { AudioMeta, FileMeta, PhotoMeta, PhotoSizeMeta, UserMeta } from './world/model.js'
+export type { DialogMeta } from './world/chats.js'
+export type {
+  AudioMeta,
+  ChatKind,
+  ChatMeta,
+  ChatRole,
+  ContactMeta,
+  FileMeta,
+  PhotoMeta,
+  PhotoSizeMeta,
+  UserMeta,
+} from './world/model.js'
 export { VIDEO_SIZE } from './world/profile-media.js'
 export type { WorldMedia } from './world/rendering.js'
 
@@ -57,11 +70,18 @@ export class World {
   readonly users: readonly UserMeta[]
   /** The test accounts (first: without 2FA, second: with 2FA, third: with Premium). */
   readonly accounts: readonly EmulatorAccount[]
+  /** Every chat: basic groups, supergroups and channels (docs/emulator.md lists them). */
+  readonly chats: readonly ChatMeta[]
+  /** Number of ordinary users (the first of `users`). */
+  readonly ordinaryUserCount: number
   /** Secret every access hash, file reference and export token is derived from. */
   readonly secret: Buffer
   private readonly byId = new Map<bigint, UserMeta>()
   private readonly byUsername = new Map<string, UserMeta>()
   private readonly byPhone = new Map<string, UserMeta>()
+  private readonly chatsById = new Map<bigint, ChatMeta>()
+  private readonly chatsByUsername = new Map<string, ChatMeta>()
+  private readonly contactsByAccount = new Map<number, readonly ContactMeta[]>()
   private readonly renderer: WorldRenderer
   private readonly truth: GroundTruth
 
@@ -91,6 +111,21 @@ export class World {
       for (const name of u.usernames) this.byUsername.set(name.toLowerCase(), u)
       if (u.account !== undefined) this.byPhone.set(u.account.phone, u)
     }
+    this.ordinaryUserCount = options.users
+    // chats are seeded after users, so adding them changes no user's id or username
+    const seeding = {
+      secret: this.secret,
+      now: this.now,
+      ordinaryUsers: options.users,
+      users: this.users,
+      accounts: this.users.filter((u) => u.account !== undefined),
+    }
+    this.chats = chats.seedChats(seeding, unique)
+    for (const c of this.chats) {
+      this.chatsById.set(c.id, c)
+      if (c.username !== undefined) this.chatsByUsername.set(c.username.toLowerCase(), c)
+    }
+    for (const a of seeding.accounts) this.contactsByAccount.set(a.index, chats.seedContacts(seeding, a))
   }
 
   /** A user by id. */
@@ -106,6 +141,57 @@ export class World {
   /** A test account's user by phone (digits only). */
   userByPhone(phone: string): UserMeta | undefined {
     return this.byPhone.get(phone)
+  }
+
+  // ---- chats, contacts, dialogs -------------------------------------------------------------------------------
+
+  /** A chat (basic group or channel) by id. */
+  chatById(id: bigint): ChatMeta | undefined {
+    return this.chatsById.get(id)
+  }
+
+  /** A public chat by username (case-insensitive). */
+  chatByUsername(username: string): ChatMeta | undefined {
+    return this.chatsByUsername.get(username.toLowerCase())
+  }
+
+  /** Number of members of a chat, test accounts included. */
+  memberCount(chat: ChatMeta): number {
+    return chats.memberCount(chat)
+  }
+
+  /** The member at `position` of a chat's list (newest joined first; 0 ≤ position < {@link memberCount}). */
+  memberAt(chat: ChatMeta, position: number): { user: UserMeta; role: ChatRole; date: number } {
+    const user = this.users[chats.memberAt(chat, position, this.ordinaryUserCount)] as UserMeta
+    return { user, role: chats.roleAt(chat, position), date: chats.joinDate(chat, position) }
+  }
+
+  /** Every member of a chat, in list order (materialized: for tests and ground truth, not for serving pages). */
+  members(chat: ChatMeta): UserMeta[] {
+    const out: UserMeta[] = []
+    for (let p = 0; p < chats.memberCount(chat); p++) out.push(this.memberAt(chat, p).user)
+    return out
+  }
+
+  /** A test account's role in a chat, or undefined when it is not a member. */
+  roleOf(chat: ChatMeta, user: UserMeta): ChatRole | undefined {
+    return chats.accountRole(chat, user.index)
+  }
+
+  /** A test account's contacts (empty for any other user). */
+  contactsOf(user: UserMeta): readonly ContactMeta[] {
+    return this.contactsByAccount.get(user.index) ?? []
+  }
+
+  /** A test account's dialogs, newest first (empty for any other user). */
+  dialogsOf(user: UserMeta): chats.DialogMeta[] {
+    if (user.account === undefined) return []
+    return chats.dialogsOf(this.chats, this.contactsOf(user), user, this.now)
+  }
+
+  /** The access hash `viewer` sees for a channel (HMAC of the world secret; differs per viewer). */
+  channelAccessHash(viewerUserId: bigint, channelId: bigint): bigint {
+    return secrets.channelAccessHash(this.secret, viewerUserId, channelId)
   }
 
   // ---- secrets -------------------------------------------------------------------------------------------------
@@ -225,6 +311,11 @@ export class World {
   /** Ground truth of one user (renders every file of the user to hash it). */
   userToFile(user: UserMeta): WorldUser {
     return this.truth.userToFile(user)
+  }
+
+  /** Ground truth of one chat: its members' ids in list order, its admins (the creator first). */
+  chatToFile(chat: ChatMeta): WorldChat {
+    return this.truth.chatToFile(chat)
   }
 
   /** The whole ground truth (renders and hashes every file: slow for big worlds, fine when asked). */

@@ -1,7 +1,8 @@
 /**
  * The emulator's application layer: answers parsed API queries from the seeded {@link World} with Telegram's
  * behaviour, injects the configured faults and counts everything. The methods live in groups along their seams:
- * help.ts (config, updates), login.ts, users.ts (users, profile photos and audios), files.ts (`upload.getFile`).
+ * help.ts (config, updates), login.ts, users.ts (users, profile photos and audios), files.ts (`upload.getFile`),
+ * chats.ts (chats and their members, contacts, dialogs).
  *
  * Strict readings where Telegram's documentation is silent (each group's header has its own):
  * - Every method except `help.getConfig`, `help.getNearestDc`, `auth.sendCode`, `auth.signIn`,
@@ -24,6 +25,7 @@ import { FloodLimiter, SeededRandom, msgIdSentMs, systemClock, type Clock, type 
 import { StatsCollector, type EmulatorStats } from '../stats.js'
 import type { World } from '../world.js'
 import { resolveLimits, type LimitsOption } from '../limits.js'
+import { chatHandlers } from './chats.js'
 import { AppCore, err, type Handler } from './core.js'
 import { fileHandlers } from './files.js'
 import { helpHandlers } from './help.js'
@@ -94,6 +96,7 @@ class ApiAppImpl implements ApiApp {
       ...userHandlers(core),
       ...fileHandlers(core),
       ...this.limits.handlers(),
+      ...chatHandlers(core),
     }
   }
 

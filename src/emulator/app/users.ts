@@ -1,5 +1,5 @@
 /**
- * Users and their profiles: `users.getUsers`, `users.getFullUser`, `contacts.resolveUsername`,
+ * Users and their profiles: `users.getUsers`, `users.getFullUser`, `contacts.resolveUsername` (users, and public chats through chats.ts),
  * `photos.getUserPhotos` and `users.getSavedMusic`.
  *
  * - `users.getUsers` leaves out users it cannot resolve (wrong access hash, unknown id) rather than failing the call.
@@ -14,7 +14,12 @@ import type { TlObject, TlValue } from '../tl/codec.js'
 import { int, long, str, vec } from '../tl/fields.js'
 import { isValidUsername } from '../../spec/limits.js'
 import { err, type AppCore, type Handler } from './core.js'
+import { resolveChatUsername } from './chats.js'
 import { audioObject, idsHash, photoObject } from './objects.js'
+
+const usernameNotOccupied = (): never => {
+  throw err(400, 'USERNAME_NOT_OCCUPIED')
+}
 
 /** At most this many photos or audios in one page, whatever `limit` asks. */
 const PAGE_MAX = 100
@@ -57,7 +62,7 @@ export function userHandlers(core: AppCore): Record<string, Handler> {
     const name = str(r, 'username').replace(/^@/, '')
     if (!isValidUsername(name)) throw err(400, 'USERNAME_INVALID')
     const user = world.userByUsername(name)
-    if (user === undefined) throw err(400, 'USERNAME_NOT_OCCUPIED')
+    if (user === undefined) return resolveChatUsername(core, viewer, name) ?? usernameNotOccupied()
     return { _: 'contacts.resolvedPeer', peer: { _: 'peerUser', user_id: user.id }, chats: [], users: [core.user(viewer, user)] }
   }
 

@@ -1,5 +1,5 @@
 /**
- * The world's ground truth in world-file.ts's format: every user, photo, size and file, with the byte length and
+ * The world's ground truth in world-file.ts's format: every user, photo, size and file, every chat's members, with the byte length and
  * sha256 of every file the emulator serves, for tests and the benchmark to compare downloads against. Hashes are
  * cached by file key, and a video avatar is hashed from its base's hash state, so exporting a big world renders each
  * file at most once.
@@ -8,6 +8,8 @@ import { createHash, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import type {
   WorldAudio,
+  WorldChat,
+  WorldContacts,
   WorldFile,
   WorldFileEntry,
   WorldPhoto,
@@ -16,7 +18,7 @@ import type {
   WorldVideoSize,
 } from '../world-file.js'
 import { Lru } from './lru.js'
-import type { AudioMeta, PhotoMeta, UserMeta } from './model.js'
+import type { AudioMeta, ChatMeta, ChatRole, ContactMeta, PhotoMeta, UserMeta } from './model.js'
 import { VIDEO_SIZE } from './profile-media.js'
 import { audioFileKey, photoFileKey, videoFileKey, type WorldRenderer } from './rendering.js'
 
@@ -28,6 +30,10 @@ export interface GroundTruthSource {
   photoAt(user: UserMeta, position: number): PhotoMeta
   /** The user's audio at profile position `position`. */
   audio(user: UserMeta, position: number): AudioMeta
+  readonly chats: readonly ChatMeta[]
+  memberCount(chat: ChatMeta): number
+  memberAt(chat: ChatMeta, position: number): { user: UserMeta; role: ChatRole }
+  contactsOf(user: UserMeta): readonly ContactMeta[]
 }
 
 function sha256Hex(b: Buffer): string {
@@ -103,9 +109,47 @@ export class GroundTruth {
     }
   }
 
+  /** Ground truth of one chat. */
+  chatToFile(chat: ChatMeta): WorldChat {
+    const members: number[] = []
+    const creator: number[] = []
+    const admins: number[] = []
+    for (let p = 0; p < this.world.memberCount(chat); p++) {
+      const m = this.world.memberAt(chat, p)
+      members.push(Number(m.user.id))
+      if (m.role === 'creator') creator.push(Number(m.user.id))
+      else if (m.role === 'admin') admins.push(Number(m.user.id))
+    }
+    return {
+      id: Number(chat.id),
+      kind: chat.kind,
+      title: chat.title,
+      ...(chat.username !== undefined ? { username: chat.username } : {}),
+      membersHidden: chat.membersHidden,
+      members,
+      admins: [...creator, ...admins],
+    }
+  }
+
+  /** Every test account's contacts. */
+  contactsToFile(): WorldContacts[] {
+    return this.world.users
+      .filter((u) => u.account !== undefined)
+      .map((u) => ({
+        account: Number(u.id),
+        users: this.world.contactsOf(u).map((c) => Number((this.world.users[c.userIndex] as UserMeta).id)),
+      }))
+  }
+
   /** The whole ground truth (renders and hashes every file: slow for big worlds, fine when asked). */
   toFile(): WorldFile {
-    return { version: 1, seed: this.world.seed, users: this.world.users.map((u) => this.userToFile(u)) }
+    return {
+      version: 1,
+      seed: this.world.seed,
+      users: this.world.users.map((u) => this.userToFile(u)),
+      chats: this.world.chats.map((c) => this.chatToFile(c)),
+      contacts: this.contactsToFile(),
+    }
   }
 
   /** Writes {@link toFile} as JSON, one user at a time, so a big world never sits in memory as one string. */
@@ -116,7 +160,11 @@ export class GroundTruth {
       for (const [i, user] of this.world.users.entries()) {
         await file.write(`${i === 0 ? '' : ','}\n${JSON.stringify(this.userToFile(user))}`)
       }
-      await file.write(']}\n')
+      await file.write('],\n"chats":[')
+      for (const [i, chat] of this.world.chats.entries()) {
+        await file.write(`${i === 0 ? '' : ','}\n${JSON.stringify(this.chatToFile(chat))}`)
+      }
+      await file.write(`],\n"contacts":${JSON.stringify(this.contactsToFile())}}\n`)
     } finally {
       await file.close()
     }

@@ -59,3 +59,43 @@ export interface FileMeta {
   readonly kind: 'jpeg' | 'mp4' | 'mp3'
   readonly dcId: number
 }
+
+/** What a chat is: a basic group, a supergroup (megagroup) or a broadcast channel. */
+export type ChatKind = 'group' | 'supergroup' | 'channel'
+
+/** A member's standing in a chat. */
+export type ChatRole = 'creator' | 'admin' | 'member'
+
+/**
+ * A chat as the world keeps it: a few numbers, never a member list. Its members are the test accounts of
+ * `accounts` (listed first, in that order) followed by `userCount` ordinary users, the `k`th being the user at index
+ * `(firstUser + k * stride) mod <ordinary users>` (`stride` is coprime to that number, so no user comes twice). The
+ * list is the `channelParticipantsRecent` order: newest joined first.
+ */
+export interface ChatMeta {
+  /** Position in `World.chats`. */
+  readonly index: number
+  readonly id: bigint
+  readonly kind: ChatKind
+  readonly title: string
+  /** The public username; undefined for a private chat (basic groups are always private). */
+  readonly username: string | undefined
+  /** Creation date (unix seconds). */
+  readonly date: number
+  /** `participants_hidden`: only admins may list the members. */
+  readonly membersHidden: boolean
+  /** Test accounts that are members, by user index, with their roles. */
+  readonly accounts: readonly { readonly userIndex: number; readonly role: ChatRole }[]
+  /** Number of ordinary users among the members. */
+  readonly userCount: number
+  readonly firstUser: number
+  readonly stride: number
+}
+
+/** A contact of a test account. */
+export interface ContactMeta {
+  /** Index of the contact's user. */
+  readonly userIndex: number
+  /** Whether the contact has the account in its contacts too. */
+  readonly mutual: boolean
+}

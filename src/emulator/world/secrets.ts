@@ -25,6 +25,11 @@ export function accessHash(secret: Buffer, viewerUserId: bigint, userId: bigint)
   return h64(secret, `access/${viewerUserId}/${userId}`)
 }
 
+/** The access hash `viewer` sees for a channel (differs per viewer, as on Telegram). */
+export function channelAccessHash(secret: Buffer, viewerUserId: bigint, channelId: bigint): bigint {
+  return h64(secret, `channel-access/${viewerUserId}/${channelId}`)
+}
+
 /** Access hash of a photo or document. */
 export function fileAccessHash(secret: Buffer, id: bigint): bigint {
   return h64(secret, `file-access/${id}`)

@@ -34,7 +34,32 @@ describe('the world of seed 2 with 3 users', () => {
   })
 
   it('exports this ground truth', () => {
-    expect(sha256(JSON.stringify(world.toFile()))).toBe('81f3f3abd2a33a6243ffc5d7dca3d3130be8a9002155b9afaf752ae5930c4a31')
+    const truth = world.toFile()
+    // the users' part, pinned on its own: seeding chats changes no user
+    expect(sha256(JSON.stringify({ version: truth.version, seed: truth.seed, users: truth.users }))).toBe(
+      '81f3f3abd2a33a6243ffc5d7dca3d3130be8a9002155b9afaf752ae5930c4a31',
+    )
+    expect(sha256(JSON.stringify(truth))).toBe('75170b9f4b6ba18361ac2056ac1fb1b640285e5e2a4cf87fbb1280c726d9bf33')
+  })
+
+  it('has these chats, scaled down to its three users', () => {
+    expect(world.chats.map((c) => [c.id.toString(), c.kind, c.username, world.memberCount(c)])).toEqual([
+      ['218835702792', 'group', undefined, 5],
+      ['911008916603', 'supergroup', 'emulator_lounge', 5],
+      ['766772245603', 'supergroup', 'emulator_five_hundred', 4],
+      ['175959783242', 'channel', 'emulator_news', 4],
+      ['762540184871', 'channel', undefined, 4],
+      ['475508670010', 'supergroup', 'emulator_quiet_room', 4],
+      ['796989009189', 'supergroup', undefined, 3],
+      ['705904281250', 'supergroup', 'emulator_open_square', 3],
+      ['667479870489', 'group', undefined, 3],
+    ])
+    expect(world.chatToFile(world.chats[1]!).members).toEqual([706059428480, 663338079470, 65820011707, 47179206030, 173701289874])
+    expect(world.toFile().contacts).toEqual([
+      { account: 706059428480, users: [65820011707, 47179206030, 663338079470, 989369107817] },
+      { account: 663338079470, users: [706059428480, 989369107817] },
+      { account: 989369107817, users: [706059428480, 663338079470] },
+    ])
   })
 
   it('writes this world file, byte for byte', async () => {
@@ -42,7 +67,7 @@ describe('the world of seed 2 with 3 users', () => {
     try {
       await world.writeWorldFile(join(dir, 'world.json'))
       expect(sha256(await readFile(join(dir, 'world.json')))).toBe(
-        '1ad703c72cd73dcfa7e1874361932db6d1249bc988fafdc5a5d9fb103e0c4e8b',
+        '99aad05c566ca910a311f6493c01b210b5dcb91f26a5c5ceb1e15f4486357d4d',
       )
     } finally {
       await rm(dir, { recursive: true })

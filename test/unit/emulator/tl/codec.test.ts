@@ -73,9 +73,15 @@ describe('TL schemas', () => {
 
   it('misses no retired constructor of the types the emulator sends', () => {
     const vendored = new Set(parseTlText(COMPAT_SCHEMA).map((c) => c.name))
-    for (const base of ['user', 'userFull', 'photo', 'photoSize', 'document', 'config', 'userProfilePhoto']) {
+    const chats = ['chat', 'chatForbidden', 'channel', 'channelForbidden', 'chatFull', 'channelFull', 'chatParticipants']
+    const members = ['chatParticipant', 'chatParticipantAdmin', 'chatParticipantCreator', 'channelParticipant']
+    const members2 = ['channelParticipantSelf', 'channelParticipantAdmin', 'channelParticipantCreator']
+    const dialogs = ['dialog', 'messageService', 'messageActionChatCreate', 'messageActionChannelCreate', 'contact']
+    for (const base of ['user', 'userFull', 'photo', 'photoSize', 'document', 'config', 'userProfilePhoto', ...chats, ...members, ...members2, ...dialogs]) {
       const retired = [...compatReader.matchAll(new RegExp(`_: "(${base}_layer\\d+)"`, 'g'))].map((m) => m[1]!)
-      for (const name of retired) expect(vendored.has(name) ? name : `missing ${name}`).toBe(name)
+      // retired at or before the oldest layer served: no session is ever answered with it
+      const served = retired.filter((name) => Number(/_layer(\d+)$/.exec(name)![1]) > GRAMJS_LAYER)
+      for (const name of served) expect(vendored.has(name) ? name : `missing ${name}`).toBe(name)
     }
   })
 })
