@@ -19,6 +19,9 @@ export {
   iterUserProfilePhotos,
   getUserProfileAudios,
   resolveUser,
+  resolveChat,
+  iterChatMembers,
+  getContacts,
   fileIdToLocation,
   downloadFile,
   findFileId,
@@ -33,12 +36,17 @@ export type {
   GetUserProfileAudiosOptions,
   ResolveUserOptions,
   ResolvedUser,
+  ResolveChatOptions,
+  ResolvedChat,
+  IterChatMembersOptions,
+  GetContactsOptions,
   FileLocation,
   DownloadFileOptions,
   DownloadFileStreamOptions,
   FreshReferenceOptions,
   FreshReferenceResult,
   UserArgument,
+  ChatArgument,
 } from './methods/index.js'
 export type { ProfileClient } from './client/invoke.js'
 export { DEFAULT_TIMEOUT_MS } from './client/deadline.js'
@@ -55,8 +63,11 @@ export type {
   BackRecord,
   UserFailedRecord,
   UserRecord,
+  SourceFailedRecord,
   ManifestRecord,
   UserCounts,
+  WaitingUser,
+  ArchiveSources,
 } from './archive/types.js'
 
 // The archive's static HTML gallery (`tg-profile gallery`), built from its manifest.

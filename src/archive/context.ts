@@ -5,10 +5,11 @@
 import type { EntityCache } from '../client/entity-cache.js'
 import { BotApiError, toBotApiError } from '../errors/index.js'
 import type { Clock } from './clock.js'
-import type { FloodGate } from './flood-gate.js'
+import { methodWaitingIn, type FloodGate } from './flood-gate.js'
 import type { GatedClient, Limit } from './gated-client.js'
 import type { Manifest } from './manifest.js'
 import type { MemoryPacer } from './memory.js'
+import type { WaitingList } from './waiting.js'
 import type { ArchiveEvent, BotApiErrorJson } from './types.js'
 
 /** Which files a run keeps (`ArchiveOptions.sizes`, `videos`, `audios` with their defaults applied). */
@@ -40,16 +41,20 @@ export interface RunContext {
   /** Set with `leanMemory`. */
   readonly pacer: MemoryPacer | undefined
   readonly emit: (event: ArchiveEvent) => void
-  /** true once a flood wait stopped the run or its signal was aborted: nothing new is started. */
+  /** The users left for a later run (`waiting.ndjson`). */
+  readonly waiting: WaitingList
+  /** true once the run's signal was aborted: nothing new is started. */
   readonly stopped: () => boolean
 }
 
-/** The run was stopped by a flood wait above `maxFloodWait` or by its signal. */
+/** The run was stopped by its signal. */
 export class RunStopped extends Error {}
 
 /** A Bot API error envelope for a failure (network failures become 500s naming the network). */
 export function errorJson(error: unknown): BotApiErrorJson {
-  const e = toBotApiError(error, 'archive')
+  // A method left waiting reports the flood wait Telegram sent for it.
+  const waiting = methodWaitingIn(error)
+  const e = toBotApiError(waiting?.error ?? error, 'archive')
   if (e instanceof BotApiError) return e.toJSON()
   return { ok: false, error_code: 500, description: `Internal Server Error: network error: ${e.message}` }
 }

@@ -6,21 +6,49 @@
  * later stay in the gate until the time has passed, other methods keep flowing. The call that got the flood wait
  * is retried after it. When the gate reopens it lets one call through, then doubles the number allowed in flight
  * with each success (slow start), so a refilled-by-one-token bucket is not answered with a burst of new flood
- * waits. A wait longer than `maxWaitSeconds` stops the gate for good: every pending and later call rejects with
- * that flood error, so the run can stop cleanly and be resumed later.
+ * waits. A wait longer than `maxWaitSeconds` is not sat out: the call rejects with {@link MethodWaiting}, and so do
+ * the method's pending and later calls (without being sent) until the wait has become short enough to sit out, while
+ * every other method keeps flowing. The run leaves the users that need such a method for later and goes on with the
+ * rest. `setMaxWait` raises the bound (`wait` mode, once everything else is done).
  */
 import { systemClock, type Clock } from './clock.js'
 
+/**
+ * A call of a method that is under a flood wait longer than the gate sits out: not sent (or refused by Telegram with
+ * that wait). `until` is when the wait ends (ms since the epoch); `error` is the flood error Telegram sent.
+ */
+export class MethodWaiting extends Error {
+  override name = 'MethodWaiting'
+  constructor(
+    readonly method: string,
+    readonly until: number,
+    readonly error: unknown,
+  ) {
+    super(`${method} is under a flood wait until ${new Date(until).toISOString()}`)
+  }
+}
+
+/** The {@link MethodWaiting} an error is or was caused by (through `cause`, as the error table wraps it), if any. */
+export function methodWaitingIn(error: unknown): MethodWaiting | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) if (e instanceof MethodWaiting) return e
+  return undefined
+}
+
 /** Options of {@link FloodGate}. */
 export interface FloodGateOptions {
-  /** Longest flood wait (seconds) the run sits out; a longer one stops the gate. Required. */
+  /** Longest flood wait (seconds) the run sits out; a longer one makes the method wait ({@link MethodWaiting}). Required. */
   maxWaitSeconds: number
   /** The X of a flood-wait error, `undefined` for any other error. Required. */
   floodSeconds: (error: unknown) => number | undefined
   /** Time source. Default: the system clock. */
   clock?: Clock
-  /** Told when a method's gate closes (or a running wait is extended), with the wait in seconds. Default: none. */
-  onWait?: (method: string, seconds: number) => void
+  /**
+   * Told when a method's gate closes (or a running wait is extended), with the wait in seconds, its end (ms since the
+   * epoch), and whether it is longer than the gate sits out. Default: none.
+   */
+  onWait?: (method: string, seconds: number, until: number, tooLong: boolean) => void
+  /** Aborting ends the gate's sleeps. Default: none. */
+  signal?: AbortSignal
 }
 
 // Once the slow-start window reaches this, it is simply open again.
@@ -32,22 +60,37 @@ interface MethodState {
   inFlight: number
   waiters: (() => void)[]
   floodWaits: number
+  /** The flood error that set `pausedUntil`. */
+  lastError: unknown
 }
 
 /** A per-method gate that holds back every call of a method while a flood wait for it is running. */
 export class FloodGate {
   private readonly methods = new Map<string, MethodState>()
   private readonly clock: Clock
-  private readonly abort = new AbortController()
-  private stopError: { error: unknown } | undefined
+  private maxWaitMs: number
 
   constructor(private readonly options: FloodGateOptions) {
     this.clock = options.clock ?? systemClock
+    this.maxWaitMs = options.maxWaitSeconds * 1000
   }
 
-  /** The flood error that stopped the gate, if it did. */
-  get stopped(): { readonly error: unknown } | undefined {
-    return this.stopError
+  /** Raises (or lowers) the longest wait sat out; `Infinity` sits out every wait. Waiting calls look again. */
+  setMaxWait(seconds: number): void {
+    this.maxWaitMs = seconds * 1000
+    for (const state of this.methods.values()) this.wake(state)
+  }
+
+  /**
+   * Closes `method` until `until` (ms since the epoch) without a request: a wait a previous run was told of and that
+   * is still running. `error` is what its calls reject with meanwhile, inside {@link MethodWaiting}.
+   */
+  closeUntil(method: string, until: number, error: unknown): void {
+    const state = this.state(method)
+    if (until <= state.pausedUntil) return
+    state.pausedUntil = until
+    state.lastError = error
+    state.window = 1
   }
 
   /** Flood waits received, by method. */
@@ -64,12 +107,12 @@ export class FloodGate {
 
   /**
    * Runs `call` (one RPC of `method`) once the method's gate admits it; on a flood wait, closes the method's gate
-   * and retries the call when it reopens. Rejects with the flood error if the gate is or gets stopped.
+   * and retries the call when it reopens. Rejects with {@link MethodWaiting} while the method's wait is too long.
    */
   async run<T>(method: string, call: () => Promise<T>): Promise<T> {
     const state = this.state(method)
     for (;;) {
-      await this.admit(state)
+      await this.admit(method, state)
       let result: T
       try {
         result = await call()
@@ -81,17 +124,16 @@ export class FloodGate {
           throw error
         }
         state.floodWaits++
-        if (seconds > this.options.maxWaitSeconds) {
-          this.stop(error)
-          throw error
-        }
         const until = this.clock.now() + seconds * 1000
+        const tooLong = seconds * 1000 > this.maxWaitMs
         state.window = 1
         if (until > state.pausedUntil) {
           state.pausedUntil = until
-          this.options.onWait?.(method, seconds)
+          state.lastError = error
+          this.options.onWait?.(method, seconds, until, tooLong)
         }
         this.wake(state)
+        if (tooLong) throw new MethodWaiting(method, state.pausedUntil, state.lastError)
         continue
       }
       state.inFlight--
@@ -104,18 +146,19 @@ export class FloodGate {
   private state(method: string): MethodState {
     let state = this.methods.get(method)
     if (state === undefined) {
-      state = { pausedUntil: 0, window: OPEN_WINDOW, inFlight: 0, waiters: [], floodWaits: 0 }
+      state = { pausedUntil: 0, window: OPEN_WINDOW, inFlight: 0, waiters: [], floodWaits: 0, lastError: undefined }
       this.methods.set(method, state)
     }
     return state
   }
 
-  private async admit(state: MethodState): Promise<void> {
+  private async admit(method: string, state: MethodState): Promise<void> {
     for (;;) {
-      if (this.stopError !== undefined) throw this.stopError.error
       const wait = state.pausedUntil - this.clock.now()
+      if (wait > this.maxWaitMs) throw new MethodWaiting(method, state.pausedUntil, state.lastError)
       if (wait > 0) {
-        await this.clock.sleep(wait, this.abort.signal)
+        await this.clock.sleep(wait, this.options.signal)
+        if (this.options.signal?.aborted === true) throw this.options.signal.reason
         continue
       }
       if (state.inFlight < state.window) {
@@ -130,12 +173,5 @@ export class FloodGate {
     const waiters = state.waiters
     state.waiters = []
     for (const resolve of waiters) resolve()
-  }
-
-  private stop(error: unknown): void {
-    if (this.stopError !== undefined) return
-    this.stopError = { error }
-    this.abort.abort()
-    for (const state of this.methods.values()) this.wake(state)
   }
 }

@@ -10,7 +10,7 @@ import { requestName } from '../client/invoke.js'
 import type { ProfileClient } from '../client/invoke.js'
 import { BotApiError, NetworkError, TimeoutError, toBotApiError } from '../errors/index.js'
 import type { Clock } from './clock.js'
-import type { FloodGate } from './flood-gate.js'
+import { MethodWaiting, type FloodGate } from './flood-gate.js'
 
 /** The reason the deadline timer of an RPC is cancelled with. */
 const ANSWERED = 'answered'
@@ -193,7 +193,7 @@ export class GatedClient implements ProfileClient {
         if (dcId !== undefined && this.inner.getSender !== undefined) await this.withTimeout(method, this.inner.getSender(dcId))
         return await this.send(method, request, dcId)
       } catch (error) {
-        if (this.gate.stopped !== undefined) throw error
+        if (error instanceof MethodWaiting) throw error
         const reason = retryable(error)
         if (reason === undefined || attempt > this.maxRetries || this.options.signal?.aborted === true) throw error
         const delay = Math.min(MAX_BACKOFF_MS, 200 * 2 ** (attempt - 1))

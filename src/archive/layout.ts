@@ -10,6 +10,9 @@ import { posix } from 'node:path'
 /** The manifest's file name, directly under `out`. */
 export const MANIFEST_FILE = 'manifest.ndjson'
 
+/** The users a run left for later (a method they need under a long flood wait), directly under `out`. */
+export const WAITING_FILE = 'waiting.ndjson'
+
 /** The lock file that keeps two runs out of the same `out` folder. */
 export const LOCK_FILE = '.tg-profile-archive.lock'
 

@@ -161,7 +161,7 @@ export class Manifest {
   }
 
   private index(record: ManifestRecord): void {
-    if (record.type === 'user-failed') return
+    if (record.type === 'user-failed' || record.type === 'source-failed') return
     let user = this.users.get(record.user_id)
     if (user === undefined) {
       user = { files: new Map(), gone: new Set() }
@@ -223,6 +223,8 @@ function parseRecord(line: string): ManifestRecord | undefined {
       return Number.isSafeInteger(r['user_id']) && isKind(r['kind']) ? (value as ManifestRecord) : undefined
     case 'user-failed':
       return typeof r['user'] === 'string' ? (value as ManifestRecord) : undefined
+    case 'source-failed':
+      return typeof r['source'] === 'string' ? (value as ManifestRecord) : undefined
     case 'user':
       return Number.isSafeInteger(r['user_id']) && (r['username'] === undefined || typeof r['username'] === 'string')
         ? (value as ManifestRecord)

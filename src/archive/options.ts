@@ -1,7 +1,7 @@
 /** The options of the bulk archiver's one entry point, {@link archiveProfiles}. */
 import type { EntityCache } from '../client/entity-cache.js'
 import type { Clock } from './clock.js'
-import type { ArchiveEvent } from './types.js'
+import type { ArchiveEvent, ArchiveSources } from './types.js'
 // For the {@link archiveProfiles} links only.
 import type { archiveProfiles } from './run.js'
 
@@ -17,8 +17,18 @@ export interface ArchiveOptions {
   audios?: boolean
   /** Users archived at the same time, and downloads in flight at most. Default 8. */
   concurrency?: number
-  /** Longest flood wait (seconds) sat out; a longer one stops the run (resumable). Default 300. */
+  /**
+   * Longest flood wait (seconds) sat out. A longer one holds up only the users that need that method: they are left
+   * waiting (in `waiting.ndjson`, taken first by the next run) while the run goes on with the others. Default 300.
+   */
   maxFloodWait?: number
+  /**
+   * Sit out every flood wait instead, however long, once everything that needs no waiting method is done: the run
+   * finishes by itself. Default false.
+   */
+  wait?: boolean
+  /** Users from chats' members and the contacts, archived before `users`, with no resolve. Default: none. */
+  sources?: ArchiveSources
   /** Told about progress. Default: nothing. */
   onEvent?: (event: ArchiveEvent) => void
   /** Time source (flood waits, backoff). Default: the system clock. */

@@ -4,8 +4,14 @@
  * the manifest (`plan.ts`), download what is missing (1 MiB parts on the file's DC) and write it atomically, then
  * append the record (`save.ts`); `user.ts` takes one user through these stages.
  *
+ * The users come from the previous run's waiting list first (`waiting.ts`), then the sources that need no resolve
+ * (`sources.ts`: chats' members, contacts), then the references given.
+ *
  * Every RPC goes through one {@link FloodGate} (GramJS never sleeps on a flood wait by itself: its
- * `floodSleepThreshold` is set to 0 for the run) and through a retry loop for network failures and 5xx answers.
+ * `floodSleepThreshold` is set to 0 for the run) and through a retry loop for network failures and 5xx answers. A
+ * method under a flood wait longer than `maxFloodWait` holds up only the users that need it: they are left waiting
+ * (recorded, taken first by the next run) while the others are archived; with `wait`, a second pass sits the waits
+ * out once everything else is done.
  */
 import '../gramjs/installed.js'
 import { getEntityCache } from '../client/entity-cache.js'
@@ -16,8 +22,12 @@ import { parseUserArgument, type ParsedUser } from '../methods/normalize.js'
 import type { ArchiveOptions } from './options.js'
 import { sweepPartialFiles } from './partial-files.js'
 import { systemClock } from './clock.js'
-import { errorJson, RunStopped, type RunContext } from './context.js'
+import { RunStopped, type RunContext } from './context.js'
 import { FloodGate } from './flood-gate.js'
+import { BotApiError, tooManyRequests } from '../errors/index.js'
+import { sourceUsers } from './sources.js'
+import { WaitingList } from './waiting.js'
+import type { WaitingUser } from './types.js'
 import { floodSeconds, GatedClient, Limit } from './gated-client.js'
 import { acquireArchiveLock } from './lock.js'
 import { Manifest } from './manifest.js'
@@ -52,9 +62,10 @@ function gatedClient(client: ProfileClient, options: ArchiveOptions, emit: (even
     maxWaitSeconds: options.maxFloodWait ?? 300,
     floodSeconds,
     clock,
-    onWait: (method, seconds) => {
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    onWait: (method, seconds, until, tooLong) => {
       gated.serialize(method)
-      emit({ type: 'flood-wait', method, seconds })
+      if (!tooLong) emit({ type: 'flood-wait', method, seconds, until: Math.ceil(until / 1000) })
     },
   })
   const gated = new GatedClient(client, gate, {
@@ -67,7 +78,7 @@ function gatedClient(client: ProfileClient, options: ArchiveOptions, emit: (even
   return { gate, gated }
 }
 
-function runContext(client: ProfileClient, manifest: Manifest, options: ArchiveOptions, concurrency: number): RunContext {
+function runContext(client: ProfileClient, manifest: Manifest, waiting: WaitingList, options: ArchiveOptions, concurrency: number): RunContext {
   const emit = (event: ArchiveEvent): void => options.onEvent?.(event)
   const { gate, gated } = gatedClient(client, options, emit)
   return {
@@ -83,12 +94,40 @@ function runContext(client: ProfileClient, manifest: Manifest, options: ArchiveO
     committing: new Limit(4 * concurrency),
     pacer: leanPacer(options.leanMemory ?? true),
     emit,
-    stopped: () => gate.stopped !== undefined || options.signal?.aborted === true,
+    waiting,
+    stopped: () => options.signal?.aborted === true,
   }
 }
 
+/** `contacts.resolveUsername` → `contacts.ResolveUsername`: the gate's name of a method. */
+function className(method: string): string {
+  return method.replace(/\.([a-z])/, (_, c: string) => `.${c.toUpperCase()}`)
+}
+
+/**
+ * Closes the methods the previous run was told to wait for, until then: the users that need them wait again without
+ * a request (Telegram would only repeat the wait).
+ */
+function closeWaitedMethods(ctx: RunContext, entries: readonly WaitingUser[]): void {
+  const now = ctx.clock.now()
+  for (const entry of entries) {
+    const until = entry.until * 1000
+    if (until <= now) continue
+    const seconds = Math.ceil((until - now) / 1000)
+    const error = new BotApiError(429, tooManyRequests(seconds), { method: 'archive', parameters: { retry_after: seconds } })
+    ctx.gate.closeUntil(className(entry.method), until, error)
+  }
+}
+
+/** The references of a run, in order: the users left waiting last time, the sources' users, the users given. */
+async function* runInput(ctx: RunContext, waiting: readonly WaitingUser[], sources: ArchiveOptions['sources'], users: AsyncIterable<string> | Iterable<string>, sourceFailed: () => void): AsyncGenerator<string> {
+  for (const entry of waiting) yield entry.user
+  if (sources !== undefined) yield* sourceUsers(ctx, sources, sourceFailed)
+  yield* users
+}
+
 /** The next user reference of the input that is worth archiving: parsed, not given before. */
-async function nextUser(ctx: RunContext, run: RunState, input: Iterator<string> | AsyncIterator<string>, seenRefs: Set<string>): Promise<{ ref: string; parsed: ParsedUser } | undefined> {
+async function nextUser(ctx: RunContext, run: RunState, input: Iterator<string> | AsyncIterator<string>, seenRefs: Map<string, string>): Promise<{ ref: string; parsed: ParsedUser } | undefined> {
   for (;;) {
     if (ctx.stopped()) return undefined
     const next = await input.next()
@@ -103,11 +142,13 @@ async function nextUser(ctx: RunContext, run: RunState, input: Iterator<string> 
       continue
     }
     const key = userKey(parsed)
-    if (seenRefs.has(key)) {
-      run.users.skipped_duplicates++
+    const first = seenRefs.get(key)
+    if (first !== undefined) {
+      // A user left waiting last time and given again is one user, not a duplicate of the input.
+      if (!ctx.waiting.has(first)) run.users.skipped_duplicates++
       continue
     }
-    seenRefs.add(key)
+    seenRefs.set(key, ref)
     return { ref, parsed }
   }
 }
@@ -118,7 +159,7 @@ async function nextUser(ctx: RunContext, run: RunState, input: Iterator<string> 
  */
 async function listAhead(ctx: RunContext, run: RunState, input: Iterator<string> | AsyncIterator<string>, listed: Handoff<ListedProfile>, concurrency: number): Promise<void> {
   // Listers pull references from one shared iterator (async generators queue concurrent next() calls).
-  const seenRefs = new Set<string>()
+  const seenRefs = new Map<string, string>()
   const lister = async (): Promise<void> => {
     for (let next = await nextUser(ctx, run, input, seenRefs); next !== undefined; next = await nextUser(ctx, run, input, seenRefs)) {
       const profile = await resolveAndList(ctx, run, next.ref, next.parsed)
@@ -158,20 +199,46 @@ async function archiveAll(ctx: RunContext, run: RunState, users: AsyncIterable<s
   await Promise.all([listing, ...Array.from({ length: concurrency }, () => stopsQuietly(archiver()))])
 }
 
+/** The summary's account of the users left waiting, `undefined` when none is. */
+function waitingSummary(entries: readonly WaitingUser[]): ArchiveSummary['waiting'] {
+  if (entries.length === 0) return undefined
+  const methods: Record<string, { users: number; until: number }> = {}
+  for (const e of entries) {
+    const m = (methods[e.method] ??= { users: 0, until: 0 })
+    m.users++
+    m.until = Math.max(m.until, e.until)
+  }
+  const earliest = Math.min(...Object.values(methods).map((m) => m.until))
+  return { users: entries.length, methods, retry_at: new Date(earliest * 1000).toISOString() }
+}
+
 function summarize(ctx: RunContext, run: RunState, swept: number, started: number, aborted: boolean): ArchiveSummary {
-  const stopError = ctx.gate.stopped
+  const waiting = waitingSummary(ctx.waiting.entries())
+  const users = { ...run.users, waiting: ctx.waiting.size }
   return {
-    complete: run.users.failed === 0 && stopError === undefined && !aborted,
+    complete: users.failed === 0 && run.sourcesFailed === 0 && users.waiting === 0 && !aborted,
     out: ctx.out,
-    users: run.users,
+    users,
     files: run.files,
     rpc: { ...ctx.gated.rpc },
     flood_waits: ctx.gated.floodWaits(),
     retries: ctx.gated.retries,
     swept_partials: swept,
-    ...(stopError !== undefined ? { stopped: errorJson(stopError.error) } : {}),
+    sources_failed: run.sourcesFailed,
+    ...(waiting !== undefined ? { waiting } : {}),
     duration_ms: ctx.clock.now() - started,
   }
+}
+
+/**
+ * Archives `input`, then, with `wait`, the users left waiting, in further passes that sit every wait out (each
+ * pass's own waits are those of users that needed a second method under a long wait).
+ */
+async function archivePasses(ctx: RunContext, run: RunState, input: AsyncIterable<string>, concurrency: number, wait: boolean): Promise<void> {
+  await archiveAll(ctx, run, input, concurrency)
+  if (!wait) return
+  ctx.gate.setMaxWait(Infinity)
+  while (run.deferred.length > 0 && !ctx.stopped()) await archiveAll(ctx, run, run.deferred.splice(0), concurrency)
 }
 
 /**
@@ -193,10 +260,14 @@ export async function archiveProfiles(
   const lock = await acquireArchiveLock(options.out)
   const restoreFloodSleep = reportFloodWaits(client)
   let manifest: Manifest | undefined
+  let waiting: WaitingList | undefined
   try {
     const swept = await sweepPartialFiles(options.out)
     manifest = await Manifest.open(options.out)
-    const ctx = runContext(client, manifest, options, concurrency)
+    waiting = await WaitingList.open(options.out)
+    const ctx = runContext(client, manifest, waiting, options, concurrency)
+    const leftLastTime = waiting.entries()
+    closeWaitedMethods(ctx, leftLastTime)
     const lean = options.leanMemory ?? true
     // GramJS's own caches would keep every user met for the whole run; the entity cache keeps the access hash.
     const forget = (userId: number): void => (lean ? forgetGramjsUser(client, String(userId)) : undefined)
@@ -205,14 +276,18 @@ export async function archiveProfiles(
       users: { done: 0, failed: 0, skipped_duplicates: 0 },
       seenIds: new Set(),
       forget,
+      deferred: [],
+      sourcesFailed: 0,
     }
-    await archiveAll(ctx, run, users, concurrency)
+    const input = runInput(ctx, leftLastTime, options.sources, users, () => void run.sourcesFailed++)
+    await archivePasses(ctx, run, input, concurrency, options.wait === true)
     await ctx.cache.flush()
     const summary = summarize(ctx, run, swept, started, options.signal?.aborted === true)
     ctx.emit({ type: 'summary', summary })
     return summary
   } finally {
     restoreFloodSleep()
+    await waiting?.close()
     await manifest?.close()
     await lock.release()
   }

@@ -105,8 +105,49 @@ export interface UserRecord {
   readonly seen_at: number
 }
 
+/**
+ * A source of users (a chat's members, the contacts) that could not be read this run, with the Bot API error it
+ * produced; the rest of the run goes on.
+ */
+export interface SourceFailedRecord {
+  readonly type: 'source-failed'
+  /** The source as given: `@chat`, a t.me link, a chat id, or `contacts`. */
+  readonly source: string
+  readonly error: BotApiErrorJson
+  /** Unix time of the failure. */
+  readonly at: number
+}
+
 /** One line of `manifest.ndjson`. */
-export type ManifestRecord = FileRecord | GoneRecord | BackRecord | UserFailedRecord | UserRecord
+export type ManifestRecord = FileRecord | GoneRecord | BackRecord | UserFailedRecord | UserRecord | SourceFailedRecord
+
+/**
+ * A user left for a later run: a method it needs is under a flood wait longer than `maxFloodWait`. Kept in
+ * `waiting.ndjson` in the archive folder until a run archives (or fails) the user; the next run takes these first.
+ */
+export interface WaitingUser {
+  /** The reference as given (username, @username, link, id). */
+  readonly user: string
+  /** The numeric id, when resolution got that far. */
+  readonly user_id?: number
+  /** The method waited for, as MTProto names it (`contacts.resolveUsername`). */
+  readonly method: string
+  /** Unix time the wait ends. */
+  readonly until: number
+}
+
+/** Where a run's users come from, besides the references given one by one. */
+export interface ArchiveSources {
+  /**
+   * Chats whose members are archived: `@username`, `username`, a t.me link, or a chat id (Bot API style: `-100…` for
+   * supergroups and channels, `-…` for basic groups, or the bare positive id). Found among the account's dialogs
+   * first; a public chat the account is not in costs one `contacts.resolveUsername`. Members come with their access
+   * hashes: none of them costs a resolve. Default: none.
+   */
+  readonly chats?: readonly string[]
+  /** Archive the account's contacts (`contacts.getContacts`, one call). Default false. */
+  readonly contacts?: boolean
+}
 
 /** Per-user counts reported in `user-done`. */
 export interface UserCounts {
@@ -141,7 +182,30 @@ export type ArchiveEvent =
       readonly bytes: number
       readonly adopted: boolean
     }
-  | { readonly type: 'flood-wait'; readonly method: string; readonly seconds: number }
+  | {
+      /** A user left for a later run (see {@link WaitingUser}); with `wait`, one set aside until the wait ends. */
+      readonly type: 'user-waiting'
+      readonly user: string
+      readonly user_id?: number
+      readonly method: string
+      readonly until: number
+    }
+  | {
+      /** A source of users is being read: `members` is the count the chat announces (when it does). */
+      readonly type: 'source-start'
+      readonly source: string
+      readonly title?: string
+      readonly members?: number
+    }
+  | { readonly type: 'source-done'; readonly source: string; readonly users: number }
+  | { readonly type: 'source-failed'; readonly source: string; readonly error: BotApiErrorJson }
+  | {
+      /** `method` is under a flood wait of `seconds`, until `until` (unix time); the run sits it out. */
+      readonly type: 'flood-wait'
+      readonly method: string
+      readonly seconds: number
+      readonly until: number
+    }
   | {
       readonly type: 'retry'
       readonly method: string
@@ -154,12 +218,18 @@ export type ArchiveEvent =
 /** What a run did. */
 export interface ArchiveSummary {
   /**
-   * true when every user was archived and the run was neither stopped by a flood wait nor aborted; false leaves a
-   * consistent archive that the same run completes when started again.
+   * true when every user was archived, no source failed, none is left waiting and the run was not aborted; false
+   * leaves a consistent archive that the same run completes when started again.
    */
   readonly complete: boolean
   readonly out: string
-  readonly users: { readonly done: number; readonly failed: number; readonly skipped_duplicates: number }
+  readonly users: {
+    readonly done: number
+    readonly failed: number
+    readonly skipped_duplicates: number
+    /** Users left for a later run, waiting for a method under a long flood wait (see `waiting`). */
+    readonly waiting: number
+  }
   readonly files: {
     readonly downloaded: number
     readonly adopted: number
@@ -175,8 +245,17 @@ export interface ArchiveSummary {
   readonly retries: number
   /** Partial downloads of a crashed run that were removed on start. */
   readonly swept_partials: number
-  /** Set when the run stopped early (a flood wait above `maxFloodWait`); the archive is resumable. */
-  readonly stopped?: BotApiErrorJson
+  /** Sources that could not be read (each also a `source-failed` record). */
+  readonly sources_failed: number
+  /**
+   * Set when users were left for a later run: how many wait for which method, until when, and the earliest time
+   * (ISO 8601, UTC) a run can go on with them. The same run, started again then, takes them first.
+   */
+  readonly waiting?: {
+    readonly users: number
+    readonly methods: Readonly<Record<string, { readonly users: number; readonly until: number }>>
+    readonly retry_at: string
+  }
   /** Wall time of the run in milliseconds. */
   readonly duration_ms: number
 }

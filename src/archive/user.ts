@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { BotApiError } from '../errors/index.js'
 import type { ParsedUser } from '../methods/normalize.js'
 import { resolveParsedUser } from '../methods/resolve-user.js'
+import { requestName } from '../client/invoke.js'
 import { errorJson, RunStopped, unixNow, type RunContext } from './context.js'
+import { methodWaitingIn, type MethodWaiting } from './flood-gate.js'
 import { listUser, type Listing, type ListedUser, type Remote } from './list.js'
 import { parseFileKey, planUser, type UserPlan } from './plan.js'
 import { saveFile, sizeOf } from './save.js'
@@ -18,11 +20,16 @@ type Tally<T> = { -readonly [K in keyof T]: T[K] }
 /** The run's tallies and what it has seen, shared by every user. */
 export interface RunState {
   readonly files: Tally<ArchiveSummary['files']>
-  readonly users: Tally<ArchiveSummary['users']>
+  /** The users' tallies (the waiting ones are counted from the waiting list at the end). */
+  readonly users: Tally<Omit<ArchiveSummary['users'], 'waiting'>>
   /** Ids of the users resolved so far: a user given twice under different references is archived once. */
   readonly seenIds: Set<string>
   /** Called once the run is done with a user (with `leanMemory`: forgets it in GramJS's own caches). */
   readonly forget: (userId: number) => void
+  /** References of the users left waiting this pass, in order (taken again by a `wait` run's next pass). */
+  readonly deferred: string[]
+  /** Sources that could not be read. */
+  sourcesFailed: number
 }
 
 /** A user whose listing is done, waiting to be planned. */
@@ -38,13 +45,29 @@ export async function reportFailure(ctx: RunContext, run: RunState, ref: string,
   const id = userId !== undefined ? { user_id: userId } : {}
   run.users.failed++
   await ctx.manifest.append({ type: 'user-failed', user: ref, ...id, error: json, at: unixNow(ctx.clock) })
+  await ctx.waiting.done(ref)
   ctx.emit({ type: 'user-failed', user: ref, ...id, error: json })
 }
 
-/** A failure of one user is reported and ends that user only; a stopped run ends every user ({@link RunStopped}). */
+/** Leaves a user for later: a method it needs waits longer than the run sits out. Recorded before it is told. */
+async function leaveWaiting(ctx: RunContext, run: RunState, ref: string, userId: number | undefined, waiting: MethodWaiting): Promise<void> {
+  // Taken again later (a `wait` run's next pass, or the next run): not a duplicate then.
+  if (userId !== undefined) run.seenIds.delete(userId.toString())
+  const entry = { user: ref, ...(userId !== undefined ? { user_id: userId } : {}), method: requestName({ className: waiting.method }), until: Math.ceil(waiting.until / 1000) }
+  await ctx.waiting.add(entry)
+  run.deferred.push(ref)
+  ctx.emit({ type: 'user-waiting', ...entry })
+}
+
+/**
+ * A failure of one user is reported and ends that user only; a user that needs a method under a long flood wait is
+ * left for later; a stopped run ends every user ({@link RunStopped}).
+ */
 async function failUser(ctx: RunContext, run: RunState, ref: string, userId: number | undefined, error: unknown): Promise<void> {
   if (error instanceof RunStopped || ctx.stopped()) throw new RunStopped()
-  await reportFailure(ctx, run, ref, userId, error)
+  const waiting = methodWaitingIn(error)
+  if (waiting !== undefined) await leaveWaiting(ctx, run, ref, userId, waiting)
+  else await reportFailure(ctx, run, ref, userId, error)
 }
 
 /**
@@ -64,6 +87,7 @@ export async function resolveAndList(ctx: RunContext, run: RunState, ref: string
     if (run.seenIds.has(idText)) {
       run.users.skipped_duplicates++
       run.forget(userId)
+      await ctx.waiting.done(ref)
       return undefined
     }
     run.seenIds.add(idText)
@@ -144,6 +168,7 @@ export async function archiveListed(ctx: RunContext, run: RunState, profile: Lis
     await saveAll(ctx, await applyPlan(ctx, user.uid, plan, counts), counts)
     await recordSeen(ctx, user.uid)
     addCounts(run, counts)
+    await ctx.waiting.done(ref)
     ctx.emit({ type: 'user-done', user: ref, user_id: user.uid, counts })
   } catch (error) {
     await failUser(ctx, run, ref, user.uid, error)

@@ -1,7 +1,8 @@
 /**
- * `tg-profile archive [users…] [--from FILE | -] --out DIR [--sizes largest|all] [--no-videos] [--audios]
- * [--concurrency N] [--max-flood-wait S]`: the bulk archiver. A progress bar on stderr when stdout is a terminal,
- * else one NDJSON event per line on stdout; a summary at the end. Exit 0 when every user was archived, 1 otherwise.
+ * `tg-profile archive [users…] [--from FILE | -] [--from-chat CHAT]… [--contacts] --out DIR [--sizes largest|all]
+ * [--no-videos] [--audios] [--concurrency N] [--max-flood-wait S] [--wait]`: the bulk archiver. A progress display on
+ * stderr when stdout is a terminal, else one NDJSON event per line on stdout; a summary at the end. Exit 0 when every
+ * user was archived, 3 when users are left waiting for a flood wait (resumable), 1 when users or sources failed.
  */
 import { createReadStream } from 'node:fs'
 import { resolve } from 'node:path'
@@ -10,10 +11,12 @@ import { archiveProfiles } from '../archive/archive.js'
 import type { ArchiveEvent, ArchiveSummary } from '../archive/types.js'
 import type { Connected } from '../client/connect.js'
 import { redact } from '../client/redact.js'
-import { intOption, stringOption, UsageError } from './args.js'
+import { parseChatArgument } from '../methods/normalize.js'
+import { intOption, listOption, stringOption, UsageError } from './args.js'
+import { ArchiveProgress, formatBytes } from './progress.js'
 import { InterruptedError } from './io.js'
 import { galleryNote, refreshGallery } from './gallery.js'
-import { EXIT_FAILURE, EXIT_OK } from './run.js'
+import { EXIT_FAILURE, EXIT_INCOMPLETE, EXIT_OK } from './run.js'
 import type { CommandContext } from './run.js'
 
 /** Lines of a user list: one reference per line, blank lines and `#` comments skipped. */
@@ -31,58 +34,37 @@ async function* allUsers(positionals: readonly string[], from: string | undefine
   yield* readUserList(from === '-' ? process.stdin : createReadStream(resolve(cwd, from), { encoding: 'utf8' }))
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`
+/** Lines of the list file, counted ahead of the run for the progress display's total (0 for stdin). */
+async function countUsers(from: string | undefined, cwd: string): Promise<number> {
+  if (from === undefined || from === '-') return 0
+  let n = 0
+  for await (const _ of readUserList(createReadStream(resolve(cwd, from), { encoding: 'utf8' }))) n++
+  return n
 }
 
-/** A one-line progress bar on a terminal: users, files, bytes, rate. */
-class ProgressLine {
-  private users = 0
-  private failed = 0
-  private files = 0
-  private bytes = 0
-  private readonly started = Date.now()
-  private last = 0
-  private note = ''
-
-  constructor(private readonly out: { write(chunk: string): unknown }) {}
-
-  on(event: ArchiveEvent): void {
-    if (event.type === 'user-done') this.users++
-    else if (event.type === 'user-failed') {
-      this.failed++
-      this.note = `${event.user}: ${event.error.description}`
-    } else if (event.type === 'file-saved') {
-      this.files++
-      this.bytes += event.bytes
-    } else if (event.type === 'flood-wait') this.note = `flood wait ${event.seconds}s on ${event.method}`
-    const now = Date.now()
-    if (event.type === 'summary' || now - this.last >= 100) {
-      this.last = now
-      this.draw()
-    }
-  }
-
-  private draw(): void {
-    const seconds = Math.max(0.001, (Date.now() - this.started) / 1000)
-    const line =
-      `users ${this.users} done, ${this.failed} failed | files ${this.files} | ${formatBytes(this.bytes)} ` +
-      `| ${formatBytes(this.bytes / seconds)}/s${this.note !== '' ? ` | ${this.note}` : ''}`
-    this.out.write(`\r\u001b[2K${redact(line.slice(0, 160))}`)
-  }
-
-  end(): void {
-    this.out.write('\n')
-  }
+/** `2026-01-16 12:00 UTC`. */
+function utc(unixSeconds: number): string {
+  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
 
-function summaryText(s: ArchiveSummary): string {
+function outcome(s: ArchiveSummary): string {
+  if (s.complete) return 'complete'
+  if (s.waiting !== undefined) return 'incomplete, resumable'
+  return 'finished with failures'
+}
+
+/** What the summary says of the users left waiting: for what, until when, and when to run again. */
+function waitingLines(s: ArchiveSummary): string[] {
+  if (s.waiting === undefined) return []
+  const lines = Object.entries(s.waiting.methods).map(([m, w]) => `waiting: ${w.users} user${w.users === 1 ? '' : 's'} for ${m} until ${utc(w.until)}`)
+  lines.push(`run the same command again after ${s.waiting.retry_at.slice(0, 16).replace('T', ' ')} UTC to go on with them (they come first), or add --wait`)
+  return lines
+}
+
+function summaryText(s: ArchiveSummary, failedSources: readonly string[]): string {
   const lines = [
-    `archive ${s.out}: ${s.complete ? 'complete' : s.stopped !== undefined ? 'stopped (resumable)' : 'finished with failures'}`,
-    `users: ${s.users.done} archived, ${s.users.failed} failed, ${s.users.skipped_duplicates} duplicates skipped`,
+    `archive ${s.out}: ${outcome(s)}`,
+    `users: ${s.users.done} archived, ${s.users.failed} failed, ${s.users.waiting} waiting, ${s.users.skipped_duplicates} duplicates skipped`,
     `files: ${s.files.downloaded} downloaded (${formatBytes(s.files.bytes)}), ${s.files.adopted} adopted, ` +
       `${s.files.unchanged} unchanged, ${s.files.gone} newly gone`,
     `requests: ${Object.entries(s.rpc).map(([m, n]) => `${m} ${n}`).join(', ') || 'none'}; retries ${s.retries}`,
@@ -90,7 +72,17 @@ function summaryText(s: ArchiveSummary): string {
   const floods = Object.entries(s.flood_waits)
   if (floods.length > 0) lines.push(`flood waits: ${floods.map(([m, n]) => `${m} ${n}`).join(', ')}`)
   if (s.swept_partials > 0) lines.push(`removed ${s.swept_partials} partial file(s) of an interrupted run`)
+  for (const f of failedSources) lines.push(`source failed: ${f}`)
+  lines.push(...waitingLines(s))
   return `${lines.join('\n')}\n`
+}
+
+/** The exit status of a run: interrupted, incomplete (users waiting), failed, or ok. */
+function exitCode(ctx: CommandContext, summary: ArchiveSummary): number {
+  // Interrupted: the archive is consistent and resumable; the exit status says the run was stopped by the signal.
+  if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
+  if (summary.complete) return EXIT_OK
+  return summary.users.waiting > 0 ? EXIT_INCOMPLETE : EXIT_FAILURE
 }
 
 /** The `archive` command. */
@@ -102,8 +94,18 @@ export async function archiveCommand(
   const outOption = stringOption(options, 'out')
   if (outOption === undefined) throw new UsageError('--out DIR is required', 'archive')
   const from = stringOption(options, 'from')
-  if (positionals.length === 0 && from === undefined) {
-    throw new UsageError('name the users to archive, or give --from FILE (or --from - for stdin)', 'archive')
+  const chats = listOption(options, 'from-chat')
+  const contacts = options.contacts === true
+  if (positionals.length === 0 && from === undefined && chats.length === 0 && !contacts) {
+    throw new UsageError('name the users to archive, or give --from FILE (or --from - for stdin), --from-chat CHAT or --contacts', 'archive')
+  }
+  // Malformed chats are refused before anything connects.
+  for (const chat of chats) {
+    try {
+      parseChatArgument(chat)
+    } catch {
+      throw new UsageError(`--from-chat ${JSON.stringify(chat)}: not a chat (give @username, a t.me link or a chat id)`, 'archive')
+    }
   }
   const sizes = stringOption(options, 'sizes') ?? 'largest'
   if (sizes !== 'largest' && sizes !== 'all') throw new UsageError('--sizes must be "largest" or "all"', 'archive')
@@ -111,8 +113,13 @@ export async function archiveCommand(
   const maxFloodWait = intOption(options, 'max-flood-wait', 0, 86_400)
   const out = resolve(ctx.io.cwd, outOption)
 
-  const progress = ctx.json ? undefined : new ProgressLine(ctx.io.stderr)
+  const total = positionals.length + (await countUsers(from, ctx.io.cwd))
+  const progress = ctx.json ? undefined : new ArchiveProgress({ out: ctx.io.stderr, total })
+  // A countdown moves while nothing else happens; the timer never keeps the process alive.
+  const ticker = progress !== undefined ? setInterval(() => progress.tick(), 1000).unref() : undefined
+  const failedSources: string[] = []
   const onEvent = (event: ArchiveEvent): void => {
+    if (event.type === 'source-failed') failedSources.push(`${event.source}: ${event.error.description}`)
     if (progress !== undefined) progress.on(event)
     else ctx.io.stdout.write(`${JSON.stringify(event)}\n`)
   }
@@ -127,23 +134,19 @@ export async function archiveCommand(
         audios: options.audios === true,
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(maxFloodWait !== undefined ? { maxFloodWait } : {}),
+        wait: options.wait === true,
+        sources: { chats, contacts },
         onEvent,
         signal: ctx.signal,
         ...(ctx.timeoutMs !== undefined ? { rpcTimeoutMs: ctx.timeoutMs } : {}),
       }),
     )
   } finally {
+    clearInterval(ticker)
     progress?.end()
   }
   // The gallery shows what the manifest holds, a stopped run's files too.
   const gallery = await refreshGallery(ctx, out)
-  if (progress !== undefined) ctx.io.stdout.write(summaryText(summary) + galleryNote(ctx, gallery))
-  if (summary.stopped !== undefined) {
-    ctx.io.stderr.write(
-      redact(`Error ${summary.stopped.error_code}: ${summary.stopped.description}\nThe archive is consistent; run the same command again later to resume.\n`),
-    )
-  }
-  // Interrupted: the archive is consistent and resumable; the exit status says the run was stopped by the signal.
-  if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
-  return summary.complete ? EXIT_OK : EXIT_FAILURE
+  if (progress !== undefined) ctx.io.stdout.write(redact(summaryText(summary, failedSources)) + galleryNote(ctx, gallery))
+  return exitCode(ctx, summary)
 }

@@ -39,6 +39,9 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     concurrency: { type: 'string' },
     'max-flood-wait': { type: 'string' },
     'no-gallery': { type: 'boolean' },
+    'from-chat': { type: 'string', multiple: true },
+    contacts: { type: 'boolean' },
+    wait: { type: 'boolean' },
   },
   emulator: {
     seed: { type: 'string' },
@@ -86,7 +89,7 @@ export interface ParsedCli {
   /** Positional arguments after the command. */
   positionals: string[]
   /** Option values by long name (`max-id`, `print-session`, …); strings stay strings, see the `int*` helpers. */
-  options: Record<string, string | boolean | undefined>
+  options: Record<string, string | boolean | string[] | undefined>
 }
 
 /** A command line that cannot be run: exit code 2 and one line of explanation. */
@@ -161,7 +164,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error)
     throw new UsageError(message.replace(/ To specify a positional argument.*$/, ''), command)
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>
   const positionals = parsed.positionals
   if (command === undefined) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
@@ -191,6 +194,12 @@ export function intOption(
     throw new UsageError(`--${name} must be an integer between ${min} and ${max}`)
   }
   return n
+}
+
+/** The values of a repeatable string option, in order (empty when absent). */
+export function listOption(options: ParsedCli['options'], name: string): string[] {
+  const raw = options[name]
+  return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []
 }
 
 /** A string option, or `undefined`. */

@@ -75,16 +75,25 @@ expired file reference is refreshed by listing that profile again; without it yo
   --force             overwrite an existing file
   --user USER         the profile the file id came from (@username, username, t.me link or id)
 `,
-  archive: `Usage: tg-profile archive [users...] [--from FILE | --from -] --out DIR [options]
+  archive: `Usage: tg-profile archive [users...] [--from FILE | --from -] [--from-chat CHAT]... [--contacts]
+                        --out DIR [options]
 
   --from FILE            read users from FILE, one per line, # comments ("-" for stdin)
+  --from-chat CHAT       archive every member of CHAT (@username, t.me link or chat id; repeatable): members
+                         come with their access hashes and cost no username resolve
+  --contacts             archive the account's contacts
   --out DIR              archive folder (one folder per numeric user id, manifest.ndjson)
   --sizes largest|all    photo sizes to keep (default largest)
   --no-videos            skip video avatars
   --audios               also archive profile audios
   --concurrency N        parallel downloads
-  --max-flood-wait S     stop cleanly on a flood wait longer than S seconds
+  --max-flood-wait S     a flood wait longer than S seconds (default 300) holds up only the users that need
+                         that method: they are left waiting (DIR/waiting.ndjson) and come first next run
+  --wait                 sit out every flood wait, however long, once the rest is done: finish by itself
   --no-gallery           do not refresh the HTML gallery (DIR/index.html) at the end
+
+Exit status: 0 every user archived; 3 incomplete but resumable (users left waiting for a flood wait: run
+again at the time the summary gives); 1 users or sources failed; 2 the command line is wrong.
 `,
   emulator: `Usage: tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file FILE] [--world-file FILE]
                           [--stats-file FILE] [--latency MS[+JITTER]] [--flood METHOD=BURST/PER_SECOND]...

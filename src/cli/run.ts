@@ -10,10 +10,14 @@ import { InterruptedError } from './io.js'
 import type { CliIo } from './io.js'
 import { packageVersion } from './version.js'
 
-/** Exit codes: 0 ok, 1 the operation failed (API error, network, I/O), 2 the command line or setup is wrong. */
+/**
+ * Exit codes: 0 ok, 1 the operation failed (API error, network, I/O), 2 the command line or setup is wrong, 3 the
+ * work is incomplete but resumable (an archive with users left waiting for a flood wait: run it again later).
+ */
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
+export const EXIT_INCOMPLETE = 3
 
 /** What a command handler gets. */
 export interface CommandContext {

@@ -155,7 +155,7 @@ async function printSummary(ctx: CommandContext, s: ArchiveSummary, asked: numbe
   for (const [userId, t] of shown) lines.push(`  ${userId}/  ${t.files} file${t.files === 1 ? '' : 's'}, ${t.bytes} bytes`)
   if (perUser.size > shown.length) lines.push(`  … and ${perUser.size - shown.length} more user folders`)
   lines.push(`Manifest: ${displayPath(ctx.io.cwd, manifest)} (one JSON record per line)`)
-  if (s.stopped !== undefined) lines.push(`Stopped early: ${s.stopped.description} (re-run to resume)`)
+  if (s.waiting !== undefined) lines.push(`${s.waiting.users} users wait for a flood wait until ${s.waiting.retry_at} (re-run then to go on)`)
   if (gallery !== undefined) lines.push(`Gallery of ${gallery.users} users: ${openLine(ctx.io.cwd, gallery)}`)
   ctx.io.stdout.write(`${lines.join('\n')}\n`)
 }

@@ -64,6 +64,8 @@ export interface EmulatorOptions {
   readonly rsaKey?: RsaKeyPair
   /** Media renderer (tests may inject a cheaper one). Default `src/emulator/media`. */
   readonly media?: WorldMedia
+  /** At most this many photos per ordinary user. Default: no cap (up to 330). */
+  readonly maxPhotosPerUser?: number
 }
 
 /** Counters of a running emulator: the application layer's plus the protocol layer's per DC. */
@@ -111,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     users: options.users ?? 40,
     dcIds,
     ...(options.media !== undefined ? { media: options.media } : {}),
+    ...(options.maxPhotosPerUser !== undefined ? { maxPhotosPerUser: options.maxPhotosPerUser } : {}),
   })
   const faults: FaultOptions = {
     seed,

@@ -50,6 +50,11 @@ export interface WorldOptions {
   readonly now?: number
   /** The home DC (where test accounts live). Default the first of `dcIds`. */
   readonly homeDcId?: number
+  /**
+   * At most this many photos per ordinary user (a world of thousands of users to archive quickly, as most users of a
+   * big chat have few photos). Default: no cap (the classes `users.ts` seeds, up to 330).
+   */
+  readonly maxPhotosPerUser?: number
   /** The media renderer. Default `src/emulator/media` (tests may inject a cheaper one). */
   readonly media?: WorldMedia
   /** How many rendered files to keep in memory. Default 64. */
@@ -101,7 +106,13 @@ export class World {
     this.truth = new GroundTruth(this, this.renderer)
     const unique = new PeerUniques(this.secret)
     const seeded = seedUsers(
-      { seed: this.seed, secret: this.secret, users: options.users, homeDcId: this.homeDcId },
+      {
+        seed: this.seed,
+        secret: this.secret,
+        users: options.users,
+        homeDcId: this.homeDcId,
+        ...(options.maxPhotosPerUser !== undefined ? { maxPhotosPerUser: options.maxPhotosPerUser } : {}),
+      },
       unique,
     )
     this.users = seeded.users

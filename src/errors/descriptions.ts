@@ -22,6 +22,8 @@ export const DESCRIPTIONS = {
   negativeMaxId: 'Bad Request: max_id must be a non-negative integer',
   /** A `file_id` that is malformed or not of a downloadable kind. */
   invalidFileId: 'Bad Request: invalid file_id',
+  /** A chat argument that is malformed, or names no chat the account can see. */
+  chatNotFound: 'Bad Request: chat not found',
   /** Catch-all for failures that are not answers from Telegram. */
   internal: 'Internal Server Error',
 } as const

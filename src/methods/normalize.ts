@@ -101,3 +101,42 @@ export function normalizeMaxId(maxId: unknown): bigint {
   if (value < 0n || value > MAX_ID) throw bad()
   return value
 }
+
+/** What a `chat` argument may be: `@username`, `username`, a t.me link, or a Bot API chat id (`-100…`, `-…`, or the bare id). */
+export type ChatArgument = number | bigint | string
+
+/** A `chat` argument after validation. */
+export type ParsedChat =
+  | { readonly kind: 'username'; readonly username: string }
+  /** `channel`: a supergroup or channel (`-100…`); `group`: a basic group (`-…`); `any`: a bare positive id. */
+  | { readonly kind: 'channel' | 'group' | 'any'; readonly id: bigint }
+
+/** Bot API chat ids of supergroups and channels are `-(10^12 + channel_id)`. */
+export const CHANNEL_ID_OFFSET = 1_000_000_000_000n
+const CHAT_ID = /^-?[1-9][0-9]{0,18}$/
+
+function chatNotFound(): BotApiError {
+  return new BotApiError(400, DESCRIPTIONS.chatNotFound)
+}
+
+/**
+ * Validates a `chat` argument. Usernames come back lower-cased; Bot API ids are split into the MTProto id and its kind.
+ *
+ * @throws BotApiError 400 `Bad Request: chat not found`
+ */
+export function parseChatArgument(chat: unknown): ParsedChat {
+  const text = typeof chat === 'number' || typeof chat === 'bigint' ? String(chat) : typeof chat === 'string' ? chat.trim() : undefined
+  if (text === undefined) throw chatNotFound()
+  if (CHAT_ID.test(text)) {
+    const id = BigInt(text)
+    if (id > 0n) return { kind: 'any', id }
+    if (-id > CHANNEL_ID_OFFSET) return { kind: 'channel', id: -id - CHANNEL_ID_OFFSET }
+    // Basic groups are -1 … -(10^12 - 1); -10^12 itself is no chat.
+    if (-id === CHANNEL_ID_OFFSET) throw chatNotFound()
+    return { kind: 'group', id: -id }
+  }
+  const link = LINK.exec(text)
+  const name = link?.[1] ?? (text.startsWith('@') ? text.slice(1) : text)
+  if (!isValidUsername(name)) throw chatNotFound()
+  return { kind: 'username', username: name.toLowerCase() }
+}

@@ -20,6 +20,8 @@ export interface UserSeeding {
   readonly users: number
   /** The DC test accounts live on (part of their phone numbers). */
   readonly homeDcId: number
+  /** At most this many photos per ordinary user. Default: no cap. */
+  readonly maxPhotosPerUser?: number
 }
 
 /** Every user (ordinary users first, then the test accounts) and the test accounts. */
@@ -59,7 +61,7 @@ function ordinaryUser(options: UserSeeding, unique: PeerUniques, index: number):
     lastName: deactivated ? undefined : lastName,
     usernames,
     deactivated,
-    photoCount: deactivated ? 0 : photoCount(index, r('photos')),
+    photoCount: deactivated ? 0 : Math.min(options.maxPhotosPerUser ?? Infinity, photoCount(index, r('photos'))),
     audioCount,
     account: undefined,
   }

@@ -66,8 +66,8 @@ describe('tg-profile archive', () => {
     const { code, out, err } = await run(['archive', user!, '@no_such_user_here', '--out', 'tty'], true)
     expect(code).toBe(1)
     expect(err).toContain('\r')
-    expect(err).toMatch(/users 1 done, 1 failed \| files \d+/)
-    expect(out).toMatch(/^archive .*tty: finished with failures\nusers: 1 archived, 1 failed, 0 duplicates skipped\n/)
+    expect(err).toMatch(/users 2\/2 \(1 failed\)/)
+    expect(out).toMatch(/^archive .*tty: finished with failures\nusers: 1 archived, 1 failed, 0 waiting, 0 duplicates skipped\n/)
   })
 
   it('rejects a command line without --out, without users, or with a bad --sizes (exit 2)', async () => {

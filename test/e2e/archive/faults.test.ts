@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { requestName } from '../../../src/client/invoke.js'
 import { EntityCache } from '../../../src/client/entity-cache.js'
 import { archiveProfiles } from '../../../src/archive/archive.js'
@@ -68,7 +70,7 @@ describe('archiveProfiles under faults', () => {
     expect(new Set(records.map((r) => r.path))).toEqual(files)
   })
 
-  it('stops cleanly with a 429 when a flood wait exceeds maxFloodWait, and a later run resumes', async () => {
+  it('leaves the users whose downloads meet a flood wait above maxFloodWait waiting, recorded, and fails none', async () => {
     // Three downloads pass, the fourth gets FLOOD_WAIT_5: above the run's maxFloodWait of 1.
     h = await startHarness({ users: 6, seed: 13, floodRules: { 'upload.GetFile': { requests: 3, waitSeconds: 5 } } })
     const users = archivableUsers(h.truth).slice(0, 3)
@@ -76,9 +78,14 @@ describe('archiveProfiles under faults', () => {
     const cache = EntityCache.memory()
     const run = await archiveProfiles(h.client, users, { out: h.out, cache, videos: false, concurrency: 2, maxFloodWait: 1 })
     expect(run.complete).toBe(false)
-    expect(run.stopped).toEqual({ ok: false, error_code: 429, description: expect.stringMatching(/^Too Many Requests: retry after \d+$/), parameters: { retry_after: expect.any(Number) } })
-    expect(run.stopped?.parameters?.retry_after).toBeGreaterThan(1)
     expect(run.users.failed).toBe(0)
+    expect(run.users.waiting).toBeGreaterThanOrEqual(1)
+    expect(run.users.done + run.users.waiting).toBe(users.length)
+    expect(Object.keys(run.waiting?.methods ?? {})).toEqual(['upload.getFile'])
+    expect(run.waiting?.methods['upload.getFile']?.users).toBe(run.users.waiting)
+    const waiting = (await readFile(join(h.out, 'waiting.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user: string; method: string })
+    expect(waiting.map((w) => w.method)).toEqual(Array(run.users.waiting).fill('upload.getFile'))
+    expect(users).toEqual(expect.arrayContaining(waiting.map((w) => w.user)))
     expect(h.emu.stats().floodWaitsIssued['upload.GetFile']).toBeGreaterThanOrEqual(1)
     expect(h.emu.stats().requestsDuringFloodWait).toEqual({})
     noPartials(await listFiles(h.out))
@@ -103,7 +110,7 @@ describe('archiveProfiles under faults', () => {
       rpcTimeoutMs: 2000,
       onEvent: (e) => events.push(e),
     })
-    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0 })
+    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, waiting: 0 })
     expect(run.complete).toBe(true)
     const stats = h.emu.stats()
     expect(stats.requestsSwallowed).toEqual({ 'photos.GetUserPhotos': 1, 'upload.GetFile': 2 })
@@ -132,7 +139,7 @@ describe('archiveProfiles under faults', () => {
       rpcTimeoutMs: 3000,
       onEvent: (e) => { if (process.env['ARCHIVE_DEBUG']) process.stderr.write(`${Date.now()} ${JSON.stringify(e)}\n`) },
     })
-    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0 })
+    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, waiting: 0 })
     expect(run.complete).toBe(true)
     const records = await checkArchive(h.out, h.truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users, false))

@@ -1,4 +1,5 @@
-import { FloodGate } from '../../../src/archive/flood-gate.js'
+import { FloodGate, MethodWaiting, methodWaitingIn } from '../../../src/archive/flood-gate.js'
+import { BotApiError, toBotApiError } from '../../../src/errors/index.js'
 import { FakeClock, settle } from './fake-clock.js'
 
 class FloodError extends Error {
@@ -149,26 +150,60 @@ describe('FloodGate', () => {
     await expect(Promise.all(calls)).resolves.toEqual(Array(15).fill('x'))
   })
 
-  it('stops on a wait above maxWaitSeconds: pending and later calls reject without being sent', async () => {
+  it('leaves a method under a wait above maxWaitSeconds waiting: its calls reject unsent, other methods go on', async () => {
     const clock = new FakeClock()
     const srv = server(clock)
     const g = gate(clock, 60)
     srv.flood('m', 30, 3600)
+    const start = clock.now()
     const first = g.run('m', srv.call('m')).catch((e: unknown) => e)
     await settle()
-    const waiting = g.run('m', srv.call('m')).catch((e: unknown) => e)
+    const pending = g.run('m', srv.call('m')).catch((e: unknown) => e)
     const other = g.run('n', srv.held('n'))
     await clock.advance(30_000)
-    expect(await first).toEqual(new FloodError(3600))
-    expect(await waiting).toEqual(new FloodError(3600))
-    await expect(g.run('m', srv.call('m'))).rejects.toEqual(new FloodError(3600))
-    await expect(g.run('n', srv.call('n'))).rejects.toEqual(new FloodError(3600))
-    expect(g.stopped).toEqual({ error: new FloodError(3600) })
-    expect(srv.sent.map((s) => s.method)).toEqual(['m', 'n', 'm'])
-    // A call that was already in flight still completes.
+    // the retry after the 30 s wait is told 3600 s: too long to sit out
+    const until = start + 30_000 + 3_600_000
+    expect(await first).toEqual(new MethodWaiting('m', until, new FloodError(3600)))
+    expect(await pending).toEqual(new MethodWaiting('m', until, new FloodError(3600)))
+    await expect(g.run('m', srv.call('m'))).rejects.toBeInstanceOf(MethodWaiting)
+    await expect(g.run('n', srv.call('n'))).resolves.toBe('n ok')
+    expect(srv.sent.map((s) => s.method)).toEqual(['m', 'n', 'm', 'n'])
     srv.pending[0]!.resolve('late')
     await expect(other).resolves.toBe('late')
     expect(clock.sleeping).toBe(0)
+    // once the wait is short enough to sit out, calls wait for its end and are sent
+    await clock.advance(3_600_000 - 50_000)
+    const later = g.run('m', srv.call('m'))
+    await settle()
+    expect(clock.sleeping).toBe(1)
+    await clock.advance(50_000)
+    await expect(later).resolves.toBe('m ok')
+    expect(srv.sent.at(-1)).toEqual({ method: 'm', at: until })
+  })
+
+  it('sits out every wait after setMaxWait(Infinity), and a wait closed ahead of time sends nothing until its end', async () => {
+    const clock = new FakeClock()
+    const srv = server(clock)
+    const g = gate(clock, 60)
+    g.closeUntil('m', clock.now() + 7_200_000, new FloodError(7200))
+    await expect(g.run('m', srv.call('m'))).rejects.toEqual(new MethodWaiting('m', clock.now() + 7_200_000, new FloodError(7200)))
+    expect(srv.sent).toEqual([])
+    g.setMaxWait(Infinity)
+    const call = g.run('m', srv.call('m'))
+    await clock.advance(7_199_000)
+    await settle()
+    expect(srv.sent).toEqual([])
+    await clock.advance(1_000)
+    await expect(call).resolves.toBe('m ok')
+    expect(srv.sent).toHaveLength(1)
+  })
+
+  it('finds a MethodWaiting through the error table, which wraps it as a cause', () => {
+    const waiting = new MethodWaiting('m', 1, new FloodError(5))
+    const wrapped = toBotApiError(waiting, 'resolveUser')
+    expect(wrapped).toBeInstanceOf(BotApiError)
+    expect(methodWaitingIn(wrapped)).toBe(waiting)
+    expect(methodWaitingIn(new Error('x'))).toBeUndefined()
   })
 
   it('passes other errors through without closing the gate', async () => {

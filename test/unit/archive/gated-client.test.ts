@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events'
 import type { Api } from 'telegram'
-import { FloodGate } from '../../../src/archive/flood-gate.js'
+import { FloodGate, MethodWaiting } from '../../../src/archive/flood-gate.js'
 import { floodSeconds, GatedClient } from '../../../src/archive/gated-client.js'
 import { BotApiError, NetworkError } from '../../../src/errors/index.js'
 import { FakeClock, settle } from './fake-clock.js'
@@ -161,7 +161,7 @@ describe('GatedClient', () => {
     expect(inner.calls).toHaveLength(9)
   }, 5000)
 
-  it('connects to another DC before the gate lets a request through, so none leaves after a wait that stopped the run', async () => {
+  it('connects to another DC before the gate lets a request through, so none leaves during a wait too long to sit out', async () => {
     const clock = new FakeClock()
     const inner = fakeClient(clock)
     let connected: (() => void) | undefined
@@ -181,10 +181,10 @@ describe('GatedClient', () => {
     await settle()
     expect(senders).toEqual([4])
     expect(inner.calls.map((c) => c.dcId)).toEqual([undefined]) // DC 4 still connecting: not let through yet
-    inner.calls[0]!.reject(flood(5)) // longer than maxWaitSeconds: the gate stops
-    await expect(home).rejects.toBeInstanceOf(BotApiError)
+    inner.calls[0]!.reject(flood(5)) // longer than maxWaitSeconds: the method waits
+    await expect(home).rejects.toBeInstanceOf(MethodWaiting)
     connected?.()
-    await expect(other).rejects.toBeInstanceOf(BotApiError)
+    await expect(other).rejects.toBeInstanceOf(MethodWaiting)
     expect(inner.calls).toHaveLength(1)
   })
 })

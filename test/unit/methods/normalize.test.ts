@@ -1,5 +1,6 @@
 import { BotApiError } from '../../../src/errors/index.js'
 import {
+  parseChatArgument,
   isValidUsername,
   normalizeLimit,
   normalizeMaxId,
@@ -78,5 +79,20 @@ describe('normalizeLimit / normalizeOffset / normalizeMaxId', () => {
 
   it.each([-1, -1n, '-3', 'x', 1.5])('rejects max_id %p naming the parameter', (maxId) => {
     expect(() => normalizeMaxId(maxId)).toThrow('Bad Request: max_id must be a non-negative integer')
+  })
+})
+
+describe('parseChatArgument', () => {
+  it('reads usernames, t.me links and Bot API chat ids', () => {
+    expect(parseChatArgument('@Emulator_Lounge')).toEqual({ kind: 'username', username: 'emulator_lounge' })
+    expect(parseChatArgument('https://t.me/emulator_lounge')).toEqual({ kind: 'username', username: 'emulator_lounge' })
+    expect(parseChatArgument('-1001234567890')).toEqual({ kind: 'channel', id: 1234567890n })
+    expect(parseChatArgument(-1001234567890)).toEqual({ kind: 'channel', id: 1234567890n })
+    expect(parseChatArgument('-4567')).toEqual({ kind: 'group', id: 4567n })
+    expect(parseChatArgument(' 4567 ')).toEqual({ kind: 'any', id: 4567n })
+  })
+
+  it.each(['', '@', '@a b', '0', '-0', 'https://example.com/x', '-1000000000000', '@ab'])('refuses %j: chat not found', (chat) => {
+    expect(() => parseChatArgument(chat)).toThrow(new BotApiError(400, 'Bad Request: chat not found'))
   })
 })

@@ -1,0 +1,56 @@
+import { mkdtemp, readFile, rm, stat, writeFile, appendFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { WaitingList } from '../../../src/archive/waiting.js'
+
+describe('WaitingList', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tgp-waiting-'))
+  })
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+  const file = (): string => join(dir, 'waiting.ndjson')
+
+  it('keeps each waiting user on disk as it is added, so a killed run loses none', async () => {
+    const list = await WaitingList.open(dir)
+    await list.add({ user: '@a', method: 'contacts.resolveUsername', until: 100 })
+    await list.add({ user: '@b', user_id: 7, method: 'upload.getFile', until: 200 })
+    await list.done('@a')
+    // read back without closing: what a run killed now leaves behind
+    const again = await WaitingList.open(dir)
+    expect(again.entries()).toEqual([{ user: '@b', user_id: 7, method: 'upload.getFile', until: 200 }])
+    await list.close()
+  })
+
+  it('rewrites the file with the users still waiting at the end, and removes it when none is', async () => {
+    const list = await WaitingList.open(dir)
+    await list.add({ user: '@a', method: 'm', until: 1 })
+    await list.add({ user: '@b', method: 'm', until: 2 })
+    await list.done('@a')
+    await list.close()
+    expect(await readFile(file(), 'utf8')).toBe('{"user":"@b","method":"m","until":2}\n')
+    const next = await WaitingList.open(dir)
+    expect(next.has('@b')).toBe(true)
+    await next.done('@b')
+    await next.close()
+    await expect(stat(file())).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('ignores a torn last line and lines it does not know', async () => {
+    await writeFile(file(), '{"user":"@a","method":"m","until":5}\nnot json\n{"user":"@c"}\n')
+    await appendFile(file(), '{"user":"@b","method":"m","unt')
+    const list = await WaitingList.open(dir)
+    expect(list.entries()).toEqual([{ user: '@a', method: 'm', until: 5 }])
+    expect(list.size).toBe(1)
+    await list.close()
+  })
+
+  it('writes nothing for a user that did not wait', async () => {
+    const list = await WaitingList.open(dir)
+    await list.done('@nobody')
+    await list.close()
+    await expect(stat(file())).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
