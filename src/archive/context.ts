@@ -10,6 +10,7 @@ import type { GatedClient, Limit } from './gated-client.js'
 import type { Manifest } from './manifest.js'
 import type { MemoryPacer } from './memory.js'
 import type { WaitingList } from './waiting.js'
+import type { DcSlots } from './dc-limits.js'
 import type { ArchiveEvent, BotApiErrorJson } from './types.js'
 
 /** Which files a run keeps (`ArchiveOptions.sizes`, `videos`, `audios` with their defaults applied). */
@@ -36,6 +37,8 @@ export interface RunContext {
    * (or the next part of one) waiting for it.
    */
   readonly saving: Limit
+  /** Files downloaded at once per DC: Telegram's small-file queue from `help.getAppConfig` (`dc-limits.ts`). */
+  readonly dcSlots: DcSlots
   /** Downloaded files being committed (fsyncs, rename, manifest append) at most: four times `concurrency`. */
   readonly committing: Limit
   /** Set with `leanMemory`. */

@@ -27,6 +27,7 @@ import { FloodGate } from './flood-gate.js'
 import { BotApiError, tooManyRequests } from '../errors/index.js'
 import { sourceUsers } from './sources.js'
 import { WaitingList } from './waiting.js'
+import { DcSlots, smallQueueLimit } from './dc-limits.js'
 import type { WaitingUser } from './types.js'
 import { floodSeconds, GatedClient, Limit } from './gated-client.js'
 import { acquireArchiveLock } from './lock.js'
@@ -78,7 +79,7 @@ function gatedClient(client: ProfileClient, options: ArchiveOptions, emit: (even
   return { gate, gated }
 }
 
-function runContext(client: ProfileClient, manifest: Manifest, waiting: WaitingList, options: ArchiveOptions, concurrency: number): RunContext {
+function runContext(client: ProfileClient, manifest: Manifest, waiting: WaitingList, options: ArchiveOptions, concurrency: number, filesPerDc: number): RunContext {
   const emit = (event: ArchiveEvent): void => options.onEvent?.(event)
   const { gate, gated } = gatedClient(client, options, emit)
   return {
@@ -92,6 +93,7 @@ function runContext(client: ProfileClient, manifest: Manifest, waiting: WaitingL
     downloads: new Limit(concurrency),
     saving: new Limit(2 * concurrency),
     committing: new Limit(4 * concurrency),
+    dcSlots: new DcSlots(filesPerDc),
     pacer: leanPacer(options.leanMemory ?? true),
     emit,
     waiting,
@@ -265,7 +267,8 @@ export async function archiveProfiles(
     const swept = await sweepPartialFiles(options.out)
     manifest = await Manifest.open(options.out)
     waiting = await WaitingList.open(options.out)
-    const ctx = runContext(client, manifest, waiting, options, concurrency)
+    const advised = await smallQueueLimit(client, { timeoutMs: options.rpcTimeoutMs ?? 30_000, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
+    const ctx = runContext(client, manifest, waiting, options, concurrency, Math.min(concurrency, advised ?? concurrency))
     const leftLastTime = waiting.entries()
     closeWaitedMethods(ctx, leftLastTime)
     const lean = options.leanMemory ?? true

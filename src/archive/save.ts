@@ -9,6 +9,7 @@ import { stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { ProfileClient } from '../client/invoke.js'
 import { NetworkError } from '../errors/index.js'
+import { parseProfileFileId } from '../botapi/file-id.js'
 import { downloadFile } from '../methods/download-file.js'
 import type { PageFileId } from './file-source.js'
 import { withFreshFileReference } from '../methods/refresh-file-id.js'
@@ -80,6 +81,16 @@ function slotted(ctx: RunContext): ProfileClient {
 /** One download attempt with `id`: streamed to a temporary file and hashed, left for {@link commit}. */
 async function download(ctx: RunContext, file: Remote, final: string, id: PageFileId): Promise<Fetched> {
   if (ctx.stopped()) throw new RunStopped()
+  // The file holds a slot of its DC for all its parts: Telegram's advice counts files, not requests.
+  const releaseDc = await ctx.dcSlots.of(parseProfileFileId(id.fileId).dcId).acquire()
+  try {
+    return await downloadTo(ctx, file, final, id)
+  } finally {
+    releaseDc()
+  }
+}
+
+async function downloadTo(ctx: RunContext, file: Remote, final: string, id: PageFileId): Promise<Fetched> {
   const target = await openPartialFile(final)
   const hash = createHash('sha256')
   try {

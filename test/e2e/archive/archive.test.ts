@@ -62,7 +62,7 @@ describe('archiveProfiles against the emulator', () => {
     const listingCalls = h.truth.users
       .filter((u) => users.includes(`@${u.usernames[0]}`))
       .reduce((n, u) => n + Math.max(1, Math.ceil(u.photos.length / 100)), 0)
-    expect(stats2.callsPerMethod).toEqual({ 'photos.GetUserPhotos': listingCalls })
+    expect(stats2.callsPerMethod).toEqual({ 'help.GetAppConfig': 1, 'photos.GetUserPhotos': listingCalls })
   })
 
   it('marks an archived photo that is no longer listed as gone and keeps its file', async () => {

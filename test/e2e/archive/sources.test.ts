@@ -137,6 +137,18 @@ describe('archive sources on the telegram limits profile', () => {
     expect(files.length).toBe(run.files.downloaded)
   })
 
+  it('downloads no more files at once per DC than help.getAppConfig advises', async () => {
+    h = await startHarness({ users: 30, seed: 25, limits: { profile: 'telegram', parallelFiles: { smallQueue: 2 } } })
+    const users = smallUsers(h.truth, 12, 8)
+    const run = await archiveProfiles(h.client, users, { out: h.out, cache: EntityCache.memory(), videos: true, concurrency: 8 })
+    expect(run.complete).toBe(true)
+    const peaks = Object.values(h.emu.stats().peakFilesInFlight).flatMap((perDc) => Object.values(perDc))
+    expect(peaks.length).toBeGreaterThan(1)
+    expect(Math.max(...peaks)).toBe(2)
+    expect(h.emu.stats().callsPerMethod['help.GetAppConfig']).toBe(1)
+    await checkArchive(h.out, h.truth)
+  })
+
   it('reports each chat it cannot read by name, with a Bot API error, and archives the others', async () => {
     h = await startHarness({ users: 40, seed: 24, limits: 'telegram' })
     const world = h.emu.world
