@@ -5,7 +5,7 @@
  * append the record (`save.ts`); `user.ts` takes one user through these stages.
  *
  * The users come from the previous run's waiting list first (`waiting.ts`), then the sources that need no resolve
- * (`sources.ts`: chats' members, contacts), then the references given.
+ * (`sources.ts`: chats' members, contacts; those left waiting last time first), then the references given.
  *
  * Every RPC goes through one {@link FloodGate} (GramJS never sleeps on a flood wait by itself: its
  * `floodSleepThreshold` is set to 0 for the run) and through a retry loop for network failures and 5xx answers. A
@@ -25,10 +25,10 @@ import { systemClock } from './clock.js'
 import { RunStopped, type RunContext } from './context.js'
 import { FloodGate } from './flood-gate.js'
 import { BotApiError, tooManyRequests } from '../errors/index.js'
-import { sourceUsers } from './sources.js'
+import { runSources, sourceUsers } from './sources.js'
 import { WaitingList } from './waiting.js'
 import { DcSlots, smallQueueLimit } from './dc-limits.js'
-import type { WaitingUser } from './types.js'
+import type { ArchiveSources, WaitingSource, WaitingUser } from './types.js'
 import { floodSeconds, GatedClient, Limit } from './gated-client.js'
 import { acquireArchiveLock } from './lock.js'
 import { Manifest } from './manifest.js'
@@ -110,7 +110,7 @@ function className(method: string): string {
  * Closes the methods the previous run was told to wait for, until then: the users that need them wait again without
  * a request (Telegram would only repeat the wait).
  */
-function closeWaitedMethods(ctx: RunContext, entries: readonly WaitingUser[]): void {
+function closeWaitedMethods(ctx: RunContext, entries: readonly (WaitingUser | WaitingSource)[]): void {
   const now = ctx.clock.now()
   for (const entry of entries) {
     const until = entry.until * 1000
@@ -122,10 +122,17 @@ function closeWaitedMethods(ctx: RunContext, entries: readonly WaitingUser[]): v
 }
 
 /** The references of a run, in order: the users left waiting last time, the sources' users, the users given. */
-async function* runInput(ctx: RunContext, waiting: readonly WaitingUser[], sources: ArchiveOptions['sources'], users: AsyncIterable<string> | Iterable<string>, sourceFailed: () => void): AsyncGenerator<string> {
+async function* runInput(ctx: RunContext, run: RunState, waiting: readonly WaitingUser[], sources: ArchiveSources, users: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
   for (const entry of waiting) yield entry.user
-  if (sources !== undefined) yield* sourceUsers(ctx, sources, sourceFailed)
+  yield* sourceUsers(ctx, run, sources)
   yield* users
+}
+
+/** A `wait` run's next pass: the users set aside in the last one, then the sources set aside. */
+async function* deferredInput(ctx: RunContext, run: RunState): AsyncGenerator<string> {
+  yield* run.deferred.splice(0)
+  const sources = run.deferredSources.splice(0)
+  yield* sourceUsers(ctx, run, runSources(sources, undefined))
 }
 
 /** The next user reference of the input that is worth archiving: parsed, not given before. */
@@ -201,24 +208,11 @@ async function archiveAll(ctx: RunContext, run: RunState, users: AsyncIterable<s
   await Promise.all([listing, ...Array.from({ length: concurrency }, () => stopsQuietly(archiver()))])
 }
 
-/** The summary's account of the users left waiting, `undefined` when none is. */
-function waitingSummary(entries: readonly WaitingUser[]): ArchiveSummary['waiting'] {
-  if (entries.length === 0) return undefined
-  const methods: Record<string, { users: number; until: number }> = {}
-  for (const e of entries) {
-    const m = (methods[e.method] ??= { users: 0, until: 0 })
-    m.users++
-    m.until = Math.max(m.until, e.until)
-  }
-  const earliest = Math.min(...Object.values(methods).map((m) => m.until))
-  return { users: entries.length, methods, retry_at: new Date(earliest * 1000).toISOString() }
-}
-
 function summarize(ctx: RunContext, run: RunState, swept: number, started: number, aborted: boolean): ArchiveSummary {
-  const waiting = waitingSummary(ctx.waiting.entries())
+  const waiting = ctx.waiting.summary()
   const users = { ...run.users, waiting: ctx.waiting.size }
   return {
-    complete: users.failed === 0 && run.sourcesFailed === 0 && users.waiting === 0 && !aborted,
+    complete: users.failed === 0 && run.sourcesFailed === 0 && waiting === undefined && !aborted,
     out: ctx.out,
     users,
     files: run.files,
@@ -240,7 +234,7 @@ async function archivePasses(ctx: RunContext, run: RunState, input: AsyncIterabl
   await archiveAll(ctx, run, input, concurrency)
   if (!wait) return
   ctx.gate.setMaxWait(Infinity)
-  while (run.deferred.length > 0 && !ctx.stopped()) await archiveAll(ctx, run, run.deferred.splice(0), concurrency)
+  while (run.deferred.length + run.deferredSources.length > 0 && !ctx.stopped()) await archiveAll(ctx, run, deferredInput(ctx, run), concurrency)
 }
 
 /**
@@ -270,7 +264,8 @@ export async function archiveProfiles(
     const advised = await smallQueueLimit(client, { timeoutMs: options.rpcTimeoutMs ?? 30_000, ...(options.signal !== undefined ? { signal: options.signal } : {}) })
     const ctx = runContext(client, manifest, waiting, options, concurrency, Math.min(concurrency, advised ?? concurrency))
     const leftLastTime = waiting.entries()
-    closeWaitedMethods(ctx, leftLastTime)
+    const sourcesLeft = waiting.sources()
+    closeWaitedMethods(ctx, [...leftLastTime, ...sourcesLeft])
     const lean = options.leanMemory ?? true
     // GramJS's own caches would keep every user met for the whole run; the entity cache keeps the access hash.
     const forget = (userId: number): void => (lean ? forgetGramjsUser(client, String(userId)) : undefined)
@@ -280,9 +275,10 @@ export async function archiveProfiles(
       seenIds: new Set(),
       forget,
       deferred: [],
+      deferredSources: [],
       sourcesFailed: 0,
     }
-    const input = runInput(ctx, leftLastTime, options.sources, users, () => void run.sourcesFailed++)
+    const input = runInput(ctx, run, leftLastTime, runSources(sourcesLeft, options.sources), users)
     await archivePasses(ctx, run, input, concurrency, options.wait === true)
     await ctx.cache.flush()
     const summary = summarize(ctx, run, swept, started, options.signal?.aborted === true)

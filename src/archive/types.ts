@@ -136,6 +136,21 @@ export interface WaitingUser {
   readonly until: number
 }
 
+/**
+ * A source of users left for a later run: reading it needs a method under a flood wait longer than `maxFloodWait`
+ * (a public chat's `contacts.resolveUsername` past the daily quota, say). Kept in `waiting.ndjson` beside the waiting
+ * users; the next run reads it first, even when that run names no sources.
+ */
+export interface WaitingSource {
+  /** The chat as given, or `contacts`. */
+  readonly source: string
+  readonly kind: 'chat' | 'contacts'
+  /** The method waited for, as MTProto names it. */
+  readonly method: string
+  /** Unix time the wait ends. */
+  readonly until: number
+}
+
 /** Where a run's users come from, besides the references given one by one. */
 export interface ArchiveSources {
   /**
@@ -200,6 +215,13 @@ export type ArchiveEvent =
   | { readonly type: 'source-done'; readonly source: string; readonly users: number }
   | { readonly type: 'source-failed'; readonly source: string; readonly error: BotApiErrorJson }
   | {
+      /** A source left for a later run (see {@link WaitingSource}); with `wait`, read again once the wait ends. */
+      readonly type: 'source-waiting'
+      readonly source: string
+      readonly method: string
+      readonly until: number
+    }
+  | {
       /** `method` is under a flood wait of `seconds`, until `until` (unix time); the run sits it out. */
       readonly type: 'flood-wait'
       readonly method: string
@@ -248,12 +270,14 @@ export interface ArchiveSummary {
   /** Sources that could not be read (each also a `source-failed` record). */
   readonly sources_failed: number
   /**
-   * Set when users were left for a later run: how many wait for which method, until when, and the earliest time
-   * (ISO 8601, UTC) a run can go on with them. The same run, started again then, takes them first.
+   * Set when users or sources were left for a later run: how many wait for which method, until when, and the earliest
+   * time (ISO 8601, UTC) a run can go on with them. The same run, started again then, takes them first.
    */
   readonly waiting?: {
     readonly users: number
-    readonly methods: Readonly<Record<string, { readonly users: number; readonly until: number }>>
+    /** Sources (chats, contacts) left for later: their members are not counted in `users`. */
+    readonly sources: number
+    readonly methods: Readonly<Record<string, { readonly users: number; readonly sources: number; readonly until: number }>>
     readonly retry_at: string
   }
   /** Wall time of the run in milliseconds. */

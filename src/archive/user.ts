@@ -12,7 +12,7 @@ import { methodWaitingIn, type MethodWaiting } from './flood-gate.js'
 import { listUser, type Listing, type ListedUser, type Remote } from './list.js'
 import { parseFileKey, planUser, type UserPlan } from './plan.js'
 import { saveFile, sizeOf } from './save.js'
-import type { ArchiveSummary, FileKind, UserCounts } from './types.js'
+import type { ArchiveSummary, FileKind, UserCounts, WaitingSource } from './types.js'
 
 /** A tally being counted. */
 type Tally<T> = { -readonly [K in keyof T]: T[K] }
@@ -28,6 +28,8 @@ export interface RunState {
   readonly forget: (userId: number) => void
   /** References of the users left waiting this pass, in order (taken again by a `wait` run's next pass). */
   readonly deferred: string[]
+  /** Sources left waiting this pass (read again by a `wait` run's next pass). */
+  readonly deferredSources: WaitingSource[]
   /** Sources that could not be read. */
   sourcesFailed: number
 }

@@ -1,16 +1,37 @@
 /**
- * The users a run left for later, in `waiting.ndjson` in the archive folder: one line per user that waits
- * (`{"user":…,"method":…,"until":…}`) and one per such user later archived or failed (`{"user":…,"done":true}`).
- * Lines are appended as it happens, so a run killed at any point leaves every waiting user on record (a torn last
- * line is ignored); the run's end rewrites the file atomically with the users still waiting, or removes it.
+ * What a run left for later, in `waiting.ndjson` in the archive folder: one line per user that waits
+ * (`{"user":…,"method":…,"until":…}`) or source that waits (`{"source":…,"kind":…,"method":…,"until":…}`), and one
+ * per such user or source later done or failed (`{"user":…,"done":true}`, `{"source":…,"done":true}`). Lines are
+ * appended as it happens, so a run killed at any point leaves everything waiting on record (a torn last line is
+ * ignored); the run's end rewrites the file atomically with what still waits, or removes it.
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { removeIfExists, writeFileAtomic } from '../util/atomic-write.js'
 import { WAITING_FILE } from './layout.js'
-import type { WaitingUser } from './types.js'
+import type { ArchiveSummary, WaitingSource, WaitingUser } from './types.js'
 
-function parseLine(line: string): WaitingUser | { user: string; done: true } | undefined {
+type Entry = WaitingUser | WaitingSource
+type Line = Entry | { readonly key: string; readonly done: true }
+
+/** Users and sources are kept apart: a chat `@x` and a user `@x` are different things to wait for. */
+function keyOf(entry: Entry): string {
+  return 'source' in entry ? `source:${entry.source}` : `user:${entry.user}`
+}
+
+function parseEntry(r: Partial<Record<string, unknown>>): Entry | undefined {
+  if (typeof r['method'] !== 'string' || !Number.isSafeInteger(r['until'])) return undefined
+  const wait = { method: r['method'], until: r['until'] as number }
+  if (typeof r['source'] === 'string') {
+    if (r['kind'] !== 'chat' && r['kind'] !== 'contacts') return undefined
+    return { source: r['source'], kind: r['kind'], ...wait }
+  }
+  if (typeof r['user'] !== 'string') return undefined
+  const id = Number.isSafeInteger(r['user_id']) ? { user_id: r['user_id'] as number } : {}
+  return { user: r['user'], ...id, ...wait }
+}
+
+function parseLine(line: string): Line | undefined {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -19,22 +40,23 @@ function parseLine(line: string): WaitingUser | { user: string; done: true } | u
   }
   if (typeof value !== 'object' || value === null) return undefined
   const r = value as Partial<Record<string, unknown>>
-  if (typeof r['user'] !== 'string') return undefined
-  if (r['done'] === true) return { user: r['user'], done: true }
-  if (typeof r['method'] !== 'string' || !Number.isSafeInteger(r['until'])) return undefined
-  const id = Number.isSafeInteger(r['user_id']) ? { user_id: r['user_id'] as number } : {}
-  return { user: r['user'], ...id, method: r['method'], until: r['until'] as number }
+  if (r['done'] === true) {
+    if (typeof r['source'] === 'string') return { key: `source:${r['source']}`, done: true }
+    if (typeof r['user'] === 'string') return { key: `user:${r['user']}`, done: true }
+    return undefined
+  }
+  return parseEntry(r)
 }
 
-/** The users waiting in an archive folder, kept on disk as they change. */
+/** The users and sources waiting in an archive folder, kept on disk as they change. */
 export class WaitingList {
-  private readonly users = new Map<string, WaitingUser>()
+  private readonly waiting = new Map<string, Entry>()
   private handle: FileHandle | undefined
   private writes: Promise<void> = Promise.resolve()
 
   private constructor(private readonly path: string) {}
 
-  /** Reads `waiting.ndjson` in `out` (absent: nobody waits). */
+  /** Reads `waiting.ndjson` in `out` (absent: nothing waits). */
   static async open(out: string): Promise<WaitingList> {
     const list = new WaitingList(join(out, WAITING_FILE))
     let text = ''
@@ -46,35 +68,61 @@ export class WaitingList {
     for (const line of text.split('\n')) {
       const entry = parseLine(line)
       if (entry === undefined) continue
-      if ('done' in entry) list.users.delete(entry.user)
-      else list.users.set(entry.user, entry)
+      if ('done' in entry) list.waiting.delete(entry.key)
+      else list.waiting.set(keyOf(entry), entry)
     }
     return list
   }
 
   /** The users waiting, in the order they were left. */
   entries(): WaitingUser[] {
-    return [...this.users.values()]
+    return [...this.waiting.values()].filter((e): e is WaitingUser => 'user' in e)
   }
 
+  /** The sources waiting, in the order they were left. */
+  sources(): WaitingSource[] {
+    return [...this.waiting.values()].filter((e): e is WaitingSource => 'source' in e)
+  }
+
+  /** Users waiting. */
   get size(): number {
-    return this.users.size
+    return this.entries().length
   }
 
   has(user: string): boolean {
-    return this.users.has(user)
+    return this.waiting.has(`user:${user}`)
   }
 
-  /** Records that `entry.user` waits (again, or with a new end). */
-  add(entry: WaitingUser): Promise<void> {
-    this.users.set(entry.user, entry)
+  /** Records that a user or a source waits (again, or with a new end). */
+  add(entry: WaitingUser | WaitingSource): Promise<void> {
+    this.waiting.set(keyOf(entry), entry)
     return this.append(entry)
   }
 
   /** Records that `user` no longer waits (archived, or failed for good); nothing when it did not wait. */
   done(user: string): Promise<void> {
-    if (!this.users.delete(user)) return Promise.resolve()
+    if (!this.waiting.delete(`user:${user}`)) return Promise.resolve()
     return this.append({ user, done: true })
+  }
+
+  /** Records that `source` no longer waits (read, or failed for good); nothing when it did not wait. */
+  sourceDone(source: string): Promise<void> {
+    if (!this.waiting.delete(`source:${source}`)) return Promise.resolve()
+    return this.append({ source, done: true })
+  }
+
+  /** The summary's account of what waits: for which method, until when; `undefined` when nothing does. */
+  summary(): ArchiveSummary['waiting'] {
+    if (this.waiting.size === 0) return undefined
+    const methods: Record<string, { users: number; sources: number; until: number }> = {}
+    for (const e of this.waiting.values()) {
+      const m = (methods[e.method] ??= { users: 0, sources: 0, until: 0 })
+      if ('user' in e) m.users++
+      else m.sources++
+      m.until = Math.max(m.until, e.until)
+    }
+    const earliest = Math.min(...Object.values(methods).map((m) => m.until))
+    return { users: this.size, sources: this.waiting.size - this.size, methods, retry_at: new Date(earliest * 1000).toISOString() }
   }
 
   private append(line: object): Promise<void> {
@@ -86,12 +134,12 @@ export class WaitingList {
     return this.writes
   }
 
-  /** Rewrites the file with the users still waiting (atomically), or removes it when nobody waits. */
+  /** Rewrites the file with what still waits (atomically), or removes it when nothing waits. */
   async close(): Promise<void> {
     await this.writes.catch(() => undefined)
     await this.handle?.close()
     this.handle = undefined
-    if (this.users.size === 0) await removeIfExists(this.path)
-    else await writeFileAtomic(this.path, this.entries().map((e) => `${JSON.stringify(e)}\n`).join(''))
+    if (this.waiting.size === 0) await removeIfExists(this.path)
+    else await writeFileAtomic(this.path, [...this.waiting.values()].map((e) => `${JSON.stringify(e)}\n`).join(''))
   }
 }

@@ -56,7 +56,11 @@ function outcome(s: ArchiveSummary): string {
 /** What the summary says of the users left waiting: for what, until when, and when to run again. */
 function waitingLines(s: ArchiveSummary): string[] {
   if (s.waiting === undefined) return []
-  const lines = Object.entries(s.waiting.methods).map(([m, w]) => `waiting: ${w.users} user${w.users === 1 ? '' : 's'} for ${m} until ${utc(w.until)}`)
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+  const lines = Object.entries(s.waiting.methods).map(([m, w]) => {
+    const what = [w.users > 0 ? count(w.users, 'user') : '', w.sources > 0 ? count(w.sources, 'source') : ''].filter((x) => x !== '')
+    return `waiting: ${what.join(' and ')} for ${m} until ${utc(w.until)}`
+  })
   lines.push(`run the same command again after ${s.waiting.retry_at.slice(0, 16).replace('T', ' ')} UTC to go on with them (they come first), or add --wait`)
   return lines
 }
@@ -82,7 +86,7 @@ function exitCode(ctx: CommandContext, summary: ArchiveSummary): number {
   // Interrupted: the archive is consistent and resumable; the exit status says the run was stopped by the signal.
   if (ctx.signal.aborted && ctx.signal.reason instanceof InterruptedError) return ctx.signal.reason.exitCode
   if (summary.complete) return EXIT_OK
-  return summary.users.waiting > 0 ? EXIT_INCOMPLETE : EXIT_FAILURE
+  return summary.waiting !== undefined ? EXIT_INCOMPLETE : EXIT_FAILURE
 }
 
 /** The `archive` command. */

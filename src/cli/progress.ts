@@ -147,6 +147,9 @@ export class ArchiveProgress {
       case 'source-failed':
         this.note = failureNote(event.source, event.error)
         break
+      case 'source-waiting':
+        this.note = `${event.source}: waits for ${event.method}`
+        break
       case 'flood-wait':
         this.floodWaits.set(event.method, Math.max(event.until, this.floodWaits.get(event.method) ?? 0))
         break

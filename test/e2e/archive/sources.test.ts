@@ -92,7 +92,7 @@ describe('archive sources on the telegram limits profile', () => {
     const until = (first.waiting?.methods['contacts.resolveUsername']?.until ?? 0)
     // the day counts from the first resolve of the window, moments before the refusal
     expect(until - Math.ceil(clock.now() / 1000)).toBeGreaterThan(DAY - 60)
-    expect(first.waiting).toEqual({ users: 3, methods: { 'contacts.resolveUsername': { users: 3, until } }, retry_at: new Date(until * 1000).toISOString() })
+    expect(first.waiting).toEqual({ users: 3, sources: 0, methods: { 'contacts.resolveUsername': { users: 3, sources: 0, until } }, retry_at: new Date(until * 1000).toISOString() })
     const waiting = (await readFile(join(h.out, 'waiting.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user: string })
     expect(waiting.map((w) => w.user).sort()).toEqual([...left].sort())
 
@@ -120,6 +120,74 @@ describe('archive sources on the telegram limits profile', () => {
       const user = h.truth.users.find((u) => u.usernames.includes(name.slice(1)))!
       if (user.photos.length > 0) expect(archived.has(user.id)).toBe(true)
     }
+  })
+
+  it('leaves a public chat waiting past the resolve quota, and reads it first a day later with no source given', async () => {
+    const clock = new MovableClock()
+    h = await startHarness({ users: 300, seed: 26, clock, limits: { profile: 'telegram', resolveUsername: { requests: 1 } }, maxPhotosPerUser: 1 })
+    const square = h.emu.world.chatByUsername('emulator_open_square')!
+    const members = h.emu.world.members(square).filter((u) => !u.deactivated).map((u) => Number(u.id))
+    const events: ArchiveEvent[] = []
+    const options = { out: h.out, cache: EntityCache.memory(), videos: false, clock: archiverClock(clock), onEvent: (e: ArchiveEvent) => events.push(e) }
+    // the day's one resolve goes to a user
+    const spent = await archiveProfiles(h.client, smallUsers(h.truth, 1, 4), options)
+    expect(spent.complete).toBe(true)
+
+    h.emu.resetStats()
+    const first = await archiveProfiles(h.client, [], { ...options, sources: { chats: ['@emulator_open_square'] } })
+    expect(h.emu.stats().quotaRefusals['contacts.ResolveUsername']).toBe(1)
+    expect(first.complete).toBe(false)
+    expect(first.sources_failed).toBe(0)
+    const until = first.waiting?.methods['contacts.resolveUsername']?.until ?? 0
+    expect(until - Math.ceil(clock.now() / 1000)).toBeGreaterThan(DAY - 60)
+    expect(first.waiting).toEqual({ users: 0, sources: 1, methods: { 'contacts.resolveUsername': { users: 0, sources: 1, until } }, retry_at: new Date(until * 1000).toISOString() })
+    expect(events.filter((e) => e.type === 'source-waiting')).toEqual([{ type: 'source-waiting', source: '@emulator_open_square', method: 'contacts.resolveUsername', until }])
+    expect((await readManifest(h.out)).filter((r) => r.type === 'source-failed')).toEqual([])
+    const waiting = (await readFile(join(h.out, 'waiting.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown)
+    expect(waiting).toEqual([{ source: '@emulator_open_square', kind: 'chat', method: 'contacts.resolveUsername', until }])
+
+    // an hour later, with no source given: the chat still waits, and nothing is asked of Telegram for it
+    clock.advance(3600)
+    h.emu.resetStats()
+    const early = await archiveProfiles(h.client, [], options)
+    expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBeUndefined()
+    expect(early.waiting?.sources).toBe(1)
+
+    clock.advance(DAY)
+    h.emu.resetStats()
+    events.length = 0
+    const second = await archiveProfiles(h.client, [], options)
+    expect(second.complete).toBe(true)
+    expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBe(1)
+    expect(second.users.done).toBe(members.length)
+    expect(events.find((e) => e.type === 'source-done')).toEqual({ type: 'source-done', source: '@emulator_open_square', users: members.length })
+    await expect(stat(join(h.out, 'waiting.ndjson'))).rejects.toMatchObject({ code: 'ENOENT' })
+    await checkArchive(h.out, h.truth)
+  })
+
+  it('with wait, sits out the quota for a waiting chat and finishes in one run', async () => {
+    const clock = new MovableClock()
+    h = await startHarness({ users: 300, seed: 27, clock, limits: { profile: 'telegram', resolveUsername: { requests: 1 } }, maxPhotosPerUser: 1 })
+    const square = h.emu.world.chatByUsername('emulator_open_square')!
+    const members = h.emu.world.members(square).filter((u) => !u.deactivated).length
+    // long waits pass on the movable clock; short sleeps (RPC deadlines, backoff) stay real
+    const jumping: Clock = {
+      now: () => clock.now(),
+      sleep: (ms, signal) => (ms >= 3_600_000 ? Promise.resolve(clock.advanceMs(ms)) : systemClock.sleep(ms, signal)),
+    }
+    const cache = EntityCache.memory()
+    await archiveProfiles(h.client, smallUsers(h.truth, 1, 4), { out: h.out, cache, videos: false, clock: jumping })
+    const started = clock.now()
+    h.emu.resetStats()
+    const events: ArchiveEvent[] = []
+    const run = await archiveProfiles(h.client, [], { out: h.out, cache, videos: false, clock: jumping, wait: true, sources: { chats: ['@emulator_open_square'] }, onEvent: (e) => events.push(e) })
+    expect(run.complete).toBe(true)
+    expect(run.users.done).toBe(members)
+    expect(events.filter((e) => e.type === 'source-waiting')).toHaveLength(1)
+    expect(h.emu.stats().quotaRefusals['contacts.ResolveUsername']).toBe(1)
+    expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBe(2)
+    expect(clock.now() - started).toBeGreaterThan((DAY - 60) * 1000)
+    await expect(stat(join(h.out, 'waiting.ndjson'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
   it('sits out FLOOD_PREMIUM_WAIT and archives every file byte for byte', async () => {

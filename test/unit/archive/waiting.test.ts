@@ -53,4 +53,45 @@ describe('WaitingList', () => {
     await list.close()
     await expect(stat(file())).rejects.toMatchObject({ code: 'ENOENT' })
   })
+
+  it('keeps a waiting source apart from a waiting user of the same name, each on disk as it changes', async () => {
+    const list = await WaitingList.open(dir)
+    await list.add({ source: '@x', kind: 'chat', method: 'contacts.resolveUsername', until: 9 })
+    await list.add({ user: '@x', method: 'contacts.resolveUsername', until: 8 })
+    await list.add({ source: 'contacts', kind: 'contacts', method: 'contacts.getContacts', until: 7 })
+    await list.sourceDone('contacts')
+    const again = await WaitingList.open(dir)
+    expect(again.sources()).toEqual([{ source: '@x', kind: 'chat', method: 'contacts.resolveUsername', until: 9 }])
+    expect(again.entries()).toEqual([{ user: '@x', method: 'contacts.resolveUsername', until: 8 }])
+    expect(again.size).toBe(1)
+    await list.done('@x')
+    await list.close()
+    expect(await readFile(file(), 'utf8')).toBe('{"source":"@x","kind":"chat","method":"contacts.resolveUsername","until":9}\n')
+  })
+
+  it('ignores a source line of an unknown kind', async () => {
+    await writeFile(file(), '{"source":"@x","kind":"planet","method":"m","until":5}\n{"source":"@y","kind":"chat","method":"m","until":6}\n')
+    const list = await WaitingList.open(dir)
+    expect(list.sources()).toEqual([{ source: '@y', kind: 'chat', method: 'm', until: 6 }])
+    await list.close()
+  })
+
+  it('sums up what waits by method, with the earliest time to run again', async () => {
+    const list = await WaitingList.open(dir)
+    expect(list.summary()).toBeUndefined()
+    await list.add({ user: '@a', method: 'contacts.resolveUsername', until: 2_000_000_000 })
+    await list.add({ user: '@b', method: 'contacts.resolveUsername', until: 2_000_000_100 })
+    await list.add({ source: '@x', kind: 'chat', method: 'contacts.resolveUsername', until: 2_000_000_050 })
+    await list.add({ source: 'contacts', kind: 'contacts', method: 'contacts.getContacts', until: 1_999_999_000 })
+    expect(list.summary()).toEqual({
+      users: 2,
+      sources: 2,
+      methods: {
+        'contacts.resolveUsername': { users: 2, sources: 1, until: 2_000_000_100 },
+        'contacts.getContacts': { users: 0, sources: 1, until: 1_999_999_000 },
+      },
+      retry_at: new Date(1_999_999_000 * 1000).toISOString(),
+    })
+    await list.close()
+  })
 })

@@ -152,6 +152,12 @@ describe('ArchiveProgress', () => {
     expect(d.line()).toBe('users 2 (1 failed) | @chat: Bad Request: CHANNEL_PRIVATE')
   })
 
+  it('names a source left waiting, and for what', () => {
+    const d = display()
+    d.progress.on({ type: 'source-waiting', source: '@emulator_open_square', method: 'contacts.resolveUsername', until: START_S + 86_400 })
+    expect(d.line()).toBe('users 0 | @emulator_open_square: waits for contacts.resolveUsername')
+  })
+
   it('counts a running flood wait down and drops it once its end has passed', () => {
     const d = display()
     d.progress.on({ type: 'flood-wait', method: 'contacts.resolveUsername', seconds: 15_120, until: START_S + 15_120 })
