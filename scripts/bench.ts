@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--users N] [--latency MS] [--scenario default|rerun|memory|flood|serve|gallery|all] [--json FILE]
+ * `npm run bench -- [--users N] [--latency MS] [--scenario default|rerun|memory|flood|serve|gallery|realistic|all] [--json FILE]
  *   [--seed N] [--gallery-users N]`
  *
  * Archive throughput of tg-profile against a naive GramJS loop, against the archiver an mtcute user writes (the peer,
@@ -7,6 +7,8 @@
  * round-trip latency. Each scenario starts its own emulator (in this process); each contender runs in its own child
  * process (`scripts/bench/child.ts`, `mtcute-child.ts`), so its peak RSS and CPU time are its own.
  * The `gallery` scenario needs no emulator: it builds the HTML gallery of a synthetic manifest (`scripts/bench/gallery.ts`).
+ * The `realistic` scenario runs on the emulator's `telegram` limits profile with a simulated calendar
+ * (`scripts/bench/realistic.ts`): resolves spent and calendar time until a 2 000-user job is done.
  */
 import { fork } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -27,12 +29,13 @@ import { diffCounts, formatBytes, formatCalls, formatMs, formatRatio, formatTabl
 import { benchUsers, type BenchUser } from './bench/world-users.js'
 import { benchServe } from './bench/serve.js'
 import { benchGallery } from './bench/gallery.js'
+import { benchRealistic, type RealisticResult } from './bench/realistic.js'
 
 /** The archiver's default concurrency: users at once and downloads in flight (`ArchiveOptions.concurrency`). */
 const ARCHIVER_IN_FLIGHT = 8
 /** Requests per path and concurrency in the serve scenario. */
 const SERVE_REQUESTS = 400
-const SCENARIOS = ['default', 'rerun', 'flood', 'memory', 'serve', 'gallery'] as const
+const SCENARIOS = ['default', 'rerun', 'flood', 'memory', 'serve', 'gallery', 'realistic'] as const
 type Scenario = (typeof SCENARIOS)[number]
 
 interface Args {
@@ -222,6 +225,26 @@ async function withEmulator<T>(
   }
 }
 
+const DAY_MS = 86_400_000
+
+function printRealistic(r: RealisticResult): void {
+  const asked = r.case === 'usernames' ? `${r.users} usernames` : `the members of one ${r.users}-member chat`
+  const fewestDays = r.case === 'usernames' ? Math.ceil(r.users / r.quotaPerDay) : 1
+  console.log(`\n## realistic: ${asked} on the telegram limits profile (${r.quotaPerDay} resolves a day); fewest days the quota allows: ${fewestDays}`)
+  const rows = r.rows.map((x) => [
+    x.contender,
+    String(x.runs),
+    `${(x.calendarMs / 3_600_000).toFixed(1)} h (day ${Math.floor(x.calendarMs / DAY_MS) + 1})`,
+    formatMs(x.wallMs),
+    `${x.usersArchived}${x.usersFailed > 0 ? ` (+${x.usersFailed} failed)` : ''}${x.complete ? '' : ', not done'}`,
+    `${x.resolves}${x.resolvesRefused > 0 ? ` (${x.resolvesRefused} refused)` : ''}`,
+    String(x.rpcs),
+    String(x.files),
+  ])
+  console.log(formatTable([['contender', 'runs', 'calendar', 'wall', 'users archived', 'resolves', 'RPCs', 'files'], ...rows]))
+  for (const x of r.rows) console.log(`RPCs by method, ${x.contender}: ${formatCalls(x.calls)}`)
+}
+
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2))
   const work = await mkdtemp(join(tmpdir(), 'tg-profile-bench-'))
@@ -233,11 +256,11 @@ async function main(): Promise<void> {
   }
   const latency = { fixedMs: args.latency }
   try {
-    const onlyGallery = args.scenarios.every((x) => x === 'gallery')
-    if (!onlyGallery) log('measuring loopback bandwidth (256 MiB through one local TCP socket pair)')
-    const bandwidth = onlyGallery ? 0 : await measureLoopbackBandwidth()
+    const noBandwidth = args.scenarios.every((x) => x === 'gallery' || x === 'realistic')
+    if (!noBandwidth) log('measuring loopback bandwidth (256 MiB through one local TCP socket pair)')
+    const bandwidth = noBandwidth ? 0 : await measureLoopbackBandwidth()
     report.loopbackBytesPerSecond = bandwidth
-    if (!onlyGallery) console.log(`loopback bandwidth: ${formatBytes(bandwidth)}/s; round-trip latency ${args.latency} ms per RPC; archiver in flight: ${ARCHIVER_IN_FLIGHT} (its default concurrency)`)
+    if (!noBandwidth) console.log(`loopback bandwidth: ${formatBytes(bandwidth)}/s; round-trip latency ${args.latency} ms per RPC; archiver in flight: ${ARCHIVER_IN_FLIGHT} (its default concurrency)`)
     const archiveOut = join(work, 'archive')
     const cachePath = join(work, 'session.entities.json')
     let archived = false
@@ -251,6 +274,11 @@ async function main(): Promise<void> {
         console.log(formatTable([['build', 'wall', 'peak RSS', 'files written', 'unchanged', 'bytes written'], row('first', g.first), row('again', g.again)]))
         console.log(`manifest: ${g.manifestRecords} records, ${formatBytes(g.manifestBytes)}; ${g.first.users} users, ${g.first.photos} photos; second build writes ${g.again.files.written} files (target 0)`)
         report.gallery = g
+      } else if (scenario === 'realistic') {
+        rsaKey ??= keyMtcuteCanFind()
+        const results = await benchRealistic({ seed: args.seed, latencyMs: args.latency, rsaKey, work, log })
+        for (const r of results) printRealistic(r)
+        report.realistic = results
       } else if (scenario === 'default') {
         await withEmulator({ seed: args.seed, users: args.users, latency }, async (emu) => {
           const { reachable, skippedWithoutUsername } = benchUsers(emu.world)

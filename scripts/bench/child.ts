@@ -5,11 +5,7 @@
  */
 // First, like the tg-profile command line (src/cli/main.ts): V8 settings that must precede the loading of the rest.
 import '../../src/cli/preload.js'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { Api } from 'telegram'
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
-import bigInt from 'big-integer'
 import { archiveProfiles } from '../../src/archive/archive.js'
 import type { ArchiveEvent } from '../../src/archive/types.js'
 import { shutdownClient } from '../../src/client/connect.js'
@@ -17,53 +13,10 @@ import { MultiDcSession, attachDcKeys } from '../../src/client/dc-keys.js'
 import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../src/client/emulator.js'
 import { EntityCache, attachEntityCache } from '../../src/client/entity-cache.js'
 import { serveJob, type ChildJob, type ChildResult } from './harness.js'
+import { runNaive } from './naive.js'
 
 /** Files saved so far by the archive contender (read by the memory log). */
 let filesSaved = 0
-
-/** What a user writes with GramJS alone: resolve, list 100 at a time, `downloadMedia` each photo, sequentially. */
-async function runNaive(
-  client: EmulatorTelegramClient,
-  job: ChildJob,
-  deadline: number,
-): Promise<Pick<ChildResult, 'usersDone' | 'usersFailed' | 'truncated' | 'files' | 'bytes'>> {
-  let usersDone = 0
-  let usersFailed = 0
-  let files = 0
-  let bytes = 0
-  let truncated = false
-  for (const username of job.users) {
-    if (performance.now() > deadline) {
-      truncated = true
-      break
-    }
-    try {
-      const entity = await client.getEntity(username)
-      const dir = join(job.out, username)
-      await mkdir(dir, { recursive: true })
-      for (let offset = 0; ; ) {
-        const page = await client.invoke(
-          new Api.photos.GetUserPhotos({ userId: entity, offset, maxId: bigInt(0), limit: 100 }),
-        )
-        for (const photo of page.photos) {
-          if (!(photo instanceof Api.Photo)) continue
-          const data = await client.downloadMedia(new Api.MessageMediaPhoto({ photo }))
-          if (!Buffer.isBuffer(data)) throw new Error(`downloadMedia gave no bytes for photo ${photo.id.toString()}`)
-          await writeFile(join(dir, `${photo.id.toString()}.jpg`), data)
-          files++
-          bytes += data.length
-        }
-        offset += page.photos.length
-        const total = page instanceof Api.photos.PhotosSlice ? page.count : page.photos.length
-        if (page.photos.length === 0 || offset >= total) break
-      }
-      usersDone++
-    } catch {
-      usersFailed++
-    }
-  }
-  return { usersDone, usersFailed, truncated, files, bytes }
-}
 
 async function runArchive(
   client: EmulatorTelegramClient,
@@ -112,7 +65,7 @@ serveJob(async (job) => {
   attachEntityCache(client, cache)
   await loginToEmulator(client, job.connection)
   return {
-    run: (deadline) => (archive ? runArchive(client, job, cache) : runNaive(client, job, deadline)),
+    run: (deadline) => (archive ? runArchive(client, job, cache) : runNaive(client, job.users, { out: job.out, deadline, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) })),
     close: async () => {
       await cache.close()
       await shutdownClient(client)

@@ -1,19 +1,11 @@
 /**
  * The emulator's chats with mtcute (`@mtcute/node`, unmodified), an independent client in its own layer: its
  * high-level `iterChatMembers`, `getChatMembers` and `iterDialogs`, checked against the world's ground truth.
- * mtcute.test.ts says why the RSA key is chosen by its fingerprint.
+ * The client is configured as in the rest of the mtcute suite (`mtcute/helpers.ts`).
  */
-import { BaseTelegramClient, MemoryStorage, TelegramClient } from '@mtcute/node'
-import { addPublicKey } from '@mtcute/core/utils.js'
-import { generateRsaKeyPair, rsaFingerprint, type RsaKeyPair } from '../../../src/emulator/protocol/crypto.js'
+import type { TelegramClient } from '@mtcute/node'
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js'
-
-function keyMtcuteCanFind(): RsaKeyPair {
-  for (;;) {
-    const key = generateRsaKeyPair()
-    if (BigInt.asUintN(64, rsaFingerprint(key.n, key.e)) >= 1n << 60n) return key
-  }
-}
+import { keyMtcuteCanFind, mtcuteClient } from './mtcute/helpers.js'
 
 describe('chats in the emulator (mtcute)', () => {
   let emu: RunningEmulator
@@ -21,17 +13,7 @@ describe('chats in the emulator (mtcute)', () => {
 
   beforeAll(async () => {
     emu = await startEmulator({ seed: 3, users: 2000, rsaKey: keyMtcuteCanFind() })
-    const home = emu.connection.dcs.find((d) => d.id === emu.connection.homeDcId)!
-    const dc = { id: home.id, ipAddress: home.host, port: home.port }
-    const base = new BaseTelegramClient({
-      apiId: emu.connection.apiId,
-      apiHash: emu.connection.apiHash,
-      storage: new MemoryStorage(),
-      defaultDcs: { main: dc, media: dc },
-      logLevel: 0,
-    })
-    addPublicKey(base.mt.crypto, emu.connection.publicKey.pem)
-    tg = new TelegramClient({ client: base })
+    tg = mtcuteClient(emu)
     const account = emu.connection.testAccount
     await tg.start({ phone: account.phone, code: account.code, codeSentCallback: () => {} })
   })

@@ -7,9 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import {
-  BaseTelegramClient,
   IntermediatePacketCodec,
-  MemoryStorage,
   ObfuscatedPacketCodec,
   PaddedIntermediatePacketCodec,
   TcpTransport,
@@ -18,10 +16,11 @@ import {
   type TelegramTransport,
   type User,
 } from '@mtcute/node'
-import { addPublicKey } from '@mtcute/core/utils.js'
 import type { EmulatorAccount, RunningEmulator } from '../../../../src/emulator/index.js'
+import type { EmulatorConnection } from '../../../../src/spec/emulator-connection.js'
 
 export { keyMtcuteCanFind } from '../../../../scripts/bench/mtcute-key.js'
+import { mtcuteForEmulator } from '../../../../scripts/bench/mtcute-client.js'
 
 /** mtcute's TCP connection with another of its packet codecs (the documented `transport` option). */
 function tcpWith(codec: () => IPacketCodec): TelegramTransport {
@@ -50,20 +49,15 @@ export interface MtcuteClientOptions {
 
 /** A silent mtcute client for `emu`'s home DC, with a fresh `MemoryStorage`. */
 export function mtcuteClient(emu: RunningEmulator, options: MtcuteClientOptions = {}): TelegramClient {
-  const home = emu.connection.dcs.find((d) => d.id === emu.connection.homeDcId)
-  if (home === undefined) throw new Error('the connection file names no home DC')
-  const dc = { id: home.id, ipAddress: home.host, port: home.port }
-  const base = new BaseTelegramClient({
-    apiId: emu.connection.apiId,
-    apiHash: emu.connection.apiHash,
-    storage: new MemoryStorage(),
-    defaultDcs: { main: dc, media: dc },
-    logLevel: 0,
+  return mtcuteClientFor(emu.connection, options)
+}
+
+/** {@link mtcuteClient} from the emulator's connection file alone (for a client in a process of its own). */
+export function mtcuteClientFor(connection: EmulatorConnection, options: MtcuteClientOptions = {}): TelegramClient {
+  return mtcuteForEmulator(connection, {
     ...(options.transport !== undefined ? { transport: options.transport } : {}),
     ...(options.usePfs === true ? { network: { usePfs: true } } : {}),
   })
-  addPublicKey(base.mt.crypto, emu.connection.publicKey.pem)
-  return new TelegramClient({ client: base })
 }
 
 /** The emulator's test account with (`true`) or without a 2FA password. */

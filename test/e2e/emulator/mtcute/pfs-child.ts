@@ -7,10 +7,9 @@
  * Why a process: after `destroy()`, mtcute 0.30.3 with `usePfs` keeps ref'd timers (its temporary key's renewal, due
  * in 23 h, and a server salt's replacement, due in 30 min), so it would keep Jest alive; the child exits by itself.
  */
-import { BaseTelegramClient, MemoryStorage, TelegramClient } from '@mtcute/node'
-import { addPublicKey } from '@mtcute/core/utils.js'
 import { createHash } from 'node:crypto'
 import type { EmulatorConnection } from '../../../../src/spec/emulator-connection.js'
+import { mtcuteClientFor } from './helpers.js'
 
 /** What the parent passes as argv[2] (JSON). */
 export interface PfsChildInput {
@@ -32,19 +31,7 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? '') as PfsChildInput
   const { connection } = input
-  const home = connection.dcs.find((d) => d.id === connection.homeDcId)
-  if (home === undefined) throw new Error('the connection file names no home DC')
-  const dc = { id: home.id, ipAddress: home.host, port: home.port }
-  const base = new BaseTelegramClient({
-    apiId: connection.apiId,
-    apiHash: connection.apiHash,
-    storage: new MemoryStorage(),
-    defaultDcs: { main: dc, media: dc },
-    logLevel: 0,
-    network: { usePfs: true },
-  })
-  addPublicKey(base.mt.crypto, connection.publicKey.pem)
-  const tg = new TelegramClient({ client: base })
+  const tg = mtcuteClientFor(connection, { usePfs: true })
   const who = connection.accounts.find((a) => a.password !== undefined)
   if (who?.password === undefined) throw new Error('the emulator has no 2FA account')
   try {
