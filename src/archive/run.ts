@@ -271,7 +271,7 @@ export async function archiveProfiles(
     const forget = (userId: number): void => (lean ? forgetGramjsUser(client, String(userId)) : undefined)
     const run: RunState = {
       files: { downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 },
-      users: { done: 0, failed: 0, skipped_duplicates: 0 },
+      users: { done: 0, failed: 0, skipped_duplicates: 0, done_before: 0 },
       seenIds: new Set(),
       forget,
       deferred: [],

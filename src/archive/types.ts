@@ -185,6 +185,12 @@ export type ArchiveEvent =
   | { readonly type: 'user-start'; readonly user: string }
   | { readonly type: 'user-done'; readonly user: string; readonly user_id: number; readonly counts: UserCounts }
   | {
+      /** A user an earlier run of this job archived (see `ArchiveSummary.users.done_before`): not listed again. */
+      readonly type: 'user-done-before'
+      readonly user: string
+      readonly user_id: number
+    }
+  | {
       readonly type: 'user-failed'
       readonly user: string
       readonly user_id?: number
@@ -249,6 +255,11 @@ export interface ArchiveSummary {
     readonly done: number
     readonly failed: number
     readonly skipped_duplicates: number
+    /**
+     * Users an earlier run of the same job archived (a run that left users or sources waiting): not listed again
+     * until the job completes.
+     */
+    readonly done_before: number
     /** Users left for a later run, waiting for a method under a long flood wait (see `waiting`). */
     readonly waiting: number
   }

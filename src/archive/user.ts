@@ -92,6 +92,13 @@ export async function resolveAndList(ctx: RunContext, run: RunState, ref: string
       await ctx.waiting.done(ref)
       return undefined
     }
+    if (ctx.waiting.archivedByEarlierRun(userId)) {
+      run.seenIds.add(idText)
+      run.users.done_before++
+      run.forget(userId)
+      ctx.emit({ type: 'user-done-before', user: ref, user_id: userId })
+      return undefined
+    }
     run.seenIds.add(idText)
     const user = { idText, uid: userId, inputUser: resolved.inputUser }
     return { ref, user, listing: await listUser(ctx, user) }
@@ -170,6 +177,7 @@ export async function archiveListed(ctx: RunContext, run: RunState, profile: Lis
     await saveAll(ctx, await applyPlan(ctx, user.uid, plan, counts), counts)
     await recordSeen(ctx, user.uid)
     addCounts(run, counts)
+    ctx.waiting.archived(user.uid)
     await ctx.waiting.done(ref)
     ctx.emit({ type: 'user-done', user: ref, user_id: user.uid, counts })
   } catch (error) {

@@ -4,6 +4,10 @@
  * per such user or source later done or failed (`{"user":…,"done":true}`, `{"source":…,"done":true}`). Lines are
  * appended as it happens, so a run killed at any point leaves everything waiting on record (a torn last line is
  * ignored); the run's end rewrites the file atomically with what still waits, or removes it.
+ *
+ * While something waits, the job is not over, and the file also keeps the ids of the users the job archived so far
+ * (`{"archived":[…]}`, written at each run's end): the next run goes on with the job instead of listing them again.
+ * A run that ends with nothing waiting removes the file, so the run after it is a full incremental pass again.
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -12,7 +16,7 @@ import { WAITING_FILE } from './layout.js'
 import type { ArchiveSummary, WaitingSource, WaitingUser } from './types.js'
 
 type Entry = WaitingUser | WaitingSource
-type Line = Entry | { readonly key: string; readonly done: true }
+type Line = Entry | { readonly key: string; readonly done: true } | { readonly archived: readonly number[] }
 
 /** Users and sources are kept apart: a chat `@x` and a user `@x` are different things to wait for. */
 function keyOf(entry: Entry): string {
@@ -40,6 +44,7 @@ function parseLine(line: string): Line | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined
   const r = value as Partial<Record<string, unknown>>
+  if (Array.isArray(r['archived'])) return { archived: r['archived'].filter((id): id is number => Number.isSafeInteger(id)) }
   if (r['done'] === true) {
     if (typeof r['source'] === 'string') return { key: `source:${r['source']}`, done: true }
     if (typeof r['user'] === 'string') return { key: `user:${r['user']}`, done: true }
@@ -51,6 +56,9 @@ function parseLine(line: string): Line | undefined {
 /** The users and sources waiting in an archive folder, kept on disk as they change. */
 export class WaitingList {
   private readonly waiting = new Map<string, Entry>()
+  /** Users this job archived in earlier runs (read at open) and in this one. */
+  private readonly archivedInJob = new Set<number>()
+  private readonly archivedEarlier = new Set<number>()
   private handle: FileHandle | undefined
   private writes: Promise<void> = Promise.resolve()
 
@@ -68,9 +76,11 @@ export class WaitingList {
     for (const line of text.split('\n')) {
       const entry = parseLine(line)
       if (entry === undefined) continue
-      if ('done' in entry) list.waiting.delete(entry.key)
+      if ('archived' in entry) for (const id of entry.archived) list.archivedEarlier.add(id)
+      else if ('done' in entry) list.waiting.delete(entry.key)
       else list.waiting.set(keyOf(entry), entry)
     }
+    for (const id of list.archivedEarlier) list.archivedInJob.add(id)
     return list
   }
 
@@ -91,6 +101,16 @@ export class WaitingList {
 
   has(user: string): boolean {
     return this.waiting.has(`user:${user}`)
+  }
+
+  /** Whether an earlier run of this job (one that left something waiting) archived the user. */
+  archivedByEarlierRun(userId: number): boolean {
+    return this.archivedEarlier.has(userId)
+  }
+
+  /** Notes a user archived by this run: kept at the end if the job goes on. */
+  archived(userId: number): void {
+    this.archivedInJob.add(userId)
   }
 
   /** Records that a user or a source waits (again, or with a new end). */
@@ -139,7 +159,9 @@ export class WaitingList {
     await this.writes.catch(() => undefined)
     await this.handle?.close()
     this.handle = undefined
-    if (this.waiting.size === 0) await removeIfExists(this.path)
-    else await writeFileAtomic(this.path, [...this.waiting.values()].map((e) => `${JSON.stringify(e)}\n`).join(''))
+    if (this.waiting.size === 0) return removeIfExists(this.path)
+    const lines = [...this.waiting.values()].map((e) => `${JSON.stringify(e)}\n`)
+    if (this.archivedInJob.size > 0) lines.push(`${JSON.stringify({ archived: [...this.archivedInJob].sort((a, b) => a - b) })}\n`)
+    await writeFileAtomic(this.path, lines.join(''))
   }
 }

@@ -68,7 +68,8 @@ function waitingLines(s: ArchiveSummary): string[] {
 function summaryText(s: ArchiveSummary, failedSources: readonly string[]): string {
   const lines = [
     `archive ${s.out}: ${outcome(s)}`,
-    `users: ${s.users.done} archived, ${s.users.failed} failed, ${s.users.waiting} waiting, ${s.users.skipped_duplicates} duplicates skipped`,
+    `users: ${s.users.done} archived, ${s.users.failed} failed, ${s.users.waiting} waiting, ${s.users.skipped_duplicates} duplicates skipped` +
+      (s.users.done_before > 0 ? `, ${s.users.done_before} archived by an earlier run of this job` : ''),
     `files: ${s.files.downloaded} downloaded (${formatBytes(s.files.bytes)}), ${s.files.adopted} adopted, ` +
       `${s.files.unchanged} unchanged, ${s.files.gone} newly gone`,
     `requests: ${Object.entries(s.rpc).map(([m, n]) => `${m} ${n}`).join(', ') || 'none'}; retries ${s.retries}`,

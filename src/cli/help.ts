@@ -88,11 +88,12 @@ expired file reference is refreshed by listing that profile again; without it yo
   --audios               also archive profile audios
   --concurrency N        parallel downloads
   --max-flood-wait S     a flood wait longer than S seconds (default 300) holds up only the users that need
-                         that method: they are left waiting (DIR/waiting.ndjson) and come first next run
+                         that method: they are left waiting (DIR/waiting.ndjson) and come first next run;
+                         until nothing waits, a run does not list again the users the job archived already
   --wait                 sit out every flood wait, however long, once the rest is done: finish by itself
   --no-gallery           do not refresh the HTML gallery (DIR/index.html) at the end
 
-Exit status: 0 every user archived; 3 incomplete but resumable (users left waiting for a flood wait: run
+Exit status: 0 every user archived; 3 incomplete but resumable (users or sources left waiting: run
 again at the time the summary gives); 1 users or sources failed; 2 the command line is wrong.
 `,
   emulator: `Usage: tg-profile emulator [--seed N] [--users N] [--port N] [--connection-file FILE] [--world-file FILE]

@@ -123,6 +123,7 @@ export class ArchiveProgress {
   private take(event: ArchiveEvent): void {
     switch (event.type) {
       case 'user-done':
+      case 'user-done-before':
         this.finish(event.user)
         break
       case 'user-failed':

@@ -121,7 +121,7 @@ function progressLine(ctx: CommandContext, total: number): (event: ArchiveEvent)
   let files = 0
   let bytes = 0
   return (event) => {
-    if (event.type === 'user-done' || event.type === 'user-failed') users++
+    if (event.type === 'user-done' || event.type === 'user-done-before' || event.type === 'user-failed') users++
     else if (event.type === 'file-saved') {
       files++
       bytes += event.bytes

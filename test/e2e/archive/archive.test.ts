@@ -34,7 +34,7 @@ describe('archiveProfiles against the emulator', () => {
       onEvent: (e) => events.push(e),
     })
     expect(first.complete).toBe(false) // the unknown username failed
-    expect(first.users).toEqual({ done: users.length, failed: 1, skipped_duplicates: 1, waiting: 0 })
+    expect(first.users).toEqual({ done: users.length, failed: 1, skipped_duplicates: 1, done_before: 0, waiting: 0 })
     const expected = expectedFiles(h.truth, users)
     const records = await checkArchive(h.out, h.truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expected)
@@ -187,7 +187,7 @@ describe('archiveProfiles against the emulator', () => {
           if (e.type === 'user-done') mostUsers = Math.max(mostUsers, opened[0]!.indexed.users)
         },
       })
-      expect(summary.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, waiting: 0 })
+      expect(summary.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
       expect(summary.files.downloaded).toBe(expectedFiles(h.truth, users).size)
       expect(opened).toHaveLength(1)
       expect(mostUsers).toBeGreaterThanOrEqual(1)

@@ -76,16 +76,21 @@ describe('archiveProfiles under faults', () => {
     const users = archivableUsers(h.truth).slice(0, 3)
     expect(expectedFiles(h.truth, users, false).size).toBeGreaterThan(3)
     const cache = EntityCache.memory()
-    const run = await archiveProfiles(h.client, users, { out: h.out, cache, videos: false, concurrency: 2, maxFloodWait: 1 })
+    const doneIds: number[] = []
+    const onEvent = (e: ArchiveEvent): void => void (e.type === 'user-done' && doneIds.push(e.user_id))
+    const run = await archiveProfiles(h.client, users, { out: h.out, cache, videos: false, concurrency: 2, maxFloodWait: 1, onEvent })
     expect(run.complete).toBe(false)
     expect(run.users.failed).toBe(0)
     expect(run.users.waiting).toBeGreaterThanOrEqual(1)
     expect(run.users.done + run.users.waiting).toBe(users.length)
     expect(Object.keys(run.waiting?.methods ?? {})).toEqual(['upload.getFile'])
     expect(run.waiting?.methods['upload.getFile']?.users).toBe(run.users.waiting)
-    const waiting = (await readFile(join(h.out, 'waiting.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user: string; method: string })
-    expect(waiting.map((w) => w.method)).toEqual(Array(run.users.waiting).fill('upload.getFile'))
+    const lines = (await readFile(join(h.out, 'waiting.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user?: string; method?: string; archived?: number[] })
+    const waiting = lines.filter((l) => l.user !== undefined)
+    expect(waiting.map((w) => w.method)).toStrictEqual(Array(run.users.waiting).fill('upload.getFile'))
     expect(users).toEqual(expect.arrayContaining(waiting.map((w) => w.user)))
+    // the users the job archived so far, kept while the job goes on: the next run does not list them again
+    expect(lines.filter((l) => l.user === undefined)).toStrictEqual([{ archived: [...doneIds].sort((a, b) => a - b) }])
     expect(h.emu.stats().floodWaitsIssued['upload.GetFile']).toBeGreaterThanOrEqual(1)
     expect(h.emu.stats().requestsDuringFloodWait).toEqual({})
     noPartials(await listFiles(h.out))
@@ -110,7 +115,7 @@ describe('archiveProfiles under faults', () => {
       rpcTimeoutMs: 2000,
       onEvent: (e) => events.push(e),
     })
-    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, waiting: 0 })
+    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
     expect(run.complete).toBe(true)
     const stats = h.emu.stats()
     expect(stats.requestsSwallowed).toEqual({ 'photos.GetUserPhotos': 1, 'upload.GetFile': 2 })
@@ -139,7 +144,7 @@ describe('archiveProfiles under faults', () => {
       rpcTimeoutMs: 3000,
       onEvent: (e) => { if (process.env['ARCHIVE_DEBUG']) process.stderr.write(`${Date.now()} ${JSON.stringify(e)}\n`) },
     })
-    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, waiting: 0 })
+    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
     expect(run.complete).toBe(true)
     const records = await checkArchive(h.out, h.truth)
     expect(new Set(records.map((r) => r.path))).toEqual(expectedFiles(h.truth, users, false))

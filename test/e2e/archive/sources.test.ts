@@ -50,7 +50,7 @@ describe('archive sources on the telegram limits profile', () => {
     })
     const stats = h.emu.stats()
     expect(run.complete).toBe(true)
-    expect(run.users).toEqual({ done: expected.length, failed: 0, skipped_duplicates: 0, waiting: 0 })
+    expect(run.users).toEqual({ done: expected.length, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
     expect(stats.callsPerMethod['contacts.ResolveUsername']).toBeUndefined()
     // 500 members at 200 a page, found among the account's dialogs
     expect(stats.callsPerMethod['channels.GetParticipants']).toBe(3)
@@ -85,7 +85,7 @@ describe('archive sources on the telegram limits profile', () => {
     expect(refused).toBeGreaterThanOrEqual(1)
     expect(refused).toBeLessThanOrEqual(2)
     expect(first.complete).toBe(false)
-    expect(first.users).toEqual({ done: 5 + contactIds.size, failed: 0, skipped_duplicates: 0, waiting: 3 })
+    expect(first.users).toEqual({ done: 5 + contactIds.size, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 3 })
     const left = events.filter((e): e is Extract<ArchiveEvent, { type: 'user-waiting' }> => e.type === 'user-waiting').map((e) => e.user)
     expect(left).toHaveLength(3)
     expect(usernames).toEqual(expect.arrayContaining(left))
@@ -93,24 +93,35 @@ describe('archive sources on the telegram limits profile', () => {
     // the day counts from the first resolve of the window, moments before the refusal
     expect(until - Math.ceil(clock.now() / 1000)).toBeGreaterThan(DAY - 60)
     expect(first.waiting).toEqual({ users: 3, sources: 0, methods: { 'contacts.resolveUsername': { users: 3, sources: 0, until } }, retry_at: new Date(until * 1000).toISOString() })
-    const waiting = (await readFile(join(h.out, 'waiting.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user: string })
-    expect(waiting.map((w) => w.user).sort()).toEqual([...left].sort())
+    const lines = (await readFile(join(h.out, 'waiting.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user?: string; archived?: number[] })
+    expect(lines.filter((l) => l.user !== undefined).map((w) => w.user).sort()).toStrictEqual([...left].sort())
+    expect(lines.filter((l) => l.user === undefined).map((l) => l.archived?.length)).toStrictEqual([5 + contactIds.size])
 
-    // the same run again before the day is over: nothing is sent for the waiting users, nothing downloaded again
+    // the same run again before the day is over: nothing is sent for the waiting users, and the users the job
+    // archived already are not listed again
+    const archivedFirst = 5 + contactIds.size
     h.emu.resetStats()
     const early = await archiveProfiles(h.client, usernames, options)
     expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBeUndefined()
+    expect(h.emu.stats().callsPerMethod['photos.GetUserPhotos']).toBeUndefined()
     expect(h.emu.stats().callsPerMethod['upload.GetFile']).toBeUndefined()
-    expect(early.users.waiting).toBe(3)
-    expect(early.users.skipped_duplicates).toBe(0)
+    expect(early.users).toEqual({ done: 0, failed: 0, skipped_duplicates: 0, done_before: archivedFirst, waiting: 3 })
 
     clock.advance(DAY)
     h.emu.resetStats()
     const second = await archiveProfiles(h.client, usernames, options)
     expect(second.complete).toBe(true)
-    expect(second.users.waiting).toBe(0)
+    expect(second.users).toEqual({ done: 3, failed: 0, skipped_duplicates: 0, done_before: archivedFirst, waiting: 0 })
     expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBe(3)
+    expect(h.emu.stats().callsPerMethod['photos.GetUserPhotos']).toBe(3)
     await expect(stat(join(h.out, 'waiting.ndjson'))).rejects.toMatchObject({ code: 'ENOENT' })
+
+    // the job is over: the next run is a full incremental pass over every user again
+    h.emu.resetStats()
+    const after = await archiveProfiles(h.client, usernames, options)
+    expect(after.users).toEqual({ done: archivedFirst + 3, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
+    expect(h.emu.stats().callsPerMethod['photos.GetUserPhotos']).toBeGreaterThanOrEqual(archivedFirst + 3)
+    expect(h.emu.stats().callsPerMethod['upload.GetFile']).toBeUndefined()
     // no file downloaded twice over the three runs
     const records = (await readManifest(h.out)).filter((r): r is FileRecord => r.type === 'file')
     expect(new Set(records.map((r) => r.path)).size).toBe(records.length)
@@ -200,7 +211,7 @@ describe('archive sources on the telegram limits profile', () => {
     expect(run.files.bytes).toBeGreaterThan(3 * BUDGET)
     expect(Object.values(stats.premiumWaitsIssued).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1)
     expect(run.flood_waits['upload.GetFile']).toBeGreaterThanOrEqual(1)
-    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, waiting: 0 })
+    expect(run.users).toEqual({ done: users.length, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
     const files = await checkArchive(h.out, h.truth)
     expect(files.length).toBe(run.files.downloaded)
   })

@@ -78,7 +78,7 @@ describe('tg-profile start without credentials', () => {
     const out = join(dir, 'tg-profile-demo')
     expect(summary.result.manifest).toBe(join(out, 'manifest.ndjson'))
     expect(summary.result.complete).toBe(true)
-    expect(summary.result.users).toEqual({ done: demoUsers, failed: 0, skipped_duplicates: 0, waiting: 0 })
+    expect(summary.result.users).toEqual({ done: demoUsers, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
     expect(summary.result.files.downloaded).toBe(expected.size)
 
     const manifest = (await readFile(join(out, 'manifest.ndjson'), 'utf8'))
@@ -175,7 +175,7 @@ describe('tg-profile start with TG_EMULATOR', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const summary = JSON.parse(r.stdout) as Summary
-    expect(summary.result.users).toEqual({ done: 3, failed: 0, skipped_duplicates: 0, waiting: 0 })
+    expect(summary.result.users).toEqual({ done: 3, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 })
     expect(summary.result.files.downloaded).toBe(expected.size)
     expect(emu.stats().callsPerMethod['contacts.ResolveUsername']).toBe(3)
     for (const [path, want] of expected) {

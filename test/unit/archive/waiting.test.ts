@@ -94,4 +94,33 @@ describe('WaitingList', () => {
     })
     await list.close()
   })
+
+  it('keeps the users the job archived while something waits, and forgets them when the job is over', async () => {
+    const list = await WaitingList.open(dir)
+    list.archived(12)
+    list.archived(5)
+    await list.add({ user: '@w', method: 'contacts.resolveUsername', until: 9 })
+    // not yet "earlier": this run archived them
+    expect(list.archivedByEarlierRun(12)).toBe(false)
+    await list.close()
+    expect(await readFile(file(), 'utf8')).toBe('{"user":"@w","method":"contacts.resolveUsername","until":9}\n{"archived":[5,12]}\n')
+    const next = await WaitingList.open(dir)
+    expect(next.archivedByEarlierRun(12)).toBe(true)
+    expect(next.archivedByEarlierRun(7)).toBe(false)
+    next.archived(7)
+    await next.close()
+    const third = await WaitingList.open(dir)
+    expect([5, 7, 12].map((id) => third.archivedByEarlierRun(id))).toEqual([true, true, true])
+    await third.done('@w')
+    await third.close()
+    await expect(stat(file())).rejects.toMatchObject({ code: 'ENOENT' })
+    expect((await WaitingList.open(dir)).archivedByEarlierRun(12)).toBe(false)
+  })
+
+  it('takes only whole ids from the archived line', async () => {
+    await writeFile(file(), '{"user":"@w","method":"m","until":1}\n{"archived":[3,"4",5.5,null,6]}\n')
+    const list = await WaitingList.open(dir)
+    expect([3, 4, 6].map((id) => list.archivedByEarlierRun(id))).toEqual([true, false, true])
+    await list.close()
+  })
 })

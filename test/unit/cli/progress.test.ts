@@ -16,7 +16,7 @@ const saved = (bytes: number): ArchiveEvent => ({ type: 'file-saved', user_id: 1
 const summary: ArchiveSummary = {
   complete: true,
   out: 'archive',
-  users: { done: 0, failed: 0, skipped_duplicates: 0, waiting: 0 },
+  users: { done: 0, failed: 0, skipped_duplicates: 0, done_before: 0, waiting: 0 },
   files: { downloaded: 0, adopted: 0, unchanged: 0, gone: 0, bytes: 0 },
   rpc: {},
   flood_waits: {},
@@ -150,6 +150,14 @@ describe('ArchiveProgress', () => {
     d.progress.on({ type: 'source-failed', source: '@chat', error: error('Bad Request: CHANNEL_PRIVATE') })
     d.progress.on(done('@a'))
     expect(d.line()).toBe('users 2 (1 failed) | @chat: Bad Request: CHANNEL_PRIVATE')
+  })
+
+  it('counts a user an earlier run of the job archived as finished', () => {
+    const d = display({ total: 3 })
+    d.progress.on({ type: 'user-done-before', user: '@a', user_id: 1 })
+    d.progress.on({ type: 'user-done-before', user: '@b', user_id: 2 })
+    d.progress.on(done('@c'))
+    expect(d.line()).toBe('users 3/3')
   })
 
   it('names a source left waiting, and for what', () => {
