@@ -5,7 +5,7 @@
  *
  * Big numbers are native `bigint`; byte strings are `Buffer`s, big-endian where the spec says "big-endian number".
  */
-import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, randomBytes, randomFillSync, randomInt } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, generateKeyPairSync, randomBytes, randomFillSync, randomInt } from 'node:crypto'
 
 export function sha1(...parts: Buffer[]): Buffer {
   const h = createHash('sha1')
@@ -206,17 +206,25 @@ function b64uToBigInt(s: string): bigint {
   return bytesToBigInt(Buffer.from(s, 'base64url'))
 }
 
-/** Generates a fresh RSA-2048 key pair (e = 65537). */
+/**
+ * Generates a fresh RSA-2048 key pair (e = 65537).
+ *
+ * The keys come out of the generation already encoded, and the private one is read back through a key object of its
+ * own: exporting a key object that `generateKeyPairSync` returned can deadlock Node 20 for good (the export holds the
+ * key's mutex while it allocates; a collection then finalizes the finished generation job, whose destructor takes
+ * the same mutex: `ExportJWK` → `CollectGarbage` → `~KeyGenJob` → `uv_mutex_lock`, seen in a hung test worker and
+ * reproduced by generating keys in a loop under memory pressure).
+ */
 export function generateRsaKeyPair(): RsaKeyPair {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 })
-  const jwk = privateKey.export({ format: 'jwk' })
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicExponent: 65537,
+    publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'der' },
+  })
+  const jwk = createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs1' }).export({ format: 'jwk' })
   if (jwk.n === undefined || jwk.e === undefined || jwk.d === undefined) throw new Error('RSA JWK export lacks n/e/d')
-  return {
-    n: b64uToBigInt(jwk.n),
-    e: b64uToBigInt(jwk.e),
-    d: b64uToBigInt(jwk.d),
-    pem: publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
-  }
+  return { n: b64uToBigInt(jwk.n), e: b64uToBigInt(jwk.e), d: b64uToBigInt(jwk.d), pem: publicKey }
 }
 
 /** TL `bytes` serialization (length prefix, 4-byte alignment). */
