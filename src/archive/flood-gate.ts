@@ -78,7 +78,13 @@ export class FloodGate {
   /** Raises (or lowers) the longest wait sat out; `Infinity` sits out every wait. Waiting calls look again. */
   setMaxWait(seconds: number): void {
     this.maxWaitMs = seconds * 1000
-    for (const state of this.methods.values()) this.wake(state)
+    const now = this.clock.now()
+    for (const [method, state] of this.methods) {
+      // A wait that was too long to sit out is one the run now sits out: told again, so its countdown can be shown.
+      const left = state.pausedUntil - now
+      if (left > 0 && left <= this.maxWaitMs) this.options.onWait?.(method, Math.ceil(left / 1000), state.pausedUntil, false)
+      this.wake(state)
+    }
   }
 
   /**

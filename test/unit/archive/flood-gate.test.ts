@@ -198,6 +198,17 @@ describe('FloodGate', () => {
     expect(srv.sent).toHaveLength(1)
   })
 
+  it('tells of each running wait again once setMaxWait lets the run sit it out, and of no wait that is over', async () => {
+    const clock = new FakeClock()
+    const waits: [string, number][] = []
+    const g = gate(clock, 60, waits)
+    g.closeUntil('long', clock.now() + 7_200_000, new FloodError(7200))
+    g.closeUntil('over', clock.now() + 1_000, new FloodError(1))
+    await clock.advance(2_000)
+    g.setMaxWait(Infinity)
+    expect(waits).toEqual([['long', 7198]])
+  })
+
   it('finds a MethodWaiting through the error table, which wraps it as a cause', () => {
     const waiting = new MethodWaiting('m', 1, new FloodError(5))
     const wrapped = toBotApiError(waiting, 'resolveUser')
