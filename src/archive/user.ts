@@ -96,6 +96,8 @@ export async function resolveAndList(ctx: RunContext, run: RunState, ref: string
       run.seenIds.add(idText)
       run.users.done_before++
       run.forget(userId)
+      // A reference left waiting for a user the job archived under another reference waits no more.
+      await ctx.waiting.done(ref)
       ctx.emit({ type: 'user-done-before', user: ref, user_id: userId })
       return undefined
     }

@@ -4,7 +4,7 @@
  * waiting and completes a (simulated) day later, `FLOOD_PREMIUM_WAIT` sat out byte for byte, and sources that cannot
  * be read reported by name while the rest of the run goes on.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { archiveProfiles } from '../../../src/archive/archive.js'
 import { systemClock, type Clock } from '../../../src/archive/clock.js'
@@ -203,6 +203,24 @@ describe('archive sources on the telegram limits profile', () => {
     expect(h.emu.stats().quotaRefusals['contacts.ResolveUsername']).toBe(1)
     expect(h.emu.stats().callsPerMethod['contacts.ResolveUsername']).toBe(2)
     expect(clock.now() - started).toBeGreaterThan((DAY - 60) * 1000)
+    await expect(stat(join(h.out, 'waiting.ndjson'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('lets a waiting reference go when the job archived its user under another reference', async () => {
+    h = await startHarness({ users: 20, seed: 28 })
+    const [name] = smallUsers(h.truth, 1, 4)
+    const id = h.truth.users.find((u) => u.usernames.includes(name!.slice(1)))!.id
+    const cache = EntityCache.memory()
+    await archiveProfiles(h.client, [String(id)], { out: h.out, cache, videos: false })
+    await archiveProfiles(h.client, [name!], { out: h.out, cache, videos: false })
+    // what a job leaves when a username waited while its user was archived by id
+    await writeFile(join(h.out, 'waiting.ndjson'), `${JSON.stringify({ user: name, method: 'contacts.resolveUsername', until: 1 })}\n${JSON.stringify({ archived: [id] })}\n`)
+    h.emu.resetStats()
+    const run = await archiveProfiles(h.client, [], { out: h.out, cache, videos: false })
+    expect(run.users).toEqual({ done: 0, failed: 0, skipped_duplicates: 0, done_before: 1, waiting: 0 })
+    expect(run.complete).toBe(true)
+    // nothing but the run's one look at the download advice
+    expect(h.emu.stats().callsPerMethod).toEqual({ 'help.GetAppConfig': 1 })
     await expect(stat(join(h.out, 'waiting.ndjson'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
