@@ -10,7 +10,7 @@ import { iterChatMembers } from '../methods/iter-chat-members.js'
 import { resolveChat } from '../methods/resolve-chat.js'
 import type { Api } from 'telegram'
 import { requestName } from '../client/invoke.js'
-import { errorJson, unixNow, type RunContext } from './context.js'
+import { RunStopped, errorJson, unixNow, type RunContext } from './context.js'
 import { methodWaitingIn } from './flood-gate.js'
 import type { ArchiveSources, WaitingSource } from './types.js'
 import type { RunState } from './user.js'
@@ -23,8 +23,14 @@ function archivable(user: Api.User, selfId: bigint | undefined): boolean {
   return user.deleted !== true && (selfId === undefined || user.id.toString() !== selfId.toString())
 }
 
-/** A source that could not be read: left waiting when a method it needs waits long, else failed (recorded). */
+/**
+ * A source that could not be read: left waiting when a method it needs waits long, else failed (recorded).
+ *
+ * @throws RunStopped when the run stopped
+ */
 async function sourceStopped(ctx: RunContext, run: RunState, source: string, kind: WaitingSource['kind'], error: unknown): Promise<void> {
+  // An interrupted run did not fail to read the source: it stopped reading it.
+  if (error instanceof RunStopped || ctx.stopped()) throw new RunStopped()
   const waiting = methodWaitingIn(error)
   if (waiting !== undefined) {
     const entry: WaitingSource = { source, kind, method: requestName({ className: waiting.method }), until: Math.ceil(waiting.until / 1000) }

@@ -206,6 +206,22 @@ describe('archive sources on the telegram limits profile', () => {
     await expect(stat(join(h.out, 'waiting.ndjson'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
+  it('records no failed source when the run is stopped while a chat is read', async () => {
+    // the first page of members is never answered: the run is stopped while it waits for it
+    h = await startHarness({ users: 60, seed: 21, swallow: { 'channels.GetParticipants': { requests: 1 } } })
+    const controller = new AbortController()
+    const running = archiveProfiles(h.client, [], { out: h.out, cache: EntityCache.memory(), videos: false, sources: { chats: ['@emulator_five_hundred'] }, signal: controller.signal, rpcTimeoutMs: 120_000 })
+    for (let i = 0; (h.emu.stats().requestsSwallowed['channels.GetParticipants'] ?? 0) === 0; i++) {
+      if (i > 6000) throw new Error('the members were never asked for')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    controller.abort()
+    const run = await running
+    expect(run.complete).toBe(false)
+    expect(run.sources_failed).toBe(0)
+    expect((await readManifest(h.out)).filter((r) => r.type === 'source-failed')).toEqual([])
+  })
+
   it('lets a waiting reference go when the job archived its user under another reference', async () => {
     h = await startHarness({ users: 20, seed: 28 })
     const [name] = smallUsers(h.truth, 1, 4)
