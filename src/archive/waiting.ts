@@ -18,9 +18,12 @@ import type { ArchiveSummary, WaitingSource, WaitingUser } from './types.js'
 type Entry = WaitingUser | WaitingSource
 type Line = Entry | { readonly key: string; readonly done: true } | { readonly archived: readonly number[] }
 
-/** Users and sources are kept apart: a chat `@x` and a user `@x` are different things to wait for. */
+// Users and sources are kept apart: a chat `@x` and a user `@x` are different things to wait for.
+const userKey = (user: string): string => `user:${user}`
+const sourceKey = (source: string): string => `source:${source}`
+
 function keyOf(entry: Entry): string {
-  return 'source' in entry ? `source:${entry.source}` : `user:${entry.user}`
+  return 'source' in entry ? sourceKey(entry.source) : userKey(entry.user)
 }
 
 function parseEntry(r: Partial<Record<string, unknown>>): Entry | undefined {
@@ -46,8 +49,8 @@ function parseLine(line: string): Line | undefined {
   const r = value as Partial<Record<string, unknown>>
   if (Array.isArray(r['archived'])) return { archived: r['archived'].filter((id): id is number => Number.isSafeInteger(id)) }
   if (r['done'] === true) {
-    if (typeof r['source'] === 'string') return { key: `source:${r['source']}`, done: true }
-    if (typeof r['user'] === 'string') return { key: `user:${r['user']}`, done: true }
+    if (typeof r['source'] === 'string') return { key: sourceKey(r['source']), done: true }
+    if (typeof r['user'] === 'string') return { key: userKey(r['user']), done: true }
     return undefined
   }
   return parseEntry(r)
@@ -100,7 +103,7 @@ export class WaitingList {
   }
 
   has(user: string): boolean {
-    return this.waiting.has(`user:${user}`)
+    return this.waiting.has(userKey(user))
   }
 
   /** Whether an earlier run of this job (one that left something waiting) archived the user. */
@@ -121,13 +124,13 @@ export class WaitingList {
 
   /** Records that `user` no longer waits (archived, or failed for good); nothing when it did not wait. */
   done(user: string): Promise<void> {
-    if (!this.waiting.delete(`user:${user}`)) return Promise.resolve()
+    if (!this.waiting.delete(userKey(user))) return Promise.resolve()
     return this.append({ user, done: true })
   }
 
   /** Records that `source` no longer waits (read, or failed for good); nothing when it did not wait. */
   sourceDone(source: string): Promise<void> {
-    if (!this.waiting.delete(`source:${source}`)) return Promise.resolve()
+    if (!this.waiting.delete(sourceKey(source))) return Promise.resolve()
     return this.append({ source, done: true })
   }
 
@@ -135,14 +138,17 @@ export class WaitingList {
   summary(): ArchiveSummary['waiting'] {
     if (this.waiting.size === 0) return undefined
     const methods: Record<string, { users: number; sources: number; until: number }> = {}
+    let users = 0
     for (const e of this.waiting.values()) {
       const m = (methods[e.method] ??= { users: 0, sources: 0, until: 0 })
-      if ('user' in e) m.users++
-      else m.sources++
+      if ('user' in e) {
+        m.users++
+        users++
+      } else m.sources++
       m.until = Math.max(m.until, e.until)
     }
     const earliest = Math.min(...Object.values(methods).map((m) => m.until))
-    return { users: this.size, sources: this.waiting.size - this.size, methods, retry_at: new Date(earliest * 1000).toISOString() }
+    return { users, sources: this.waiting.size - users, methods, retry_at: new Date(earliest * 1000).toISOString() }
   }
 
   private append(line: object): Promise<void> {
