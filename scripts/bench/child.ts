@@ -5,13 +5,12 @@
  */
 // First, like the tg-profile command line (src/cli/main.ts): V8 settings that must precede the loading of the rest.
 import '../../src/cli/preload.js'
-import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import { archiveProfiles } from '../../src/archive/archive.js'
 import type { ArchiveEvent } from '../../src/archive/types.js'
 import { shutdownClient } from '../../src/client/connect.js'
-import { MultiDcSession, attachDcKeys } from '../../src/client/dc-keys.js'
-import { createEmulatorClient, loginToEmulator, type EmulatorTelegramClient } from '../../src/client/emulator.js'
-import { EntityCache, attachEntityCache } from '../../src/client/entity-cache.js'
+import type { EmulatorTelegramClient } from '../../src/client/emulator.js'
+import { EntityCache } from '../../src/client/entity-cache.js'
+import { gramjsContender } from './gramjs-client.js'
 import { serveJob, type ChildJob, type ChildResult } from './harness.js'
 import { runNaive } from './naive.js'
 
@@ -51,19 +50,10 @@ async function runArchive(
 }
 
 serveJob(async (job) => {
-  // The archiver runs as the command line does: a session that can hold the other DCs' keys (in memory here),
-  // watched by attachDcKeys; the naive loop with GramJS's own session.
   const archive = job.contender === 'archive'
   if (!archive && job.contender !== 'naive') throw new Error(`bench child: ${job.contender} is not a GramJS contender`)
-  const client = createEmulatorClient(job.connection, {
-    baseLogger: new Logger(LogLevel.NONE),
-    connectionRetries: 3,
-    ...(archive ? { session: new MultiDcSession('') } : {}),
-  })
-  if (archive) attachDcKeys(client)
   const cache = job.cachePath !== undefined ? await EntityCache.open(job.cachePath) : EntityCache.memory()
-  attachEntityCache(client, cache)
-  await loginToEmulator(client, job.connection)
+  const client = await gramjsContender(job.connection, archive, cache)
   return {
     run: (deadline) => (archive ? runArchive(client, job, cache) : runNaive(client, job.users, { out: job.out, deadline, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) })),
     close: async () => {

@@ -16,18 +16,16 @@
  * measure sleeping, not the quota; the e2e tests cover it.
  */
 import { join } from 'node:path'
-import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import type { TelegramClient } from 'telegram'
 import { archiveProfiles } from '../../src/archive/archive.js'
 import { systemClock, type Clock } from '../../src/archive/clock.js'
 import type { ArchiveEvent, ArchiveSources } from '../../src/archive/types.js'
 import { shutdownClient } from '../../src/client/connect.js'
-import { MultiDcSession, attachDcKeys } from '../../src/client/dc-keys.js'
-import { createEmulatorClient, loginToEmulator } from '../../src/client/emulator.js'
-import { EntityCache, attachEntityCache } from '../../src/client/entity-cache.js'
+import { EntityCache } from '../../src/client/entity-cache.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js'
 import { TELEGRAM_LIMITS } from '../../src/emulator/limits.js'
 import type { RsaKeyPair } from '../../src/emulator/protocol/crypto.js'
+import { gramjsContender } from './gramjs-client.js'
 import { runNaive, type NaiveUser } from './naive.js'
 import { runPeer, startPeer, type PeerUser } from './mtcute-peer.js'
 import { SimulatedClock } from './sim-clock.js'
@@ -109,7 +107,6 @@ async function withCalendar(
     emu.world.prepareMedia()
     const asked: AskedUsers = { which, usernames: benchUsers(emu.world).reachable.slice(0, REALISTIC_USERS).map((u) => u.username) }
     options.log(`realistic ${which}: ${contender}`)
-    emu.resetStats()
     const start = clock.now()
     const t0 = Date.now()
     let figures: Figures
@@ -143,17 +140,9 @@ interface AskedUsers {
   readonly usernames: readonly string[]
 }
 
-async function gramjsClient(emu: RunningEmulator, multiDc: boolean): Promise<{ client: TelegramClient; cache: EntityCache }> {
-  const client = createEmulatorClient(emu.connection, {
-    baseLogger: new Logger(LogLevel.NONE),
-    connectionRetries: 3,
-    ...(multiDc ? { session: new MultiDcSession('') } : {}),
-  })
-  if (multiDc) attachDcKeys(client)
+async function gramjsClient(emu: RunningEmulator, archiver: boolean): Promise<{ client: TelegramClient; cache: EntityCache }> {
   const cache = EntityCache.memory()
-  attachEntityCache(client, cache)
-  await loginToEmulator(client, emu.connection)
-  return { client, cache }
+  return { client: await gramjsContender(emu.connection, archiver, cache), cache }
 }
 
 /** tg-profile's archiver, run again at the time each run names until one completes (or once, with `wait`). */
@@ -165,7 +154,7 @@ async function tgProfile(emu: RunningEmulator, calendar: SimulatedClock, asked: 
     sleep: (ms, signal) => (wait && ms >= SKIP_SLEEPS_FROM_MS ? calendar.sleep(ms) : systemClock.sleep(ms, signal)),
   }
   const archived = new Set<number>()
-  const failed = new Set<number | string>()
+  const failed = new Set<string>()
   const onEvent = (e: ArchiveEvent): void => {
     if (e.type === 'user-done') archived.add(e.user_id)
     if (e.type === 'user-failed') failed.add(e.user)
@@ -236,16 +225,19 @@ async function peerRun(tg: Awaited<ReturnType<typeof startPeer>>, calendar: Simu
 export const REALISTIC_CONTENDERS = ['tg-profile (runs again when told)', 'tg-profile --wait', 'naive GramJS', 'mtcute (peer)'] as const
 export type RealisticContender = (typeof REALISTIC_CONTENDERS)[number]
 
+/** What each contender runs, once its emulator and calendar are up; the counters are reset after its login. */
+const BODIES: Readonly<Record<RealisticContender, (emu: RunningEmulator, clock: SimulatedClock, asked: AskedUsers, out: string) => Promise<Figures>>> = {
+  'tg-profile (runs again when told)': (emu, clock, asked, out) => tgProfile(emu, clock, asked, out, false),
+  'tg-profile --wait': (emu, clock, asked, out) => tgProfile(emu, clock, asked, out, true),
+  'naive GramJS': naive,
+  'mtcute (peer)': peer,
+}
+
 /** One contender in one case, on a fresh emulator and calendar. */
 export function realisticRow(options: RealisticOptions, which: RealisticCase, contender: RealisticContender): Promise<RealisticRow> {
   const out = join(options.work, `realistic-${which}-${REALISTIC_CONTENDERS.indexOf(contender)}`)
-  const body = {
-    'tg-profile (runs again when told)': (emu: RunningEmulator, clock: SimulatedClock, asked: AskedUsers) => tgProfile(emu, clock, asked, out, false),
-    'tg-profile --wait': (emu: RunningEmulator, clock: SimulatedClock, asked: AskedUsers) => tgProfile(emu, clock, asked, out, true),
-    'naive GramJS': (emu: RunningEmulator, clock: SimulatedClock, asked: AskedUsers) => naive(emu, clock, asked, out),
-    'mtcute (peer)': (emu: RunningEmulator, clock: SimulatedClock, asked: AskedUsers) => peer(emu, clock, asked, out),
-  }[contender]
-  return withCalendar(options, body, contender, which)
+  const body = BODIES[contender]
+  return withCalendar(options, (emu, clock, asked) => body(emu, clock, asked, out), contender, which)
 }
 
 /** Runs both cases for every contender. */
